@@ -1,0 +1,251 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { authRoutes, UserSchema } from './modules/auth/routes.ts';
+import { AuthService } from './modules/auth/service.ts';
+import { TokenService } from './modules/auth/tokens.ts';
+import { catalogRoutes, ProductSchema } from './modules/catalog/routes.ts';
+import { CatalogService } from './modules/catalog/service.ts';
+import { ClaimEngine } from './modules/claims/engine.ts';
+import { ReservationsService } from './modules/claims/reservations.ts';
+import { claimRoutes, ReservationSchema } from './modules/claims/routes.ts';
+import { HoldSweeper } from './modules/claims/sweeper.ts';
+import { WaitlistService } from './modules/claims/waitlist.ts';
+import { CheckoutService } from './modules/orders/checkout.ts';
+import { OrderSchema, orderRoutes } from './modules/orders/routes.ts';
+import { OrdersService } from './modules/orders/service.ts';
+import { paymentRoutes } from './modules/payments/routes.ts';
+import { SandboxPaymentProvider } from './modules/payments/sandbox-provider.ts';
+import { SaleSchema, salesRoutes } from './modules/sales/routes.ts';
+import { SalesService } from './modules/sales/service.ts';
+import { statsRoutes } from './modules/stats/routes.ts';
+import { saleStatsConsumer } from './modules/stats/sale-stats.ts';
+import type { Bus } from './platform/bus/bus.ts';
+import type { ConsumerDefinition } from './platform/bus/consumer-def.ts';
+import { StoreBus } from './platform/bus/store-bus.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
+import type { Counters } from './platform/counters/counters.ts';
+import { MemoryCounters } from './platform/counters/memory-counters.ts';
+import { registerAccessControl } from './platform/http/access.ts';
+import type { App } from './platform/http/app-type.ts';
+import { healthRoutes } from './platform/http/health.ts';
+import { registerProblemHandlers } from './platform/http/problem.ts';
+import { registerRateLimits } from './platform/http/rate-limit.ts';
+import { Problem } from './platform/http/schemas.ts';
+import { validatorCompiler } from './platform/http/validation.ts';
+import { createLogger } from './platform/logger.ts';
+import { Periodic } from './platform/periodic.ts';
+import { secretFromDataDir } from './platform/secrets.ts';
+import { migrate } from './platform/store/migrate.ts';
+import { openStore } from './platform/store/open-store.ts';
+import type { Store } from './platform/store/store.ts';
+
+/** Ports a caller (a test, the CLI) may provide instead of the ones the config selects. */
+export interface Deps {
+  readonly store?: Store;
+  readonly bus?: Bus;
+  readonly counters?: Counters;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Simulated provider latency (tests make it short). */
+  readonly paymentLatencyMs?: { min: number; max: number };
+  readonly skipMigrations?: boolean;
+}
+
+export interface Services {
+  readonly auth: AuthService;
+  readonly tokens: TokenService;
+  readonly catalog: CatalogService;
+  readonly sales: SalesService;
+  readonly engine: ClaimEngine;
+  readonly reservations: ReservationsService;
+  readonly waitlist: WaitlistService;
+  readonly orders: OrdersService;
+  readonly checkout: CheckoutService;
+  readonly sandbox: SandboxPaymentProvider;
+  readonly sweeper: HoldSweeper;
+}
+
+export interface Flashmob {
+  readonly app: App;
+  readonly config: Config;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly counters: Counters;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly services: Services;
+  readonly consumers: readonly ConsumerDefinition[];
+  /** Starts the background work of this node's role (relay, consumers, sweepers). */
+  start(): Promise<void>;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const servesHttp = (c: Config) => c.role === 'all' || c.role === 'api';
+const runsWorkers = (c: Config) => c.role === 'all' || c.role === 'worker';
+
+/** The composition root: every port, service and route of one node, not yet listening. */
+export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmob> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const clock = deps.clock ?? systemClock;
+  const ownsStore = !deps.store;
+  const store = deps.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  if (!deps.skipMigrations) await migrate(store);
+  const bus = deps.bus ?? new StoreBus({ store, logger });
+  const counters = deps.counters ?? new MemoryCounters();
+  const onCommit = () => bus.notifyCommitted();
+
+  const tokens = new TokenService(secretFromDataDir(config.jwtSecret, config.dataDir, 'jwt'), clock.now);
+  const sales = new SalesService(store, clock, onCommit);
+  const sandbox = new SandboxPaymentProvider({
+    store,
+    clock,
+    logger,
+    webhookSecret: secretFromDataDir(config.paymentWebhookSecret, config.dataDir, 'payment-webhook'),
+    ...(deps.paymentLatencyMs ? { latencyMs: deps.paymentLatencyMs } : {}),
+  });
+  const orders = new OrdersService(store, clock, onCommit);
+  const services: Services = {
+    auth: new AuthService(store, tokens),
+    tokens,
+    catalog: new CatalogService(store, onCommit),
+    sales,
+    engine: new ClaimEngine({
+      store,
+      sales,
+      clock,
+      logger,
+      batchMax: config.claimBatchMax,
+      batchWaitMs: config.claimBatchWaitMs,
+      onCommit,
+    }),
+    reservations: new ReservationsService(store, clock, onCommit),
+    waitlist: new WaitlistService(store, clock, onCommit),
+    orders,
+    checkout: new CheckoutService({ store, clock, logger, provider: sandbox, orders, onCommit }),
+    sandbox,
+    sweeper: new HoldSweeper({ store, clock, logger, intervalMs: config.sweepIntervalMs, onCommit }),
+  };
+  const consumers: ConsumerDefinition[] = [saleStatsConsumer(store)];
+
+  const app = Fastify({
+    logger: false,
+    loggerInstance: logger.child({ component: 'http' }),
+    // Per-request info logs cost more than a claim on the hot path; 5xx are logged below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(validatorCompiler);
+  registerProblemHandlers(app);
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode >= 500)
+      request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');
+  });
+  for (const schema of [Problem, UserSchema, ProductSchema, SaleSchema, ReservationSchema, OrderSchema])
+    app.addSchema(schema);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Flashmob API',
+        version: '1',
+        description: 'Real-time commerce engine. Errors are application/problem+json with a stable `code`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerAccessControl(app, tokens);
+  registerRateLimits(app, counters, config.rateLimitScale);
+
+  healthRoutes(
+    app,
+    { store: () => store.ping(), bus: () => bus.ready(), counters: () => counters.ready() },
+    clock.now,
+  );
+  if (servesHttp(config)) {
+    authRoutes(app, services.auth);
+    catalogRoutes(app, services.catalog);
+    salesRoutes(app, sales);
+    claimRoutes(app, {
+      engine: services.engine,
+      sales,
+      reservations: services.reservations,
+      waitlist: services.waitlist,
+    });
+    orderRoutes(app, { checkout: services.checkout, orders });
+    paymentRoutes(app, { store, provider: sandbox, sandbox, orders });
+    statsRoutes(app, { store, sales });
+  }
+  // Until the server listens, the sandbox provider calls its webhook in-process.
+  sandbox.setWebhookTransport(async (body, headers) => {
+    const res = await app.inject({ method: 'POST', url: '/api/payments/webhook', payload: body, headers });
+    return res.statusCode;
+  });
+
+  const periodic = new Periodic(logger);
+  const handles: Array<{ stop(): Promise<void> }> = [];
+  let started = false;
+
+  return {
+    app,
+    config,
+    store,
+    bus,
+    counters,
+    clock,
+    logger,
+    services,
+    consumers,
+    async start() {
+      if (started) return;
+      started = true;
+      if (config.adminEmail && config.adminPassword) {
+        const { created } = await services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
+        if (created) logger.info({ email: config.adminEmail }, 'admin account created');
+      }
+      if (runsWorkers(config)) {
+        for (const c of consumers) handles.push(bus.consume(c.name, (e) => c.handle(e), c));
+        services.sweeper.start();
+        periodic.every('stale-payments', 30_000, () => orders.failStalePayments());
+      }
+      await bus.start();
+    },
+    async listen() {
+      const address = await app.listen({ port: config.port, host: config.host });
+      const port = app.server.address();
+      if (port && typeof port === 'object') {
+        const url = `http://127.0.0.1:${port.port}/api/payments/webhook`;
+        sandbox.setWebhookTransport(async (body, headers) => {
+          const res = await fetch(url, {
+            method: 'POST',
+            body,
+            headers,
+            signal: AbortSignal.timeout(10_000),
+          });
+          return res.status;
+        });
+      }
+      return address;
+    },
+    async close() {
+      // Stop accepting, finish in-flight claims, stop background work, then the bus and the store.
+      await app.close();
+      await services.engine.drain();
+      await periodic.stop();
+      await services.sweeper.stop();
+      await Promise.all(handles.map((h) => h.stop()));
+      await sandbox.flush();
+      await bus.stop();
+      await counters.close();
+      if (ownsStore) await store.close();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Configuration: the only module that reads `process.env`.
+ * Every key has a working default; a bad value fails start-up with one line that names the key.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROLES = ['all', 'api', 'realtime', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_DATA_DIR = './data';
+export const DEFAULT_CLAIM_BATCH_MAX = 256;
+export const DEFAULT_CLAIM_BATCH_WAIT_MS = 2;
+export const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+export const DEFAULT_WS_TICK_MS = 100;
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly natsUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  /** Absent: generated once and kept in DATA_DIR (see platform/secrets.ts). */
+  readonly jwtSecret: string | undefined;
+  readonly role: Role;
+  readonly logLevel: LogLevel;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  /** Seed demo data on first start with the embedded store. */
+  readonly demo: boolean;
+  readonly claimBatchMax: number;
+  readonly claimBatchWaitMs: number;
+  readonly sweepIntervalMs: number;
+  readonly wsTickMs: number;
+  readonly bodyLimitBytes: number;
+  /** Browser origins allowed to open the WebSocket; empty = same host only. */
+  readonly allowedOrigins: readonly string[];
+  /** Multiplier applied to every rate limit (benchmarks raise it; 0 disables). */
+  readonly rateLimitScale: number;
+  /** Shared secret for the sandbox payment provider's webhook signatures. */
+  readonly paymentWebhookSecret: string | undefined;
+  /** Serve the web app's static build when present. */
+  readonly serveWeb: boolean;
+  /** Behind a load balancer: take the client IP from X-Forwarded-For (rate limits). */
+  readonly trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function intIn(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${key} must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function numberIn(env: Env, key: string, fallback: number, min: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min)
+    throw new ConfigError(`${key} must be a number >= ${min}, got "${raw}"`);
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, key: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, key: string, protocols: readonly string[]): string | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${key} must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+function bool(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${key} must be true or false, got "${raw}"`);
+}
+
+/** Reads KEY=VALUE lines of a `.env` file; values already in the environment win. */
+export function readDotEnv(file: string): Env {
+  if (!existsSync(file)) return {};
+  const out: Env = {};
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (!m?.[1]) continue;
+    out[m[1]] = (m[2] ?? '').replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return out;
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const adminEmail = env.ADMIN_EMAIL || undefined;
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
+  }
+  const jwtSecret = env.JWT_SECRET || undefined;
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  }
+  const config: Config = {
+    port: intIn(env, 'PORT', DEFAULT_PORT, 0, 65_535),
+    host: env.HOST || DEFAULT_HOST,
+    dataDir: path.resolve(env.DATA_DIR || DEFAULT_DATA_DIR),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    jwtSecret,
+    role: oneOf(env, 'ROLE', ROLES, 'all'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    adminEmail,
+    adminPassword,
+    demo: bool(env, 'DEMO', true),
+    claimBatchMax: intIn(env, 'CLAIM_BATCH_MAX', DEFAULT_CLAIM_BATCH_MAX, 1, 10_000),
+    claimBatchWaitMs: intIn(env, 'CLAIM_BATCH_WAIT_MS', DEFAULT_CLAIM_BATCH_WAIT_MS, 0, 1_000),
+    sweepIntervalMs: intIn(env, 'SWEEP_INTERVAL_MS', DEFAULT_SWEEP_INTERVAL_MS, 10, 3_600_000),
+    wsTickMs: intIn(env, 'WS_TICK_MS', DEFAULT_WS_TICK_MS, 10, 10_000),
+    bodyLimitBytes: intIn(env, 'BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1_024, 10 * 1024 * 1024),
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    rateLimitScale: numberIn(env, 'RATE_LIMIT_SCALE', 1, 0),
+    paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET || undefined,
+    serveWeb: bool(env, 'SERVE_WEB', true),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+  };
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  return Object.freeze({ ...config, ...overrides });
+}

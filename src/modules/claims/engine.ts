@@ -1,0 +1,423 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  allocate,
+  type ClaimIntent,
+  idempotencyKeyOf,
+  type Outcome,
+  type PriorReservation,
+} from '../../domain/allocation.ts';
+import { windowRefusal } from '../../domain/sale-status.ts';
+import type { NewEvent } from '../../platform/bus/events.ts';
+import { appendEvents } from '../../platform/bus/events.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { AppError, type ErrorCode, toError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { PG, pgCode, type Sql, type Store } from '../../platform/store/store.ts';
+import type { SalesService } from '../sales/service.ts';
+import { RESERVATION_COLUMNS, type Reservation, type ReservationRow, toReservation } from './types.ts';
+
+export interface ClaimRequest {
+  readonly saleId: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly buyerId: string;
+  readonly idempotencyKey: string;
+}
+
+export type ClaimResult =
+  | { readonly ok: true; readonly reservation: Reservation; readonly replayed: boolean }
+  | {
+      readonly ok: false;
+      readonly code: Extract<
+        ErrorCode,
+        'sold_out' | 'limit_exceeded' | 'not_started' | 'ended' | 'idempotency_conflict'
+      >;
+      readonly message: string;
+      readonly extra?: Record<string, unknown>;
+    };
+
+export interface ClaimMetrics {
+  batch(size: number): void;
+  outcome(code: string): void;
+}
+
+export interface ClaimEngineOptions {
+  readonly store: Store;
+  readonly sales: SalesService;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly batchMax: number;
+  readonly batchWaitMs: number;
+  /** Called after every commit that wrote events (kicks the outbox relay). */
+  readonly onCommit: () => void;
+  readonly metrics?: ClaimMetrics;
+}
+
+interface Pending {
+  readonly intent: ClaimIntent;
+  readonly request: ClaimRequest;
+  resolve(result: ClaimResult): void;
+  reject(error: unknown): void;
+}
+
+interface LockedItem {
+  sale_id: string;
+  sku: string;
+  remaining: number;
+  per_buyer_limit: number;
+  price_cents: number;
+  currency: string;
+  version: number;
+  active: boolean;
+  starts_at: Date;
+  ends_at: Date;
+  hold_seconds: number;
+}
+
+/** What a batch decided, ready to answer each claim once the transaction has committed. */
+interface BatchDecision {
+  readonly results: ClaimResult[];
+  readonly wroteEvents: boolean;
+}
+
+const MAX_BATCH_ATTEMPTS = 3;
+
+export function requestHash(r: Pick<ClaimRequest, 'saleId' | 'sku' | 'quantity'>): string {
+  return createHash('sha256')
+    .update(`${r.saleId}\u0000${r.sku}\u0000${r.quantity}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/**
+ * The claim engine: one batched writer per sale item on this node.
+ *
+ * Claims for an item queue in memory for at most `batchWaitMs` (or until `batchMax` are waiting),
+ * then one transaction locks the item row, allocates in arrival order (per-buyer limits,
+ * idempotency keys), decrements stock once, inserts every reservation and its outbox event, and
+ * commits. Only then are the callers answered: an acknowledged claim is durable. Batches from
+ * several nodes on one item serialise on the row lock; `CHECK (remaining >= 0)` is the last
+ * line against an oversell.
+ */
+export class ClaimEngine {
+  private readonly writers = new Map<string, ItemWriter>();
+
+  constructor(private readonly o: ClaimEngineOptions) {}
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    let info = await this.o.sales.info(request.saleId);
+    if (!info) throw new AppError('not_found', 'Sale not found');
+    let item = info.itemsBySku.get(request.sku);
+    if (!item) {
+      info = await this.o.sales.info(request.saleId, { refresh: true });
+      item = info?.itemsBySku.get(request.sku);
+    }
+    if (!info || !item?.active) {
+      throw new AppError('unknown_sku', `This sale has no item with SKU ${request.sku}`, {
+        extra: { sku: request.sku },
+      });
+    }
+    // Early answer without touching the database; the commit checks the window again.
+    const early = windowRefusal(info, this.o.clock.now());
+    if (early) return windowResult(early, info.startsAt, info.endsAt);
+
+    let writer = this.writers.get(item.id);
+    if (!writer) {
+      writer = new ItemWriter(item.id, this.o);
+      this.writers.set(item.id, writer);
+    }
+    const intent: ClaimIntent = {
+      buyerId: request.buyerId,
+      quantity: request.quantity,
+      idempotencyKey: request.idempotencyKey,
+      requestHash: requestHash(request),
+    };
+    return new Promise<ClaimResult>((resolve, reject) =>
+      writer.enqueue({ intent, request, resolve, reject }),
+    );
+  }
+
+  /** Waits for every queued batch to commit (graceful shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((w) => w.idle()));
+  }
+}
+
+function windowResult(refusal: 'not_started' | 'ended', startsAt: number, endsAt: number): ClaimResult {
+  return refusal === 'not_started'
+    ? {
+        ok: false,
+        code: 'not_started',
+        message: 'The sale has not started',
+        extra: { startsAt: new Date(startsAt).toISOString() },
+      }
+    : {
+        ok: false,
+        code: 'ended',
+        message: 'The sale has ended',
+        extra: { endedAt: new Date(endsAt).toISOString() },
+      };
+}
+
+class ItemWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private timer: NodeJS.Timeout | undefined;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly itemId: string,
+    private readonly o: ClaimEngineOptions,
+  ) {}
+
+  enqueue(p: Pending): void {
+    this.queue.push(p);
+    if (this.flushing) return; // the running batch schedules the next one
+    if (this.queue.length >= this.o.batchMax) {
+      this.flushSoon(0);
+    } else if (!this.timer) {
+      this.flushSoon(this.o.batchWaitMs);
+    }
+  }
+
+  idle(): Promise<void> {
+    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  private flushSoon(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    const run = () => {
+      this.timer = undefined;
+      void this.flush();
+    };
+    this.timer = ms > 0 ? setTimeout(run, ms) : (setImmediate(run) as unknown as NodeJS.Timeout);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue.splice(0, this.o.batchMax);
+    try {
+      const decision = await this.commitWithRetry(batch);
+      if (decision.wroteEvents) this.o.onCommit();
+      this.o.metrics?.batch(batch.length);
+      decision.results.forEach((result, i) => {
+        this.o.metrics?.outcome(result.ok ? 'accepted' : result.code);
+        batch[i]?.resolve(result);
+      });
+    } catch (e) {
+      this.o.logger.error({ err: toError(e), item: this.itemId, size: batch.length }, 'claim batch failed');
+      const err = new AppError(
+        'unavailable',
+        'Could not record the claim; retry with the same idempotency key',
+        {
+          cause: e,
+          headers: { 'retry-after': '1' },
+        },
+      );
+      for (const p of batch) p.reject(err);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) this.flushSoon(0);
+      else for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private async commitWithRetry(batch: Pending[]): Promise<BatchDecision> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.o.store.transaction((tx) => this.commit(tx, batch));
+      } catch (e) {
+        // A key used at the same moment on another item of the same buyer (unique index), or a
+        // deadlock victim: the batch is re-read from scratch and decided again.
+        const code = pgCode(e);
+        const retryable =
+          code === PG.uniqueViolation || code === PG.deadlockDetected || code === PG.serializationFailure;
+        if (!retryable || attempt >= MAX_BATCH_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  private async commit(tx: Sql, batch: Pending[]): Promise<BatchDecision> {
+    const now = this.o.clock.now();
+    const [item] = await tx.query<LockedItem>(
+      `select i.sale_id, i.sku, i.remaining, i.per_buyer_limit, i.price_cents, i.currency, i.version, i.active,
+              s.starts_at, s.ends_at, s.hold_seconds
+       from sale_items i join sales s on s.id = i.sale_id
+       where i.id = $1 for update of i`,
+      [this.itemId],
+    );
+    if (!item) throw new Error(`sale item ${this.itemId} vanished`);
+    const refusal = windowRefusal(
+      { startsAt: item.starts_at.getTime(), endsAt: item.ends_at.getTime() },
+      now,
+    );
+    if (refusal) {
+      const r = windowResult(refusal, item.starts_at.getTime(), item.ends_at.getTime());
+      return { results: batch.map(() => r), wroteEvents: false };
+    }
+    if (!item.active) {
+      const r: ClaimResult = { ok: false, code: 'ended', message: 'This item is no longer on sale' };
+      return { results: batch.map(() => r), wroteEvents: false };
+    }
+
+    const buyers = [...new Set(batch.map((p) => p.intent.buyerId))];
+    const priors = await tx.query<ReservationRow & { idempotency_key: string; request_hash: string }>(
+      `select ${RESERVATION_COLUMNS}, r.idempotency_key, r.request_hash
+       from reservations r
+       join unnest($1::text[], $2::text[]) as k(buyer, key) on r.buyer_id = k.buyer and r.idempotency_key = k.key`,
+      [batch.map((p) => p.intent.buyerId), batch.map((p) => p.intent.idempotencyKey)],
+    );
+    const held = await tx.query<{ buyer_id: string; held: number }>(
+      `select buyer_id, sum(quantity)::int as held from reservations
+       where sale_item_id = $1 and buyer_id = any($2) and state in ('held', 'checked_out')
+       group by buyer_id`,
+      [this.itemId, buyers],
+    );
+    const priorByKey = new Map<string, PriorReservation>();
+    const priorRows = new Map<string, ReservationRow>();
+    for (const r of priors) {
+      priorByKey.set(idempotencyKeyOf(r.buyer_id, r.idempotency_key), {
+        reservationId: r.id,
+        requestHash: r.request_hash,
+      });
+      priorRows.set(r.id, r);
+    }
+    const allocation = allocate(
+      {
+        remaining: item.remaining,
+        perBuyerLimit: item.per_buyer_limit,
+        heldByBuyer: new Map(held.map((h) => [h.buyer_id, h.held])),
+        priorByKey,
+      },
+      batch.map((p) => p.intent),
+    );
+
+    const expiresAt = new Date(now + item.hold_seconds * 1000);
+    const createdAt = new Date(now);
+    const version = item.version + 1;
+    const fresh = new Map<number, Reservation>();
+    const events: NewEvent[] = [];
+    allocation.outcomes.forEach((o, i) => {
+      if (o.kind !== 'reserved') return;
+      const p = batch[i] as Pending;
+      const reservation: Reservation = {
+        id: newId('reservation'),
+        saleId: item.sale_id,
+        saleItemId: this.itemId,
+        sku: item.sku,
+        quantity: o.quantity,
+        priceCents: item.price_cents,
+        currency: item.currency,
+        state: 'held',
+        source: 'claim',
+        expiresAt: expiresAt.toISOString(),
+        createdAt: createdAt.toISOString(),
+        orderId: null,
+      };
+      fresh.set(i, reservation);
+      events.push({
+        type: 'reservation.created',
+        key: item.sale_id,
+        payload: {
+          reservationId: reservation.id,
+          saleId: item.sale_id,
+          itemId: this.itemId,
+          sku: item.sku,
+          buyerId: p.intent.buyerId,
+          quantity: o.quantity,
+          remaining: o.remainingAfter,
+          itemVersion: version,
+          expiresAt: reservation.expiresAt,
+          source: 'claim',
+        },
+      });
+    });
+
+    if (allocation.taken > 0) {
+      const remainingAfter = item.remaining - allocation.taken;
+      if (remainingAfter === 0) {
+        events.push({
+          type: 'sale_item.sold_out',
+          key: item.sale_id,
+          payload: { saleId: item.sale_id, itemId: this.itemId, sku: item.sku, itemVersion: version },
+        });
+      }
+      const rows = [...fresh.entries()];
+      await tx.query(
+        `with upd as (
+           update sale_items set remaining = remaining - $2, version = $3 where id = $1 returning 1
+         )
+         insert into reservations (id, sale_id, sale_item_id, buyer_id, sku, quantity, price_cents, currency, state,
+                                   idempotency_key, request_hash, expires_at, created_at)
+         select r.id, $4, $1, r.buyer, $5, r.qty, $6, $7, 'held', r.key, r.hash, $8, $9
+         from unnest($10::text[], $11::text[], $12::int[], $13::text[], $14::text[]) as r(id, buyer, qty, key, hash)`,
+        [
+          this.itemId,
+          allocation.taken,
+          version,
+          item.sale_id,
+          item.sku,
+          item.price_cents,
+          item.currency,
+          expiresAt,
+          createdAt,
+          rows.map(([, r]) => r.id),
+          rows.map(([i]) => batch[i]?.intent.buyerId),
+          rows.map(([, r]) => r.quantity),
+          rows.map(([i]) => batch[i]?.intent.idempotencyKey),
+          rows.map(([i]) => batch[i]?.intent.requestHash),
+        ],
+      );
+      await appendEvents(tx, events);
+    }
+
+    const results = allocation.outcomes.map((o, i): ClaimResult => toResult(o, i, fresh, priorRows, item));
+    return { results, wroteEvents: events.length > 0 };
+  }
+}
+
+function toResult(
+  o: Outcome,
+  i: number,
+  fresh: ReadonlyMap<number, Reservation>,
+  priorRows: ReadonlyMap<string, ReservationRow>,
+  item: LockedItem,
+): ClaimResult {
+  switch (o.kind) {
+    case 'reserved':
+      return { ok: true, reservation: fresh.get(i) as Reservation, replayed: false };
+    case 'replay_in_batch':
+      return { ok: true, reservation: fresh.get(o.of) as Reservation, replayed: true };
+    case 'replay':
+      return {
+        ok: true,
+        reservation: toReservation(priorRows.get(o.reservationId) as ReservationRow),
+        replayed: true,
+      };
+    case 'sold_out':
+      return o.remaining === 0
+        ? { ok: false, code: 'sold_out', message: 'Sold out', extra: { remaining: 0, sku: item.sku } }
+        : {
+            ok: false,
+            code: 'sold_out',
+            message: `Only ${o.remaining} left`,
+            extra: { remaining: o.remaining, sku: item.sku },
+          };
+    case 'limit_exceeded':
+      return {
+        ok: false,
+        code: 'limit_exceeded',
+        message: `The limit is ${o.limit} per buyer`,
+        extra: { limit: o.limit, alreadyHeld: o.alreadyHeld, sku: item.sku },
+      };
+    case 'idempotency_conflict':
+      return {
+        ok: false,
+        code: 'idempotency_conflict',
+        message: 'This idempotency key was already used for a different claim',
+      };
+  }
+}

@@ -1,0 +1,118 @@
+import { Type } from '@sinclair/typebox';
+import { ORDER_STATES } from '../../domain/order-state.ts';
+import { AppError } from '../../platform/errors.ts';
+import { principalOf } from '../../platform/http/access.ts';
+import type { App } from '../../platform/http/app-type.ts';
+import { Body, Id, IdParams, withProblems } from '../../platform/http/schemas.ts';
+import { hasRole } from '../auth/tokens.ts';
+import { PAYMENT_METHODS } from '../payments/provider.ts';
+import type { CheckoutService } from './checkout.ts';
+import type { OrdersService } from './service.ts';
+
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+export const ShippingSchema = Body({
+  name: Text(120),
+  line1: Text(200),
+  line2: Type.Optional(Type.String({ maxLength: 200 })),
+  city: Text(100),
+  region: Type.Optional(Type.String({ maxLength: 100 })),
+  postalCode: Text(20),
+  country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{5,20}$' })),
+});
+
+const OrderSchema = Type.Object(
+  {
+    id: Type.String(),
+    buyerId: Type.String(),
+    state: Type.Union(ORDER_STATES.map((s) => Type.Literal(s))),
+    source: Type.String(),
+    totalCents: Type.Integer(),
+    currency: Type.String(),
+    lines: Type.Array(
+      Type.Object({
+        sku: Type.String(),
+        title: Type.String(),
+        quantity: Type.Integer(),
+        priceCents: Type.Integer(),
+        reservationId: Type.Union([Type.String(), Type.Null()]),
+      }),
+    ),
+    shipping: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+    payment: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+    fulfilment: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+    createdAt: Type.String(),
+    updatedAt: Type.String(),
+  },
+  { $id: 'Order' },
+);
+
+export { OrderSchema };
+
+export function orderRoutes(app: App, d: { checkout: CheckoutService; orders: OrdersService }): void {
+  app.post(
+    '/api/checkout',
+    {
+      config: { access: 'user', rateLimit: { points: 10, windowSeconds: 10, by: 'user' } },
+      schema: {
+        tags: ['orders'],
+        summary: "Turn the buyer's live holds into one order and pay for it",
+        description:
+          'payment is {method, token, save?} (see docs/payments.md for sandbox tokens) or {savedMethodId} for express checkout. ' +
+          '201 with the order: `paid`, or `pending_payment` with payment.nextAction when a challenge is needed. ' +
+          '402 payment_declined (stock returned); 409 reservation_unavailable. Checking out the same holds again returns the same order (200).',
+        body: Body({
+          reservationIds: Type.Array(Id('reservation'), { minItems: 1, maxItems: 50, uniqueItems: true }),
+          payment: Type.Union([
+            Body({
+              method: Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m))),
+              token: Type.String({ minLength: 1, maxLength: 200 }),
+              save: Type.Optional(Type.Boolean()),
+            }),
+            Body({ savedMethodId: Id('paymentMethod') }),
+          ]),
+          shipping: ShippingSchema,
+        }),
+        response: withProblems({ 200: Type.Ref('Order'), 201: Type.Ref('Order') }),
+      },
+    },
+    async (req, reply) => {
+      const { order, replayed } = await d.checkout.checkout(principalOf(req), req.body);
+      return reply.code(replayed ? 200 : 201).send(order);
+    },
+  );
+
+  app.get(
+    '/api/orders',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['orders'],
+        summary: "The buyer's orders, newest first",
+        response: withProblems({ 200: Type.Array(Type.Ref('Order')) }),
+      },
+    },
+    async (req) => d.orders.listForBuyer(principalOf(req).id),
+  );
+
+  app.get(
+    '/api/orders/:id',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['orders'],
+        summary: 'One order (its buyer, or an admin)',
+        params: IdParams('order'),
+        response: withProblems({ 200: Type.Ref('Order') }),
+      },
+    },
+    async (req) => {
+      const me = principalOf(req);
+      const order = await d.orders.get(req.params.id);
+      if (!order || (order.buyerId !== me.id && !hasRole(me, 'admin')))
+        throw new AppError('not_found', 'Order not found');
+      return order;
+    },
+  );
+}

@@ -1,0 +1,264 @@
+import { saleStatus } from '../../domain/sale-status.ts';
+import { appendEvents } from '../../platform/bus/events.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Sql, Store } from '../../platform/store/store.ts';
+import type { Principal } from '../auth/tokens.ts';
+import { hasRole } from '../auth/tokens.ts';
+import { normaliseTag } from '../catalog/service.ts';
+import type { NewSale, Sale, SaleInfo, SaleItem, WaitingRoomConfig } from './types.ts';
+
+export const DEFAULT_HOLD_SECONDS = 600;
+const INFO_TTL_MS = 5_000;
+
+interface SaleRow {
+  id: string;
+  host_id: string;
+  title: string;
+  kind: 'sale' | 'show';
+  starts_at: Date;
+  ends_at: Date;
+  hashtags: string[];
+  hold_seconds: number;
+  waiting_room: WaitingRoomConfig | null;
+  items: Array<{
+    id: string;
+    sku: string;
+    title: string;
+    price_cents: number;
+    currency: string;
+    stock: number;
+    remaining: number;
+    per_buyer_limit: number;
+    image_url: string | null;
+    active: boolean;
+    version: number;
+  }> | null;
+}
+
+const SELECT_SALES = `
+  select s.*, (
+    select json_agg(json_build_object('id', i.id, 'sku', i.sku, 'title', i.title, 'price_cents', i.price_cents,
+             'currency', i.currency, 'stock', i.stock, 'remaining', i.remaining,
+             'per_buyer_limit', i.per_buyer_limit, 'image_url', p.image_url, 'active', i.active,
+             'version', i.version) order by i.position, i.sku)
+    from sale_items i join variants v on v.id = i.variant_id join products p on p.id = v.product_id
+    where i.sale_id = s.id) as items
+  from sales s`;
+
+export type SaleListStatus = 'upcoming' | 'scheduled' | 'live' | 'sold_out' | 'ended';
+
+export class SalesService {
+  private readonly infoCache = new Map<string, { info: SaleInfo; at: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly onCommit: () => void,
+  ) {}
+
+  toSale(row: SaleRow, now = this.clock.now()): Sale {
+    const items: SaleItem[] = (row.items ?? []).map((i) => ({
+      id: i.id,
+      sku: i.sku,
+      title: i.title,
+      priceCents: i.price_cents,
+      currency: i.currency,
+      stock: i.stock,
+      remaining: i.remaining,
+      perBuyerLimit: i.per_buyer_limit,
+      imageUrl: i.image_url,
+      active: i.active,
+      version: i.version,
+    }));
+    const remaining = items.filter((i) => i.active).reduce((n, i) => n + i.remaining, 0);
+    return {
+      id: row.id,
+      hostId: row.host_id,
+      title: row.title,
+      kind: row.kind,
+      startsAt: row.starts_at.toISOString(),
+      endsAt: row.ends_at.toISOString(),
+      hashtags: row.hashtags,
+      holdSeconds: row.hold_seconds,
+      waitingRoom: row.waiting_room,
+      status: saleStatus(
+        { startsAt: row.starts_at.getTime(), endsAt: row.ends_at.getTime() },
+        remaining,
+        now,
+      ),
+      items,
+      serverTime: new Date(now).toISOString(),
+    };
+  }
+
+  async create(
+    host: Principal,
+    input: NewSale,
+    opts: { kind?: 'sale' | 'show'; tx?: Sql } = {},
+  ): Promise<Sale> {
+    const startsAt = Date.parse(input.startsAt);
+    const endsAt = Date.parse(input.endsAt);
+    if (!(endsAt > startsAt)) throw new AppError('invalid_sale', 'endsAt must be after startsAt');
+    const skus = input.items.map((i) => i.sku);
+    const dup = skus.find((s, i) => skus.indexOf(s) !== i);
+    if (dup) throw new AppError('invalid_sale', `SKU ${dup} is listed twice`, { extra: { sku: dup } });
+    const id = newId('sale');
+    const write = async (tx: Sql) => {
+      const variants = await tx.query<{
+        id: string;
+        sku: string;
+        title: string;
+        product_title: string;
+        price_cents: number;
+        currency: string;
+        host_id: string;
+      }>(
+        `select v.id, v.sku, v.title, p.title as product_title, v.price_cents, v.currency, p.host_id
+         from variants v join products p on p.id = v.product_id where v.sku = any($1)`,
+        [skus],
+      );
+      const bySku = new Map(variants.map((v) => [v.sku, v]));
+      for (const sku of skus) {
+        const v = bySku.get(sku);
+        if (!v) throw new AppError('unknown_sku', `No product variant has SKU ${sku}`, { extra: { sku } });
+        if (v.host_id !== host.id && !hasRole(host, 'admin')) {
+          throw new AppError('forbidden', `SKU ${sku} belongs to another host`, { extra: { sku } });
+        }
+      }
+      await tx.query(
+        `insert into sales (id, host_id, title, starts_at, ends_at, hashtags, hold_seconds, waiting_room, kind)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          id,
+          host.id,
+          input.title,
+          new Date(startsAt),
+          new Date(endsAt),
+          (input.hashtags ?? []).map(normaliseTag),
+          input.holdSeconds ?? DEFAULT_HOLD_SECONDS,
+          input.waitingRoom ? JSON.stringify(input.waitingRoom) : null,
+          opts.kind ?? 'sale',
+        ],
+      );
+      if (input.items.length > 0) await this.insertItems(tx, id, input.items, bySku, 0);
+      await appendEvents(tx, [
+        {
+          type: 'sale.created',
+          key: id,
+          payload: { saleId: id, hostId: host.id, startsAt: input.startsAt, endsAt: input.endsAt },
+        },
+      ]);
+    };
+    if (opts.tx) await write(opts.tx);
+    else await this.store.transaction(write);
+    this.onCommit();
+    return (await this.get(id, opts.tx)) as Sale;
+  }
+
+  async insertItems(
+    tx: Sql,
+    saleId: string,
+    items: NewSale['items'],
+    bySku: ReadonlyMap<
+      string,
+      { id: string; title: string; product_title: string; price_cents: number; currency: string }
+    >,
+    firstPosition: number,
+  ): Promise<string[]> {
+    const ids = items.map(() => newId('saleItem'));
+    await tx.query(
+      `insert into sale_items (id, sale_id, variant_id, sku, title, price_cents, currency, stock, remaining, per_buyer_limit, position)
+       select i, $1, v, s, t, p, c, q, q, l, o
+       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::int[], $10::int[])
+         as x(i, v, s, t, p, c, q, l, o)`,
+      [
+        saleId,
+        ids,
+        items.map((i) => bySku.get(i.sku)?.id),
+        items.map((i) => i.sku),
+        items.map((i) => {
+          const v = bySku.get(i.sku);
+          return v ? (v.title === v.product_title ? v.title : `${v.product_title} — ${v.title}`) : i.sku;
+        }),
+        items.map((i) => i.priceCents ?? bySku.get(i.sku)?.price_cents ?? 0),
+        items.map((i) => bySku.get(i.sku)?.currency ?? 'USD'),
+        items.map((i) => i.stock),
+        items.map((i) => i.perBuyerLimit),
+        items.map((_, n) => firstPosition + n),
+      ],
+    );
+    this.infoCache.delete(saleId);
+    return ids;
+  }
+
+  async get(id: string, sql: Sql = this.store): Promise<Sale | undefined> {
+    const [row] = await sql.query<SaleRow>(`${SELECT_SALES} where s.id = $1`, [id]);
+    return row ? this.toSale(row) : undefined;
+  }
+
+  async list(filter: {
+    status?: SaleListStatus;
+    tag?: string;
+    limit: number;
+    offset: number;
+  }): Promise<Sale[]> {
+    const now = new Date(this.clock.now());
+    const status = filter.status === 'upcoming' ? 'scheduled' : filter.status;
+    const rows = await this.store.query<SaleRow>(
+      `${SELECT_SALES}
+       where s.kind = 'sale'
+         and ($1::text is null or $1 = any(s.hashtags))
+         and ($2::text is null
+              or ($2 = 'scheduled' and s.starts_at > $3)
+              or ($2 in ('live', 'sold_out') and s.starts_at <= $3 and s.ends_at > $3)
+              or ($2 = 'ended' and s.ends_at <= $3))
+       order by case when s.ends_at <= $3 then 1 else 0 end, s.starts_at, s.id
+       limit $4 offset $5`,
+      [filter.tag ? normaliseTag(filter.tag) : null, status ?? null, now, filter.limit, filter.offset],
+    );
+    const sales = rows.map((r) => this.toSale(r, now.getTime()));
+    // "live" lists sales in their window, sold out or not; "sold_out" only those.
+    return status === 'sold_out' ? sales.filter((s) => s.status === 'sold_out') : sales;
+  }
+
+  /** Sale window and item ids for the claim engine; cached briefly (the commit re-checks). */
+  async info(saleId: string, opts: { refresh?: boolean } = {}): Promise<SaleInfo | undefined> {
+    const cached = this.infoCache.get(saleId);
+    const now = Date.now();
+    if (cached && !opts.refresh && now - cached.at < INFO_TTL_MS) return cached.info;
+    const [row] = await this.store.query<{
+      id: string;
+      starts_at: Date;
+      ends_at: Date;
+      hold_seconds: number;
+      waiting_room: WaitingRoomConfig | null;
+      items: Array<{ id: string; sku: string; active: boolean }> | null;
+    }>(
+      `select s.id, s.starts_at, s.ends_at, s.hold_seconds, s.waiting_room,
+              (select json_agg(json_build_object('id', i.id, 'sku', i.sku, 'active', i.active))
+               from sale_items i where i.sale_id = s.id) as items
+       from sales s where s.id = $1`,
+      [saleId],
+    );
+    if (!row) {
+      this.infoCache.delete(saleId);
+      return undefined;
+    }
+    const info: SaleInfo = {
+      id: row.id,
+      startsAt: row.starts_at.getTime(),
+      endsAt: row.ends_at.getTime(),
+      holdSeconds: row.hold_seconds,
+      waitingRoom: row.waiting_room,
+      itemsBySku: new Map((row.items ?? []).map((i) => [i.sku, { id: i.id, active: i.active }])),
+    };
+    this.infoCache.set(saleId, { info, at: now });
+    return info;
+  }
+
+  forget(saleId: string): void {
+    this.infoCache.delete(saleId);
+  }
+}

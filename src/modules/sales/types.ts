@@ -1,0 +1,60 @@
+import type { SaleStatus } from '../../domain/sale-status.ts';
+
+export interface WaitingRoomConfig {
+  readonly admitPerMinute: number;
+  readonly maxActive: number;
+  readonly opensBeforeSeconds: number;
+  readonly admissionTtlSeconds: number;
+  readonly proofOfWork?: { readonly difficulty: number };
+  /** Seconds without a poll or connection after which a ticket's holder counts as gone. */
+  readonly abandonAfterSeconds?: number;
+}
+
+export interface SaleItem {
+  readonly id: string;
+  readonly sku: string;
+  readonly title: string;
+  readonly priceCents: number;
+  readonly currency: string;
+  readonly stock: number;
+  readonly remaining: number;
+  readonly perBuyerLimit: number;
+  readonly imageUrl: string | null;
+  readonly active: boolean;
+  readonly version: number;
+}
+
+export interface Sale {
+  readonly id: string;
+  readonly hostId: string;
+  readonly title: string;
+  readonly kind: 'sale' | 'show';
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly hashtags: string[];
+  readonly holdSeconds: number;
+  readonly waitingRoom: WaitingRoomConfig | null;
+  readonly status: SaleStatus;
+  readonly items: SaleItem[];
+  readonly serverTime: string;
+}
+
+export interface NewSale {
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  hashtags?: string[];
+  holdSeconds?: number;
+  waitingRoom?: WaitingRoomConfig;
+  items: Array<{ sku: string; stock: number; priceCents?: number; perBuyerLimit: number }>;
+}
+
+/** What the claim engine needs to know about a sale, cached per node. */
+export interface SaleInfo {
+  readonly id: string;
+  readonly startsAt: number;
+  readonly endsAt: number;
+  readonly holdSeconds: number;
+  readonly waitingRoom: WaitingRoomConfig | null;
+  readonly itemsBySku: ReadonlyMap<string, { readonly id: string; readonly active: boolean }>;
+}

@@ -1,0 +1,46 @@
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../../platform/errors.ts';
+import { principalOf } from '../../platform/http/access.ts';
+import type { App } from '../../platform/http/app-type.ts';
+import { IdParams, withProblems } from '../../platform/http/schemas.ts';
+import type { Store } from '../../platform/store/store.ts';
+import { hasRole } from '../auth/tokens.ts';
+import type { SalesService } from '../sales/service.ts';
+import { readSaleStats } from './sale-stats.ts';
+
+export function statsRoutes(app: App, d: { store: Store; sales: SalesService }): void {
+  app.get(
+    '/api/sales/:id/stats',
+    {
+      config: { access: 'host' },
+      schema: {
+        tags: ['sales'],
+        summary:
+          'Live numbers of a sale for its host: claims per minute, units sold, revenue (from the event log)',
+        params: IdParams('sale'),
+        response: withProblems({
+          200: Type.Object({
+            saleId: Type.String(),
+            claims: Type.Integer(),
+            unitsClaimed: Type.Integer(),
+            unitsReturned: Type.Integer(),
+            ordersPaid: Type.Integer(),
+            unitsSold: Type.Integer(),
+            revenueCents: Type.Integer(),
+            claimsPerMinute: Type.Array(
+              Type.Object({ minute: Type.String(), claims: Type.Integer(), units: Type.Integer() }),
+            ),
+          }),
+        }),
+      },
+    },
+    async (req) => {
+      const me = principalOf(req);
+      const sale = await d.sales.get(req.params.id);
+      if (!sale) throw new AppError('not_found', 'Sale not found');
+      if (sale.hostId !== me.id && !hasRole(me, 'admin'))
+        throw new AppError('forbidden', 'Only the host of this sale sees its numbers');
+      return readSaleStats(d.store, sale.id);
+    },
+  );
+}

@@ -1,0 +1,58 @@
+import type { EventRecord } from './events.ts';
+
+/** Handles one event of a durable consumer group. Throwing means "retry later". */
+export type EventHandler = (event: EventRecord) => Promise<void>;
+
+export interface ConsumeOptions {
+  /** Only events of these types reach the handler (the offset still moves past the others). */
+  readonly types?: readonly string[];
+  /** Deliveries before an event is dead-lettered. */
+  readonly maxDeliver?: number;
+  /** First retry delay; doubles on every attempt. */
+  readonly backoffMs?: number;
+}
+
+export interface ConsumerHandle {
+  readonly group: string;
+  stop(): Promise<void>;
+  /** Resolves when the consumer has handled everything up to the log head (tests, replay). */
+  drained(): Promise<void>;
+}
+
+export interface DeadLetter {
+  readonly id: number;
+  readonly consumer: string;
+  readonly eventId: string;
+  readonly eventPos: number;
+  readonly type: string;
+  readonly attempts: number;
+  readonly error: string;
+  readonly createdAt: string;
+}
+
+/**
+ * The Bus port: the event log that consumers follow, and ephemeral fan-out.
+ * Embedded: the log is the store's `events` table. Scale-out: NATS JetStream + core NATS.
+ */
+export interface Bus {
+  readonly kind: 'store' | 'nats';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** A local transaction committed outbox rows: relay them soon. */
+  notifyCommitted(): void;
+  /** Durable consumer group: at-least-once, in log order, offsets kept across restarts. */
+  consume(group: string, handler: EventHandler, options?: ConsumeOptions): ConsumerHandle;
+  /** Every event from now on, on every node (feeds the real-time gateway). */
+  tail(listener: (events: readonly EventRecord[]) => void): () => void;
+  /** Ephemeral message to every node (chat, reactions, presence); not logged. */
+  publish(subject: string, data: unknown): void;
+  subscribe(subject: string, listener: (data: unknown) => void): () => void;
+  /** Moves a consumer group's offset (replay); the group must not be running elsewhere. */
+  resetConsumer(group: string, toPos: number): Promise<void>;
+  listDeadLetters(consumer?: string): Promise<DeadLetter[]>;
+  /** Forgets a dead letter. */
+  dropDeadLetter(id: number): Promise<boolean>;
+  /** Asks the running consumer of that group to deliver the dead letter again. */
+  retryDeadLetter(id: number): Promise<boolean>;
+  ready(): Promise<void>;
+}

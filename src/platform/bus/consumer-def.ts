@@ -1,0 +1,23 @@
+import type { Sql } from '../store/store.ts';
+import type { ConsumeOptions } from './bus.ts';
+import type { EventRecord } from './events.ts';
+
+/** A durable consumer of the event log: a read model, a worker step, a notifier. */
+export interface ConsumerDefinition extends ConsumeOptions {
+  readonly name: string;
+  handle(event: EventRecord): Promise<void>;
+  /** Empties what the consumer built, before a full replay (`flashmob replay --from 0`). */
+  reset?(): Promise<void>;
+}
+
+/**
+ * Records that `consumer` handled `eventId`, in the caller's transaction; false when it already
+ * had. Writing the marker with the effect makes a redelivered event a no-op.
+ */
+export async function markProcessed(tx: Sql, consumer: string, eventId: string): Promise<boolean> {
+  const rows = await tx.query(
+    'insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id',
+    [consumer, eventId],
+  );
+  return rows.length > 0;
+}

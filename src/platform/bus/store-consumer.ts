@@ -1,0 +1,195 @@
+import type { Logger } from 'pino';
+import { toError } from '../errors.ts';
+import { type Signal, sleep } from '../signal.ts';
+import type { Store } from '../store/store.ts';
+import type { ConsumeOptions, ConsumerHandle, EventHandler } from './bus.ts';
+import {
+  EVENT_COLUMNS,
+  type EventRecord,
+  type EventRow,
+  headPosition,
+  readEvents,
+  toEventRecord,
+} from './events.ts';
+
+export const DEFAULT_MAX_DELIVER = 5;
+export const DEFAULT_BACKOFF_MS = 100;
+const BATCH = 200;
+const LEASE_SECONDS = 15;
+const IDLE_POLL_MS = 250;
+
+export interface StoreConsumerOptions extends ConsumeOptions {
+  readonly store: Store;
+  readonly group: string;
+  readonly handler: EventHandler;
+  readonly nodeId: string;
+  readonly wake: Signal;
+  readonly logger: Logger;
+}
+
+/**
+ * A durable consumer group over the store's event log. One node at a time holds the group's
+ * lease (a row in consumer_offsets), so a group's events are handled in log order; the offset
+ * moves after each batch (at-least-once: handlers are idempotent). A failing event is retried
+ * with exponential backoff, then dead-lettered so that it cannot block the group forever.
+ */
+export class StoreConsumer implements ConsumerHandle {
+  readonly group: string;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private offset = -1;
+  private drainWaiters: Array<{ head: number; resolve: () => void }> = [];
+
+  constructor(private readonly o: StoreConsumerOptions) {
+    this.group = o.group;
+  }
+
+  start(): void {
+    this.loop = this.run().catch((e) =>
+      this.o.logger.error({ err: toError(e), group: this.group }, 'consumer died'),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.o.wake.notify();
+    await this.loop;
+    await this.o.store
+      .query(
+        'update consumer_offsets set owner = null, lease_until = null where consumer = $1 and owner = $2',
+        [this.group, this.o.nodeId],
+      )
+      .catch(() => {});
+  }
+
+  async drained(): Promise<void> {
+    const head = await headPosition(this.o.store);
+    if (this.offset >= head) return;
+    await new Promise<void>((resolve) => {
+      this.drainWaiters.push({ head, resolve });
+      this.o.wake.notify();
+    });
+  }
+
+  private settleDrainWaiters(): void {
+    const keep: typeof this.drainWaiters = [];
+    for (const w of this.drainWaiters) {
+      if (this.offset >= w.head) w.resolve();
+      else keep.push(w);
+    }
+    this.drainWaiters = keep;
+  }
+
+  private async run(): Promise<void> {
+    await this.o.store.query(
+      'insert into consumer_offsets (consumer, pos) values ($1, 0) on conflict do nothing',
+      [this.group],
+    );
+    while (!this.stopped) {
+      try {
+        const pos = await this.lease();
+        if (pos === null) {
+          await this.o.wake.wait(1_000);
+          continue;
+        }
+        this.offset = pos;
+        await this.redeliverRequested();
+        const events = await readEvents(this.o.store, pos, BATCH);
+        if (events.length === 0) {
+          this.settleDrainWaiters();
+          await this.o.wake.wait(IDLE_POLL_MS);
+          continue;
+        }
+        for (const event of events) {
+          if (this.stopped) break;
+          if (this.wants(event)) await this.deliver(event);
+          this.offset = event.pos;
+        }
+        await this.o.store.query(
+          'update consumer_offsets set pos = $2, updated_at = now() where consumer = $1 and owner = $3',
+          [this.group, this.offset, this.o.nodeId],
+        );
+        this.settleDrainWaiters();
+      } catch (e) {
+        this.o.logger.warn({ err: toError(e), group: this.group }, 'consumer step failed; retrying');
+        await sleep(500);
+      }
+    }
+  }
+
+  private wants(event: EventRecord): boolean {
+    return !this.o.types || this.o.types.includes(event.type);
+  }
+
+  /** Takes or renews the group's lease; returns the committed offset, or null if another node has it. */
+  private async lease(): Promise<number | null> {
+    const [row] = await this.o.store.query<{ pos: number }>(
+      `update consumer_offsets
+       set owner = $2, lease_until = now() + make_interval(secs => $3)
+       where consumer = $1 and (owner is null or owner = $2 or lease_until < now())
+       returning pos`,
+      [this.group, this.o.nodeId, LEASE_SECONDS],
+    );
+    return row ? row.pos : null;
+  }
+
+  private async deliver(event: EventRecord): Promise<void> {
+    const maxDeliver = this.o.maxDeliver ?? DEFAULT_MAX_DELIVER;
+    let delay = this.o.backoffMs ?? DEFAULT_BACKOFF_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.o.handler(event);
+        return;
+      } catch (e) {
+        const err = toError(e);
+        if (attempt >= maxDeliver || this.stopped) {
+          if (this.stopped) throw err;
+          await this.deadLetter(event, attempt, err);
+          return;
+        }
+        this.o.logger.warn(
+          { err, group: this.group, event: event.id, attempt },
+          'handler failed; backing off',
+        );
+        await sleep(delay);
+        delay *= 2;
+      }
+    }
+  }
+
+  private async deadLetter(event: EventRecord, attempts: number, err: Error): Promise<void> {
+    this.o.logger.error({ err, group: this.group, event: event.id, attempts }, 'event dead-lettered');
+    await this.o.store.query(
+      `insert into dead_letters (consumer, event_id, event_pos, attempts, error)
+       values ($1, $2, $3, $4, $5)
+       on conflict (consumer, event_id) do update
+       set attempts = excluded.attempts, error = excluded.error, retry_requested = false`,
+      [this.group, event.id, event.pos, attempts, err.message.slice(0, 2_000)],
+    );
+  }
+
+  /** Dead letters an operator asked to retry (`flashmob dlq retry`) are delivered once more. */
+  private async redeliverRequested(): Promise<void> {
+    const rows = await this.o.store.query<EventRow & { dl_id: number }>(
+      `select d.id as dl_id, ${EVENT_COLUMNS.split(', ')
+        .map((c) => `e.${c}`)
+        .join(', ')}
+       from dead_letters d join events e on e.id = d.event_id
+       where d.consumer = $1 and d.retry_requested
+       order by d.id limit 50`,
+      [this.group],
+    );
+    for (const row of rows) {
+      const event = toEventRecord(row);
+      try {
+        await this.o.handler(event);
+        await this.o.store.query('delete from dead_letters where id = $1', [row.dl_id]);
+      } catch (e) {
+        await this.o.store.query(
+          'update dead_letters set retry_requested = false, attempts = attempts + 1, error = $2 where id = $1',
+          [row.dl_id, toError(e).message.slice(0, 2_000)],
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Store } from './store.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
+
+/** An arbitrary constant: the advisory lock that serialises concurrent migrators. */
+const MIGRATION_LOCK = 72_707_001;
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort()
+    .map((file) => ({
+      version: Number(file.slice(0, 3)),
+      name: file.replace(/\.sql$/, ''),
+      sql: readFileSync(path.join(dir, file), 'utf8'),
+    }));
+}
+
+/**
+ * Applies pending migrations, each in its own transaction. Safe when several nodes start at
+ * once: they queue on an advisory lock and the later ones find nothing to do.
+ */
+export async function migrate(store: Store, migrations: Migration[] = loadMigrations()): Promise<string[]> {
+  const applied: string[] = [];
+  await store.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1, hashtext(current_schema()))', [MIGRATION_LOCK]);
+    await tx.query(`create table if not exists schema_migrations (
+      version integer primary key, name text not null, applied_at timestamptz not null default now())`);
+    const rows = await tx.query<{ version: number }>('select version from schema_migrations');
+    const done = new Set(rows.map((r) => r.version));
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
+      applied.push(m.name);
+    }
+  });
+  return applied;
+}
+
+/** Splits a migration file on semicolons at line ends; bodies with `$$` stay whole. */
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let inDollar = false;
+  for (const line of sql.split('\n')) {
+    const trimmed = line.trim();
+    if (!inDollar && (trimmed.startsWith('--') || trimmed === '')) continue;
+    current += `${line}\n`;
+    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) inDollar = !inDollar;
+    if (!inDollar && trimmed.endsWith(';')) {
+      out.push(current.trim());
+      current = '';
+    }
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}

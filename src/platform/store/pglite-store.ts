@@ -1,0 +1,34 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Sql, Store } from './store.ts';
+
+/** int8 as a JS number (ids and sums stay far below 2^53). */
+const INT8_OID = 20;
+const parsers = { [INT8_OID]: (v: string) => Number(v) };
+
+/**
+ * Embedded adapter: PostgreSQL compiled to WASM, in this process, persisted under a directory
+ * (or `memory://`). One connection: PGlite runs statements one at a time, and a transaction
+ * holds it exclusively, which makes every transaction serial here.
+ */
+export async function openPgliteStore(dataDir: string): Promise<Store> {
+  const db = await PGlite.create(dataDir, { parsers });
+  const wrap = (q: Pick<PGlite, 'query'>): Sql => ({
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const res = await q.query<R>(text, params ? [...params] : undefined);
+      return res.rows;
+    },
+  });
+  const root = wrap(db);
+  return {
+    kind: 'pglite',
+    query: root.query,
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    exec: async (sql) => {
+      await db.exec(sql);
+    },
+    ping: async () => {
+      await db.query('select 1');
+    },
+    close: () => db.close(),
+  };
+}

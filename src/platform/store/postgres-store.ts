@@ -1,0 +1,64 @@
+import pg from 'pg';
+import type { Sql, Store } from './store.ts';
+
+export interface PostgresStoreOptions {
+  readonly url: string;
+  /** Pool size; the claim engine needs few connections (one writer per hot item). */
+  readonly max?: number;
+  /** Schema to use for every connection (tests isolate themselves with one schema each). */
+  readonly schema?: string;
+  readonly applicationName?: string;
+}
+
+const INT8_OID = 20;
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
+};
+
+/** Scale-out adapter: a pooled connection to a real PostgreSQL server. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'flashmob',
+    types,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => {});
+  const wrap = (c: pg.Pool | pg.PoolClient): Sql => ({
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const res = await c.query(text, params as unknown[] | undefined);
+      return res.rows as R[];
+    },
+  });
+  const root = wrap(pool);
+  const store: Store = {
+    kind: 'postgres',
+    query: root.query,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const out = await fn(wrap(client));
+        await client.query('commit');
+        return out;
+      } catch (e) {
+        await client.query('rollback').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
+  await store.ping();
+  return store;
+}

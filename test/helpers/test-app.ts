@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type Deps, type Flashmob } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { Clock } from '../../src/platform/clock.ts';
+import type { StoreKind } from '../../src/platform/store/store.ts';
+import { createTestStore, type TestStore } from './stores.ts';
+
+export interface TestAppOptions {
+  readonly store?: StoreKind;
+  readonly clock?: Clock;
+  readonly config?: Partial<Config>;
+  readonly deps?: Partial<Deps>;
+  /** Start the background work (relay, sweeper, consumers). */
+  readonly start?: boolean;
+}
+
+export interface TestApp {
+  readonly fm: Flashmob;
+  readonly testStore: TestStore;
+  http(
+    method: InjectOptions['method'],
+    url: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flashmob-test-'));
+  return loadConfig(
+    {},
+    { dataDir, logLevel: 'silent', rateLimitScale: 0, demo: false, sweepIntervalMs: 50, ...overrides },
+  );
+}
+
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const testStore = await createTestStore(opts.store ?? 'pglite');
+  const config = testConfig(opts.config);
+  const fm = await buildApp(config, {
+    store: testStore.store,
+    skipMigrations: true,
+    paymentLatencyMs: { min: 0, max: 2 },
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...opts.deps,
+  });
+  await fm.app.ready();
+  if (opts.start !== false) await fm.start();
+  return {
+    fm,
+    testStore,
+    http(method, url, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      if (o.token) headers.authorization = `Bearer ${o.token}`;
+      return fm.app.inject({
+        method,
+        url,
+        headers,
+        ...(o.body === undefined
+          ? {}
+          : typeof o.body === 'string'
+            ? { payload: o.body }
+            : { payload: o.body as object }),
+      });
+    },
+    async close() {
+      await fm.close();
+      await testStore.dispose();
+      rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}

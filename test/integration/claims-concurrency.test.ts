@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { storeKinds } from '../helpers/kinds.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const kinds = await storeKinds();
+
+function shuffle<T>(a: T[]): T[] {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a;
+}
+
+describe.each(kinds)('claim engine under a flash crowd (%s)', (kind) => {
+  let t: TestApp;
+  let buyers: Actor[];
+  beforeAll(async () => {
+    t = await createTestApp({ store: kind });
+    buyers = await makeBuyers(t.fm, 500);
+  });
+  afterAll(() => t.close());
+
+  it('claims - 2,000 concurrent claims from 500 buyers on 100 units with limit 2 and retries: exactly 100 reserved', async () => {
+    const host = await makeUser(t.fm, 'host');
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 100, perBuyerLimit: 2 }] });
+    const sku = sale.items[0]?.sku as string;
+    // Each buyer: three different claims (k1, k2, k3) and one retry of k1 = 2,000 requests.
+    const requests = shuffle(
+      buyers.flatMap((b) => ['k1', 'k2', 'k3', 'k1'].map((key) => ({ buyer: b, key }))),
+    );
+    const responses = await Promise.all(
+      requests.map(async (r) => {
+        const res = await t.http('POST', `/api/sales/${sale.id}/claims`, {
+          token: r.buyer.token,
+          body: { sku, quantity: 1, idempotencyKey: r.key },
+        });
+        return { ...r, status: res.statusCode, body: res.json() as Record<string, any> };
+      }),
+    );
+
+    const statuses = new Map<number, number>();
+    for (const r of responses) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    expect([...statuses.keys()].every((s) => s === 201 || s === 409)).toBe(true);
+    for (const r of responses.filter((x) => x.status === 409)) {
+      expect(['sold_out', 'limit_exceeded']).toContain(r.body.code);
+    }
+
+    // Every retry of a key that got a reservation got the same one.
+    const byKey = new Map<string, Set<string>>();
+    for (const r of responses.filter((x) => x.status === 201)) {
+      const k = `${r.buyer.id}/${r.key}`;
+      byKey.set(k, (byKey.get(k) ?? new Set()).add(r.body.reservation.id));
+    }
+    for (const ids of byKey.values()) expect(ids.size).toBe(1);
+
+    // The database agrees: exactly the stock, nobody above the limit, every 201 is there.
+    const rows = await t.fm.store.query<{ id: string; buyer_id: string; quantity: number }>(
+      `select id, buyer_id, quantity from reservations where sale_id = $1 and state = 'held'`,
+      [sale.id],
+    );
+    expect(rows.reduce((n, r) => n + r.quantity, 0)).toBe(100);
+    const perBuyer = new Map<string, number>();
+    for (const r of rows) perBuyer.set(r.buyer_id, (perBuyer.get(r.buyer_id) ?? 0) + r.quantity);
+    expect(Math.max(...perBuyer.values())).toBeLessThanOrEqual(2);
+    const acknowledged = new Set([...byKey.values()].flatMap((s) => [...s]));
+    expect(new Set(rows.map((r) => r.id))).toEqual(acknowledged);
+    const [item] = await t.fm.store.query<{ remaining: number }>(
+      'select remaining from sale_items where sale_id = $1',
+      [sale.id],
+    );
+    expect(item?.remaining).toBe(0);
+  });
+
+  it('claims - a key reused with another body is refused with idempotency_conflict and changes nothing', async () => {
+    const host = await makeUser(t.fm, 'host');
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 10, perBuyerLimit: 5 }] });
+    const sku = sale.items[0]?.sku as string;
+    const buyer = buyers[0] as Actor;
+    const first = await t.http('POST', `/api/sales/${sale.id}/claims`, {
+      token: buyer.token,
+      body: { sku, quantity: 1, idempotencyKey: 'same' },
+    });
+    expect(first.statusCode).toBe(201);
+    const conflicts = await Promise.all(
+      [2, 3, 4].map((q) =>
+        t.http('POST', `/api/sales/${sale.id}/claims`, {
+          token: buyer.token,
+          body: { sku, quantity: q, idempotencyKey: 'same' },
+        }),
+      ),
+    );
+    for (const c of conflicts) {
+      expect(c.statusCode).toBe(422);
+      expect(c.json().code).toBe('idempotency_conflict');
+    }
+    const again = await t.http('POST', `/api/sales/${sale.id}/claims`, {
+      token: buyer.token,
+      body: { sku, quantity: 1, idempotencyKey: 'same' },
+    });
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().reservation.id).toBe(first.json().reservation.id);
+    const fresh = await t.fm.services.sales.get(sale.id);
+    expect(fresh?.items[0]?.remaining).toBe(9);
+  });
+});

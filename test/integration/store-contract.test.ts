@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendEvents, readEvents } from '../../src/platform/bus/events.ts';
+import { OutboxRelay } from '../../src/platform/bus/relay.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { PG, pgCode, type Store } from '../../src/platform/store/store.ts';
+import { storeKinds } from '../helpers/kinds.ts';
+import { createTestStore, type TestStore } from '../helpers/stores.ts';
+
+const kinds = await storeKinds();
+const logger = createLogger('silent');
+
+describe.each(kinds)('store contract (%s)', (kind) => {
+  let ts: TestStore;
+  let store: Store;
+  beforeAll(async () => {
+    ts = await createTestStore(kind);
+    store = ts.store;
+  });
+  afterAll(() => ts.dispose());
+
+  it('store - runs parameterised queries and returns typed rows', async () => {
+    const [row] = await store.query<{ n: number; a: string[]; j: { x: number }; t: Date }>(
+      `select $1::int8 as n, $2::text[] as a, $3::jsonb as j, now() as t`,
+      [42, ['x', 'y'], JSON.stringify({ x: 1 })],
+    );
+    expect(row?.n).toBe(42);
+    expect(row?.a).toEqual(['x', 'y']);
+    expect(row?.j).toEqual({ x: 1 });
+    expect(row?.t).toBeInstanceOf(Date);
+  });
+
+  it('store - a transaction that throws leaves nothing behind', async () => {
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.query(`insert into users (id, name) values ('usr_rollback00000000', 'x')`);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.query(`select 1 from users where id = 'usr_rollback00000000'`)).toHaveLength(0);
+  });
+
+  it('store - constraint violations carry the PostgreSQL error code', async () => {
+    await store.query(
+      `insert into users (id, email, name) values ('usr_a000000000000000', 'dup@x.dev', 'a')`,
+    );
+    const err = await store
+      .query(`insert into users (id, email, name) values ('usr_b000000000000000', 'DUP@x.dev', 'b')`)
+      .catch((e: unknown) => e);
+    expect(pgCode(err)).toBe(PG.uniqueViolation);
+  });
+
+  it('outbox relay - gives committed events increasing positions, in commit order', async () => {
+    const relay = new OutboxRelay({ store, logger, intervalMs: 1_000 });
+    const before = await readEvents(store, 0, 10_000);
+    await store.transaction((tx) => appendEvents(tx, [{ type: 't.one', key: 'k', payload: { n: 1 } }]));
+    await store.transaction((tx) =>
+      appendEvents(tx, [
+        { type: 't.two', key: 'k', payload: { n: 2 } },
+        { type: 't.three', key: 'k', payload: { n: 3 } },
+      ]),
+    );
+    expect(await relay.step()).toBe(3);
+    const events = (await readEvents(store, 0, 10_000)).slice(before.length);
+    expect(events.map((e) => e.payload['n'])).toEqual([1, 2, 3]);
+    expect(events.map((e) => e.pos)).toEqual([...events.map((e) => e.pos)].sort((a, b) => a - b));
+    expect(await relay.step()).toBe(0);
+  });
+});
