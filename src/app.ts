@@ -99,7 +99,9 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   const counters = deps.counters ?? new MemoryCounters();
   const onCommit = () => bus.notifyCommitted();
 
-  const tokens = new TokenService(secretFromDataDir(config.jwtSecret, config.dataDir, 'jwt'), clock.now);
+  const tokens = new TokenService(secretFromDataDir(config.jwtSecret, config.dataDir, 'jwt'), () =>
+    clock.now(),
+  );
   const sales = new SalesService(store, clock, onCommit);
   const sandbox = new SandboxPaymentProvider({
     store,
@@ -143,6 +145,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
+  // The API speaks JSON only: any other body is 415 unsupported_media_type.
+  app.removeContentTypeParser('text/plain');
   registerProblemHandlers(app);
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 500)
@@ -168,7 +172,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   healthRoutes(
     app,
     { store: () => store.ping(), bus: () => bus.ready(), counters: () => counters.ready() },
-    clock.now,
+    () => clock.now(),
   );
   if (servesHttp(config)) {
     authRoutes(app, services.auth);

@@ -94,6 +94,7 @@ export class StoreBus implements Bus {
       nodeId: this.nodeId,
       wake: this.wake,
       logger: this.o.logger,
+      relayNow: () => this.relayNow(),
     });
     this.consumers.add(consumer);
     if (this.started) consumer.start();

@@ -25,6 +25,8 @@ export interface StoreConsumerOptions extends ConsumeOptions {
   readonly nodeId: string;
   readonly wake: Signal;
   readonly logger: Logger;
+  /** Relays what is committed now, so that `drained()` covers it. */
+  readonly relayNow?: () => Promise<unknown>;
 }
 
 /**
@@ -63,6 +65,7 @@ export class StoreConsumer implements ConsumerHandle {
   }
 
   async drained(): Promise<void> {
+    await this.o.relayNow?.();
     const head = await headPosition(this.o.store);
     if (this.offset >= head) return;
     await new Promise<void>((resolve) => {
