@@ -13,7 +13,7 @@ const USAGE = `flashmob <command>
   start [--role all|api|realtime|worker]   serve (embedded defaults when nothing is configured)
   migrate                                   apply pending SQL migrations
   user create --email E --role R [--password P] [--name N]
-  replay --consumer NAME [--from POS]        re-deliver the event log to a consumer (--from 0 rebuilds it)
+  replay --consumer NAME [--from SEQ]        re-deliver the event log to a consumer (--from 0 rebuilds it)
   dlq list [--consumer NAME] | dlq retry ID | dlq drop ID
 
 Configuration comes from the environment (and .env); see README.md.`;
@@ -115,13 +115,13 @@ async function replay(argv: string[]): Promise<void> {
   });
   if (!values.consumer) fail('--consumer NAME is required');
   const from = values.from === undefined ? 0 : Number(values.from);
-  if (!Number.isInteger(from) || from < 0) fail('--from must be a log position (an integer >= 0)');
+  if (!Number.isInteger(from) || from < 0) fail('--from must be an event number (an integer >= 0)');
   await withApp(config({ role: 'api' }), async (fm) => {
     const result = await runReplay(fm, values.consumer as string, from);
     process.stdout.write(
       result.handedOver
         ? `${values.consumer} is running on a worker: it will replay from ${from}\n`
-        : `replayed ${values.consumer} from ${from}: now at position ${result.position}\n`,
+        : `replayed ${values.consumer} from ${from}: now at event ${result.seq}\n`,
     );
   });
 }
@@ -135,7 +135,7 @@ async function dlq(argv: string[]): Promise<void> {
       if (letters.length === 0) process.stdout.write('no dead letters\n');
       for (const l of letters) {
         process.stdout.write(
-          `${l.id}\t${l.consumer}\t${l.type}\tpos ${l.eventPos}\t${l.attempts} attempts\t${l.error}\n`,
+          `${l.id}\t${l.consumer}\t${l.type}\tevent ${l.eventSeq}\t${l.attempts} attempts\t${l.error}\n`,
         );
       }
       return;

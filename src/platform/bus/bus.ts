@@ -1,7 +1,9 @@
-import type { EventRecord } from './events.ts';
+import type { Cursor, EventRecord } from './events.ts';
 
 /** Handles one event of a durable consumer group. Throwing means "retry later". */
 export type EventHandler = (event: EventRecord) => Promise<void>;
+/** Handles several events at once (one transaction for a batch); a throw falls back to one by one. */
+export type BatchHandler = (events: readonly EventRecord[]) => Promise<void>;
 
 export interface ConsumeOptions {
   /** Only events of these types reach the handler (the offset still moves past the others). */
@@ -10,6 +12,8 @@ export interface ConsumeOptions {
   readonly maxDeliver?: number;
   /** First retry delay; doubles on every attempt. */
   readonly backoffMs?: number;
+  /** Optional fast path: the events of one read, handled together. */
+  readonly batch?: BatchHandler;
 }
 
 export interface ConsumerHandle {
@@ -23,7 +27,7 @@ export interface DeadLetter {
   readonly id: number;
   readonly consumer: string;
   readonly eventId: string;
-  readonly eventPos: number;
+  readonly eventSeq: number;
   readonly type: string;
   readonly attempts: number;
   readonly error: string;
@@ -47,8 +51,8 @@ export interface Bus {
   /** Ephemeral message to every node (chat, reactions, presence); not logged. */
   publish(subject: string, data: unknown): void;
   subscribe(subject: string, listener: (data: unknown) => void): () => void;
-  /** Moves a consumer group's offset (replay); the group must not be running elsewhere. */
-  resetConsumer(group: string, toPos: number): Promise<void>;
+  /** Moves a consumer group's cursor (replay); a node running the group picks it up. */
+  resetConsumer(group: string, to: Cursor): Promise<void>;
   listDeadLetters(consumer?: string): Promise<DeadLetter[]>;
   /** Forgets a dead letter. */
   dropDeadLetter(id: number): Promise<boolean>;

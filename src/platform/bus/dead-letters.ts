@@ -5,7 +5,7 @@ interface DeadLetterRow {
   id: number;
   consumer: string;
   event_id: string;
-  event_pos: number;
+  event_seq: number;
   type: string | null;
   attempts: number;
   error: string;
@@ -14,8 +14,8 @@ interface DeadLetterRow {
 
 export async function listDeadLetters(sql: Sql, consumer?: string): Promise<DeadLetter[]> {
   const rows = await sql.query<DeadLetterRow>(
-    `select d.id, d.consumer, d.event_id, d.event_pos, e.type, d.attempts, d.error, d.created_at
-     from dead_letters d left join events e on e.id = d.event_id
+    `select d.id, d.consumer, d.event_id, d.event_seq, e.type, d.attempts, d.error, d.created_at
+     from dead_letters d left join events e on e.seq = d.event_seq
      where ($1::text is null or d.consumer = $1)
      order by d.id`,
     [consumer ?? null],
@@ -24,7 +24,7 @@ export async function listDeadLetters(sql: Sql, consumer?: string): Promise<Dead
     id: r.id,
     consumer: r.consumer,
     eventId: r.event_id,
-    eventPos: r.event_pos,
+    eventSeq: r.event_seq,
     type: r.type ?? 'unknown',
     attempts: r.attempts,
     error: r.error,

@@ -3,7 +3,7 @@ import type { Sql } from '../store/store.ts';
 
 /** An event as written by a module, in the same transaction as the change it records. */
 export interface NewEvent {
-  /** Past tense, `<aggregate>.<fact>`: `reservation.created`, `order.paid`. */
+  /** Past tense, `<aggregate>.<fact>`: `sale.claimed`, `order.paid`. */
   readonly type: string;
   /** Ordering and partition key: the sale, show or order id. */
   readonly key: string;
@@ -11,9 +11,21 @@ export interface NewEvent {
   readonly version?: number;
 }
 
-/** An event on the log, after the relay gave it a position. */
+/**
+ * A place in the log: the log is ordered by (writing transaction id, seq). `txid` is a 64-bit
+ * transaction id, kept as text.
+ */
+export interface Cursor {
+  readonly txid: string;
+  readonly seq: number;
+}
+
+export const LOG_START: Cursor = { txid: '0', seq: 0 };
+
+/** An event on the log. */
 export interface EventRecord {
-  readonly pos: number;
+  readonly seq: number;
+  readonly txid: string;
   readonly id: string;
   readonly type: string;
   readonly key: string;
@@ -23,7 +35,8 @@ export interface EventRecord {
 }
 
 export interface EventRow {
-  pos: number;
+  seq: number;
+  txid: string;
   id: string;
   type: string;
   key: string;
@@ -32,11 +45,12 @@ export interface EventRow {
   created_at: Date | string;
 }
 
-export const EVENT_COLUMNS = 'pos, id, type, key, version, payload, created_at';
+export const EVENT_COLUMNS = 'seq, txid::text as txid, id, type, key, version, payload, created_at';
 
 export function toEventRecord(row: EventRow): EventRecord {
   return {
-    pos: row.pos,
+    seq: row.seq,
+    txid: row.txid,
     id: row.id,
     type: row.type,
     key: row.key,
@@ -46,34 +60,76 @@ export function toEventRecord(row: EventRow): EventRecord {
   };
 }
 
+export const cursorOf = (e: Pick<EventRecord, 'txid' | 'seq'>): Cursor => ({ txid: e.txid, seq: e.seq });
+
+/** Orders two cursors the way the log is ordered. */
+export function compareCursors(a: Cursor, b: Cursor): number {
+  const ta = BigInt(a.txid);
+  const tb = BigInt(b.txid);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.seq - b.seq;
+}
+
+/**
+ * `insert into events …` from five array parameters starting at `$first`; for statements that
+ * write their events in the same round trip as their change (the claim engine).
+ */
+export function insertEventsSql(first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `insert into events (id, type, key, version, payload)
+     select * from unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::int[], ${p(4)}::json[])`;
+}
+
+export function eventParams(events: readonly NewEvent[]): [string[], string[], string[], number[], string[]] {
+  return [
+    events.map(() => newId('event')),
+    events.map((e) => e.type),
+    events.map((e) => e.key),
+    events.map((e) => e.version ?? 1),
+    events.map((e) => JSON.stringify(e.payload)),
+  ];
+}
+
 /** Writes events to the outbox with one statement, whatever their number. */
 export async function appendEvents(tx: Sql, events: readonly NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const ids = events.map(() => newId('event'));
-  await tx.query(
-    `insert into events (id, type, key, version, payload)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[])`,
-    [
-      ids,
-      events.map((e) => e.type),
-      events.map((e) => e.key),
-      events.map((e) => e.version ?? 1),
-      events.map((e) => JSON.stringify(e.payload)),
-    ],
-  );
-  return ids;
+  const params = eventParams(events);
+  await tx.query(insertEventsSql(1), params);
+  return params[0];
 }
 
-/** Reads relayed events after a log position, in log order. */
-export async function readEvents(sql: Sql, afterPos: number, limit: number): Promise<EventRecord[]> {
+/** The visibility horizon: only transactions below it are certainly finished. */
+const FINISHED = 'txid < pg_snapshot_xmin(pg_current_snapshot())';
+
+/**
+ * Events after `after`, in log order, among those whose transaction has certainly finished.
+ * An event that commits late has a txid at or above the horizon until it commits, so it is
+ * read on a later call and never skipped.
+ */
+export async function readEvents(sql: Sql, after: Cursor, limit: number): Promise<EventRecord[]> {
   const rows = await sql.query<EventRow>(
-    `select ${EVENT_COLUMNS} from events where pos > $1 order by pos limit $2`,
-    [afterPos, limit],
+    `select ${EVENT_COLUMNS} from events
+     where (txid, seq) > ($1::xid8, $2::int8) and ${FINISHED}
+     order by txid, seq limit $3`,
+    [after.txid, after.seq, limit],
   );
   return rows.map(toEventRecord);
 }
 
-export async function headPosition(sql: Sql): Promise<number> {
-  const [row] = await sql.query<{ head: number }>('select coalesce(max(pos), 0)::int8 as head from events');
-  return row?.head ?? 0;
+/** The last finished event of the log (LOG_START when empty). */
+export async function headCursor(sql: Sql): Promise<Cursor> {
+  const [row] = await sql.query<{ txid: string; seq: number }>(
+    `select txid::text as txid, seq from events where ${FINISHED} order by txid desc, seq desc limit 1`,
+  );
+  return row ? { txid: row.txid, seq: row.seq } : LOG_START;
+}
+
+/** The cursor just before the first event numbered `seq` or later (replay "from seq"). */
+export async function cursorBeforeSeq(sql: Sql, seq: number): Promise<Cursor> {
+  if (seq <= 1) return LOG_START;
+  const [row] = await sql.query<{ txid: string; seq: number }>(
+    `select txid::text as txid, seq from events where seq >= $1 order by txid, seq limit 1`,
+    [seq],
+  );
+  return row ? { txid: row.txid, seq: row.seq - 1 } : headCursor(sql);
 }

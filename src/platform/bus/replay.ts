@@ -1,16 +1,18 @@
 import type { Flashmob } from '../../app.ts';
 import { AppError } from '../errors.ts';
+import { cursorBeforeSeq } from './events.ts';
 
 /**
- * Re-delivers the event log to one consumer from a log position. `from` 0 first empties what
- * the consumer built (its `reset`), so the read model is rebuilt from scratch; a later position
- * re-delivers from there and the consumer's idempotency skips what it already applied.
+ * Re-delivers the event log to one consumer from an event number. `from` 0 first empties what
+ * the consumer built (its `reset`), so the read model is rebuilt from scratch; a later number
+ * re-delivers from that event on, and the consumer's idempotency skips what it already applied.
+ * When a worker is running that consumer, it picks the new cursor up on its next step.
  */
 export async function runReplay(
   fm: Flashmob,
   consumerName: string,
   from: number,
-): Promise<{ position: number; handedOver: boolean }> {
+): Promise<{ seq: number; handedOver: boolean }> {
   const def = fm.consumers.find((c) => c.name === consumerName);
   if (!def) {
     throw new AppError(
@@ -23,16 +25,15 @@ export async function runReplay(
     [def.name],
   );
   if (from === 0) await def.reset?.();
-  await fm.bus.resetConsumer(def.name, Math.max(0, from - 1));
-  // A worker running this consumer picks the new offset up on its next step.
-  if (lease?.live) return { position: Math.max(0, from - 1), handedOver: true };
+  await fm.bus.resetConsumer(def.name, await cursorBeforeSeq(fm.store, from));
+  if (lease?.live) return { seq: from, handedOver: true };
   await fm.bus.start();
   const handle = fm.bus.consume(def.name, (e) => def.handle(e), def);
   await handle.drained();
   await handle.stop();
-  const [row] = await fm.store.query<{ pos: number }>(
-    'select pos from consumer_offsets where consumer = $1',
+  const [row] = await fm.store.query<{ seq: number }>(
+    'select cursor_seq as seq from consumer_offsets where consumer = $1',
     [def.name],
   );
-  return { position: row?.pos ?? 0, handedOver: false };
+  return { seq: row?.seq ?? 0, handedOver: false };
 }

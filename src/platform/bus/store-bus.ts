@@ -5,8 +5,7 @@ import { Signal } from '../signal.ts';
 import type { Store } from '../store/store.ts';
 import type { Bus, ConsumeOptions, ConsumerHandle, DeadLetter, EventHandler } from './bus.ts';
 import { listDeadLetters } from './dead-letters.ts';
-import { type EventRecord, headPosition, readEvents } from './events.ts';
-import { OutboxRelay } from './relay.ts';
+import { type Cursor, cursorOf, type EventRecord, headCursor, readEvents } from './events.ts';
 import { StoreConsumer } from './store-consumer.ts';
 
 export interface StoreBusOptions {
@@ -14,61 +13,48 @@ export interface StoreBusOptions {
   readonly logger: Logger;
   /** How often to look for events committed by other nodes (PostgreSQL mode). */
   readonly pollMs?: number;
-  /** Run the outbox relay on this node (every node may; they take turns on a lock). */
-  readonly relay?: boolean;
 }
 
+const TAIL_BATCH = 2_000;
+
 /**
- * The embedded Bus: the event log is the store's `events` table (relayed by OutboxRelay), and
- * ephemeral fan-out is in-process. Works across several nodes sharing one PostgreSQL for the
- * log; ephemeral messages stay on their node (use NATS for that).
+ * The embedded Bus: the event log is the store's `events` table, read in (txid, seq) order up to
+ * the visibility horizon; ephemeral fan-out is in-process. Works across several nodes sharing
+ * one PostgreSQL for the log (each node polls); ephemeral messages stay on their node (NATS
+ * carries them across nodes).
  */
 export class StoreBus implements Bus {
   readonly kind = 'store' as const;
   private readonly nodeId = randomUUID();
-  private readonly relay: OutboxRelay | undefined;
   private readonly wake = new Signal();
+  private readonly pollMs: number;
   private readonly consumers = new Set<StoreConsumer>();
   private readonly tailListeners = new Set<(events: readonly EventRecord[]) => void>();
   private readonly subjects = new Map<string, Set<(data: unknown) => void>>();
-  private tailPos = 0;
+  private tailCursor: Cursor | undefined;
   private tailing = false;
   private tailAgain = false;
-  private tailTimer: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private started = false;
 
   constructor(private readonly o: StoreBusOptions) {
-    const pollMs = o.pollMs ?? (o.store.kind === 'postgres' ? 50 : 1_000);
-    if (o.relay !== false) {
-      this.relay = new OutboxRelay({
-        store: o.store,
-        logger: o.logger,
-        intervalMs: pollMs,
-        onRelayed: () => {
-          this.wake.notify();
-          this.pumpTail();
-        },
-      });
-    }
+    this.pollMs = o.pollMs ?? (o.store.kind === 'postgres' ? 50 : 1_000);
   }
 
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.tailPos = await headPosition(this.o.store);
-    const pollMs = this.o.pollMs ?? (this.o.store.kind === 'postgres' ? 50 : 1_000);
-    this.tailTimer = setInterval(() => this.pumpTail(), pollMs);
-    this.tailTimer.unref();
-    this.relay?.start();
+    this.tailCursor = await headCursor(this.o.store);
+    this.timer = setInterval(() => this.pumpTail(), this.pollMs);
+    this.timer.unref();
     for (const c of this.consumers) c.start();
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    if (this.tailTimer) clearInterval(this.tailTimer);
+    if (this.timer) clearInterval(this.timer);
     await Promise.all([...this.consumers].map((c) => c.stop()));
-    await this.relay?.stop();
     while (this.tailing) await new Promise((r) => setTimeout(r, 5));
   }
 
@@ -76,13 +62,10 @@ export class StoreBus implements Bus {
     await this.o.store.ping();
   }
 
+  /** A local commit wrote events: wake the tail and the consumers now rather than at the next poll. */
   notifyCommitted(): void {
-    this.relay?.kick();
-  }
-
-  /** Relays once, now (tests, CLI). */
-  async relayNow(): Promise<number> {
-    return this.relay ? this.relay.step() : 0;
+    this.wake.notify();
+    this.pumpTail();
   }
 
   consume(group: string, handler: EventHandler, options: ConsumeOptions = {}): ConsumerHandle {
@@ -94,7 +77,7 @@ export class StoreBus implements Bus {
       nodeId: this.nodeId,
       wake: this.wake,
       logger: this.o.logger,
-      relayNow: () => this.relayNow(),
+      pollMs: this.pollMs,
     });
     this.consumers.add(consumer);
     if (this.started) consumer.start();
@@ -114,36 +97,38 @@ export class StoreBus implements Bus {
   }
 
   private pumpTail(): void {
-    if (!this.started || this.tailListeners.size === 0) return;
+    if (!this.started || this.tailListeners.size === 0 || !this.tailCursor) return;
     if (this.tailing) {
       this.tailAgain = true;
       return;
     }
     this.tailing = true;
-    void (async () => {
-      try {
-        do {
-          this.tailAgain = false;
-          for (;;) {
-            const events = await readEvents(this.o.store, this.tailPos, 1_000);
-            if (events.length === 0) break;
-            this.tailPos = events[events.length - 1]?.pos ?? this.tailPos;
-            for (const l of this.tailListeners) {
-              try {
-                l(events);
-              } catch (e) {
-                this.o.logger.error({ err: toError(e) }, 'tail listener failed');
-              }
+    void this.drainTail().finally(() => {
+      this.tailing = false;
+    });
+  }
+
+  private async drainTail(): Promise<void> {
+    try {
+      do {
+        this.tailAgain = false;
+        for (;;) {
+          const events = await readEvents(this.o.store, this.tailCursor as Cursor, TAIL_BATCH);
+          if (events.length === 0) break;
+          this.tailCursor = cursorOf(events[events.length - 1] as EventRecord);
+          for (const l of this.tailListeners) {
+            try {
+              l(events);
+            } catch (e) {
+              this.o.logger.error({ err: toError(e) }, 'tail listener failed');
             }
-            if (events.length < 1_000) break;
           }
-        } while (this.tailAgain && this.started);
-      } catch (e) {
-        this.o.logger.warn({ err: toError(e) }, 'tail read failed; will retry');
-      } finally {
-        this.tailing = false;
-      }
-    })();
+          if (events.length < TAIL_BATCH) break;
+        }
+      } while (this.tailAgain && this.started);
+    } catch (e) {
+      this.o.logger.warn({ err: toError(e) }, 'tail read failed; will retry');
+    }
   }
 
   publish(subject: string, data: unknown): void {
@@ -171,12 +156,14 @@ export class StoreBus implements Bus {
     };
   }
 
-  async resetConsumer(group: string, toPos: number): Promise<void> {
+  async resetConsumer(group: string, to: Cursor): Promise<void> {
     await this.o.store.query(
-      `insert into consumer_offsets (consumer, pos) values ($1, $2)
-       on conflict (consumer) do update set pos = excluded.pos, updated_at = now()`,
-      [group, toPos],
+      `insert into consumer_offsets (consumer, cursor_txid, cursor_seq) values ($1, $2::xid8, $3)
+       on conflict (consumer) do update
+       set cursor_txid = excluded.cursor_txid, cursor_seq = excluded.cursor_seq, updated_at = now()`,
+      [group, to.txid, to.seq],
     );
+    this.wake.notify();
   }
 
   listDeadLetters(consumer?: string): Promise<DeadLetter[]> {

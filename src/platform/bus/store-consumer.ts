@@ -4,17 +4,20 @@ import { type Signal, sleep } from '../signal.ts';
 import type { Store } from '../store/store.ts';
 import type { ConsumeOptions, ConsumerHandle, EventHandler } from './bus.ts';
 import {
+  type Cursor,
+  compareCursors,
+  cursorOf,
   EVENT_COLUMNS,
   type EventRecord,
   type EventRow,
-  headPosition,
+  headCursor,
   readEvents,
   toEventRecord,
 } from './events.ts';
 
 export const DEFAULT_MAX_DELIVER = 5;
 export const DEFAULT_BACKOFF_MS = 100;
-const BATCH = 200;
+const BATCH = 500;
 const LEASE_SECONDS = 15;
 const IDLE_POLL_MS = 250;
 
@@ -25,13 +28,12 @@ export interface StoreConsumerOptions extends ConsumeOptions {
   readonly nodeId: string;
   readonly wake: Signal;
   readonly logger: Logger;
-  /** Relays what is committed now, so that `drained()` covers it. */
-  readonly relayNow?: () => Promise<unknown>;
+  readonly pollMs?: number;
 }
 
 /**
  * A durable consumer group over the store's event log. One node at a time holds the group's
- * lease (a row in consumer_offsets), so a group's events are handled in log order; the offset
+ * lease (a row in consumer_offsets), so a group's events are handled in log order; the cursor
  * moves after each batch (at-least-once: handlers are idempotent). A failing event is retried
  * with exponential backoff, then dead-lettered so that it cannot block the group forever.
  */
@@ -39,8 +41,8 @@ export class StoreConsumer implements ConsumerHandle {
   readonly group: string;
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private offset = -1;
-  private drainWaiters: Array<{ head: number; resolve: () => void }> = [];
+  private cursor: Cursor | undefined;
+  private drainWaiters: Array<{ head: Cursor; resolve: () => void }> = [];
 
   constructor(private readonly o: StoreConsumerOptions) {
     this.group = o.group;
@@ -64,10 +66,10 @@ export class StoreConsumer implements ConsumerHandle {
       .catch(() => {});
   }
 
+  /** Resolves once everything committed before the call has been handled. */
   async drained(): Promise<void> {
-    await this.o.relayNow?.();
-    const head = await headPosition(this.o.store);
-    if (this.offset >= head) return;
+    const head = await headCursor(this.o.store);
+    if (this.cursor && compareCursors(this.cursor, head) >= 0) return;
     await new Promise<void>((resolve) => {
       this.drainWaiters.push({ head, resolve });
       this.o.wake.notify();
@@ -75,42 +77,42 @@ export class StoreConsumer implements ConsumerHandle {
   }
 
   private settleDrainWaiters(): void {
+    const at = this.cursor;
+    if (!at) return;
     const keep: typeof this.drainWaiters = [];
     for (const w of this.drainWaiters) {
-      if (this.offset >= w.head) w.resolve();
+      if (compareCursors(at, w.head) >= 0) w.resolve();
       else keep.push(w);
     }
     this.drainWaiters = keep;
   }
 
   private async run(): Promise<void> {
-    await this.o.store.query(
-      'insert into consumer_offsets (consumer, pos) values ($1, 0) on conflict do nothing',
-      [this.group],
-    );
+    await this.o.store.query('insert into consumer_offsets (consumer) values ($1) on conflict do nothing', [
+      this.group,
+    ]);
     while (!this.stopped) {
       try {
-        const pos = await this.lease();
-        if (pos === null) {
+        const leased = await this.lease();
+        if (!leased) {
           await this.o.wake.wait(1_000);
           continue;
         }
-        this.offset = pos;
+        this.cursor = leased;
         await this.redeliverRequested();
-        const events = await readEvents(this.o.store, pos, BATCH);
+        const events = await readEvents(this.o.store, leased, BATCH);
         if (events.length === 0) {
           this.settleDrainWaiters();
-          await this.o.wake.wait(IDLE_POLL_MS);
+          await this.o.wake.wait(this.o.pollMs ?? IDLE_POLL_MS);
           continue;
         }
-        for (const event of events) {
-          if (this.stopped) break;
-          if (this.wants(event)) await this.deliver(event);
-          this.offset = event.pos;
-        }
+        await this.handle(events.filter((e) => this.wants(e)));
+        if (this.stopped) break;
+        this.cursor = cursorOf(events[events.length - 1] as EventRecord);
         await this.o.store.query(
-          'update consumer_offsets set pos = $2, updated_at = now() where consumer = $1 and owner = $3',
-          [this.group, this.offset, this.o.nodeId],
+          `update consumer_offsets set cursor_txid = $2::xid8, cursor_seq = $3, updated_at = now()
+           where consumer = $1 and owner = $4`,
+          [this.group, this.cursor.txid, this.cursor.seq, this.o.nodeId],
         );
         this.settleDrainWaiters();
       } catch (e) {
@@ -124,16 +126,32 @@ export class StoreConsumer implements ConsumerHandle {
     return !this.o.types || this.o.types.includes(event.type);
   }
 
-  /** Takes or renews the group's lease; returns the committed offset, or null if another node has it. */
-  private async lease(): Promise<number | null> {
-    const [row] = await this.o.store.query<{ pos: number }>(
+  private async handle(events: EventRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    if (this.o.batch) {
+      try {
+        await this.o.batch(events);
+        return;
+      } catch (e) {
+        this.o.logger.warn({ err: toError(e), group: this.group }, 'batch failed; delivering one by one');
+      }
+    }
+    for (const event of events) {
+      if (this.stopped) throw new Error('stopped');
+      await this.deliver(event);
+    }
+  }
+
+  /** Takes or renews the group's lease; returns the committed cursor, or null if another node has it. */
+  private async lease(): Promise<Cursor | null> {
+    const [row] = await this.o.store.query<{ txid: string; seq: number }>(
       `update consumer_offsets
        set owner = $2, lease_until = now() + make_interval(secs => $3)
        where consumer = $1 and (owner is null or owner = $2 or lease_until < now())
-       returning pos`,
+       returning cursor_txid::text as txid, cursor_seq as seq`,
       [this.group, this.o.nodeId, LEASE_SECONDS],
     );
-    return row ? row.pos : null;
+    return row ? { txid: row.txid, seq: row.seq } : null;
   }
 
   private async deliver(event: EventRecord): Promise<void> {
@@ -145,8 +163,8 @@ export class StoreConsumer implements ConsumerHandle {
         return;
       } catch (e) {
         const err = toError(e);
-        if (attempt >= maxDeliver || this.stopped) {
-          if (this.stopped) throw err;
+        if (this.stopped) throw err;
+        if (attempt >= maxDeliver) {
           await this.deadLetter(event, attempt, err);
           return;
         }
@@ -163,11 +181,11 @@ export class StoreConsumer implements ConsumerHandle {
   private async deadLetter(event: EventRecord, attempts: number, err: Error): Promise<void> {
     this.o.logger.error({ err, group: this.group, event: event.id, attempts }, 'event dead-lettered');
     await this.o.store.query(
-      `insert into dead_letters (consumer, event_id, event_pos, attempts, error)
+      `insert into dead_letters (consumer, event_id, event_seq, attempts, error)
        values ($1, $2, $3, $4, $5)
        on conflict (consumer, event_id) do update
        set attempts = excluded.attempts, error = excluded.error, retry_requested = false`,
-      [this.group, event.id, event.pos, attempts, err.message.slice(0, 2_000)],
+      [this.group, event.id, event.seq, attempts, err.message.slice(0, 2_000)],
     );
   }
 
@@ -177,7 +195,7 @@ export class StoreConsumer implements ConsumerHandle {
       `select d.id as dl_id, ${EVENT_COLUMNS.split(', ')
         .map((c) => `e.${c}`)
         .join(', ')}
-       from dead_letters d join events e on e.id = d.event_id
+       from dead_letters d join events e on e.seq = d.event_seq
        where d.consumer = $1 and d.retry_requested
        order by d.id limit 50`,
       [this.group],

@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type LoadResult, load } from './lib/load.ts';
+import { type Proc, startTs } from './lib/process.ts';
+import { fmt, machine, table, writeSection } from './lib/report.ts';
+
+const CONNECTIONS = 200;
+const BUYERS = 20_000;
+const STOCK = 10_000_000;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The server under test talks to a co-located PostgreSQL over its Unix socket when there is one. */
+const SERVER_DATABASE_URL =
+  existsSync('/var/run/postgresql/.s.PGSQL.5432') && !process.env.TEST_DATABASE_URL
+    ? 'postgres://postgres@%2Fvar%2Frun%2Fpostgresql/test'
+    : DATABASE_URL;
+
+async function http(base: string, method: string, url: string, body?: unknown, token?: string) {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as any;
+}
+
+interface StoreRun {
+  readonly store: string;
+  readonly trivial: LoadResult;
+  readonly naive: LoadResult;
+  readonly batched: LoadResult;
+  readonly consistent: boolean;
+}
+
+async function runOn(store: 'pglite' | 'postgres'): Promise<StoreRun> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flashmob-bench-'));
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    ADMIN_EMAIL: 'bench@flashmob.dev',
+    ADMIN_PASSWORD: 'bench-password',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+  };
+  let admin: pg.Client | undefined;
+  if (store === 'postgres') {
+    admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    const u = new URL(SERVER_DATABASE_URL);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    env.DATABASE_URL = u.toString();
+  }
+  let server: Proc | undefined;
+  try {
+    server = await startTs('bench/server.ts', env);
+    const base = server.url;
+    const { token: adminToken } = await http(base, 'POST', '/api/auth/login', {
+      email: env.ADMIN_EMAIL,
+      password: env.ADMIN_PASSWORD,
+    });
+    await http(
+      base,
+      'POST',
+      '/api/products',
+      { title: 'Hot item', variants: [{ sku: 'HOT', title: 'Hot', priceCents: 1_000, currency: 'USD' }] },
+      adminToken,
+    );
+    const sale = await http(
+      base,
+      'POST',
+      '/api/sales',
+      {
+        title: 'Benchmark drop',
+        startsAt: new Date(Date.now() - 1_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        holdSeconds: 3_600,
+        items: [{ sku: 'HOT', stock: STOCK, perBuyerLimit: 10_000 }],
+      },
+      adminToken,
+    );
+    const tokens: string[] = [];
+    for (let i = 0; i < BUYERS; i += 200) {
+      const batch = await Promise.all(
+        Array.from({ length: 200 }, () => http(base, 'POST', '/api/auth/guest')),
+      );
+      tokens.push(...batch.map((b) => b.token as string));
+    }
+    let n = 0;
+    const claim = (): { token?: string | undefined; body: string } => ({
+      token: tokens[n++ % tokens.length],
+      body: `{"sku":"HOT","quantity":1,"idempotencyKey":"k${n}"}`,
+    });
+    const run = (p: string, next = claim, seconds = SECONDS) =>
+      load({ url: base, path: p, connections: CONNECTIONS, seconds, next });
+
+    process.stdout.write(`  ${store}: warm-up…\n`);
+    await run(`/api/sales/${sale.id}/claims`, claim, 3);
+    process.stdout.write(`  ${store}: trivial endpoint…\n`);
+    const trivial = await run('/bench/trivial', () => ({
+      body: '{"sku":"HOT","quantity":1,"idempotencyKey":"x"}',
+    }));
+    process.stdout.write(`  ${store}: batched claim engine…\n`);
+    const batched = await run(`/api/sales/${sale.id}/claims`);
+    process.stdout.write(`  ${store}: naive one-transaction-per-claim…\n`);
+    const naive = await run(`/bench/naive/sales/${sale.id}/claims`);
+
+    // Nothing oversold or lost: stock moved exactly by the reserved units.
+    const after = await http(base, 'GET', `/api/sales/${sale.id}`);
+    const reserved = STOCK - after.items[0].remaining;
+    const acknowledged = batched.total - batched.non2xx + (naive.total - naive.non2xx);
+    const consistent = reserved >= acknowledged && after.items[0].remaining >= 0;
+    return { store, trivial, naive, batched, consistent };
+  } finally {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (admin) {
+      await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.end();
+    }
+  }
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function claimsBench(): Promise<void> {
+  process.stdout.write(
+    `claims: ${CONNECTIONS} connections, ${BUYERS} buyers, one hot item, ${SECONDS}s per run\n`,
+  );
+  const stores: Array<'pglite' | 'postgres'> = ['pglite'];
+  if (await postgresReachable()) stores.push('postgres');
+  else process.stdout.write('  PostgreSQL not reachable: only PGlite is measured\n');
+  const runs: StoreRun[] = [];
+  for (const s of stores) runs.push(await runOn(s));
+
+  const rows = runs.flatMap((r) => [
+    [
+      r.store,
+      'trivial Fastify endpoint (HTTP ceiling)',
+      fmt(r.trivial.rps),
+      fmt(r.trivial.p50, 1),
+      fmt(r.trivial.p99, 1),
+      '—',
+      '100%',
+      r.trivial.non2xx,
+    ],
+    [
+      r.store,
+      'naive: one transaction per claim',
+      fmt(r.naive.rps),
+      fmt(r.naive.p50, 1),
+      fmt(r.naive.p99, 1),
+      '1×',
+      `${fmt((100 * r.naive.rps) / r.trivial.rps)}%`,
+      r.naive.non2xx,
+    ],
+    [
+      r.store,
+      '**batched claim engine**',
+      `**${fmt(r.batched.rps)}**`,
+      fmt(r.batched.p50, 1),
+      `**${fmt(r.batched.p99, 1)}**`,
+      `**${fmt(r.batched.rps / Math.max(1, r.naive.rps), 1)}×**`,
+      `**${fmt((100 * r.batched.rps) / r.trivial.rps)}%**`,
+      r.batched.non2xx,
+    ],
+  ]);
+  const md = `## Claims: one hot item, ${CONNECTIONS} concurrent buyers, auth on
+
+${machine()}. Load: autocannon, ${CONNECTIONS} connections (closed loop), each request a
+claim of 1 unit by one of ${fmt(BUYERS)} signed-in buyers (a JWT each) with a fresh idempotency
+key, ${SECONDS} s per row, on one item of ${fmt(STOCK)} units. The three rows of a store run in
+one server process, one after the other; the load generator is a second process on the same
+2 cores (and PostgreSQL a third). Latencies in ms, as autocannon measures them.
+
+${table(['store', 'endpoint', 'claims/s', 'p50', 'p99', 'vs naive', 'of ceiling', 'non-2xx'], rows)}
+
+Targets (issue #2): ≥ 10× the naive baseline, ≥ 40% of the trivial ceiling, p99 ≤ 25 ms.
+${runs.map((r) => `- ${r.store}: ${fmt(r.batched.rps / Math.max(1, r.naive.rps), 1)}× naive, ${fmt((100 * r.batched.rps) / r.trivial.rps)}% of ceiling, p99 ${fmt(r.batched.p99, 1)} ms; stock and reservations consistent after the run: ${r.consistent ? 'yes' : '**NO**'}`).join('\n')}
+`;
+  writeSection('claims', md);
+  process.stdout.write(`${md}\n`);
+}

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [-- suite…]`: runs the benchmark suites in one go and writes their sections of
+ * docs/BENCHMARKS.md. Suites: claims (default: all).
+ */
+import { claimsBench } from './claims-bench.ts';
+
+const SUITES: Record<string, () => Promise<void>> = {
+  claims: claimsBench,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length ? wanted : Object.keys(SUITES);
+for (const name of names) {
+  const suite = SUITES[name];
+  if (!suite) {
+    process.stderr.write(`unknown suite "${name}"; known: ${Object.keys(SUITES).join(', ')}\n`);
+    process.exit(1);
+  }
+  await suite();
+}
+process.exit(0);

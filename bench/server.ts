@@ -1,0 +1,42 @@
+/**
+ * The benchmark server: the real app (as `flashmob start` builds it) plus two baseline routes
+ * measured beside it in the same process: a trivial endpoint (the HTTP ceiling) and a naive
+ * one-transaction-per-claim implementation of the claim endpoint. Never part of the product.
+ */
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { naiveClaimRoutes } from './naive-claims.ts';
+
+const config = loadConfig(process.env);
+const fm = await buildApp(config);
+naiveClaimRoutes(fm);
+fm.app.post('/bench/trivial', { config: { access: 'public' } }, async (_req, reply) =>
+  reply.code(201).send({ ok: true }),
+);
+await fm.start();
+const address = await fm.listen();
+process.stdout.write(`${JSON.stringify({ msg: 'flashmob is serving', address })}\n`);
+// BENCH_PROFILE=file: SIGUSR2 starts a CPU profile, the next SIGUSR2 writes it (profiles only the load).
+if (process.env.BENCH_PROFILE) {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  let on = false;
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      if (!on) {
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+        on = true;
+      } else {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(process.env.BENCH_PROFILE as string, JSON.stringify(profile));
+        on = false;
+      }
+    })();
+  });
+}
+const stop = () => void fm.close().then(() => process.exit(0));
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
