@@ -42,6 +42,7 @@ import { secretFromDataDir } from './platform/secrets.ts';
 import { migrate } from './platform/store/migrate.ts';
 import { openStore } from './platform/store/open-store.ts';
 import type { Store } from './platform/store/store.ts';
+import { Realtime } from './realtime/realtime.ts';
 
 /** Ports a caller (a test, the CLI) may provide instead of the ones the config selects. */
 export interface Deps {
@@ -79,6 +80,8 @@ export interface Flashmob {
   readonly logger: Logger;
   readonly services: Services;
   readonly consumers: readonly ConsumerDefinition[];
+  /** The WebSocket layer, on nodes that serve it (roles all and realtime). */
+  readonly realtime: Realtime | undefined;
   /** Starts the background work of this node's role (relay, consumers, sweepers). */
   start(): Promise<void>;
   listen(): Promise<string>;
@@ -86,6 +89,7 @@ export interface Flashmob {
 }
 
 const servesHttp = (c: Config) => c.role === 'all' || c.role === 'api';
+const servesRealtime = (c: Config) => c.role === 'all' || c.role === 'realtime';
 const runsWorkers = (c: Config) => c.role === 'all' || c.role === 'worker';
 
 /** The composition root: every port, service and route of one node, not yet listening. */
@@ -188,6 +192,26 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     paymentRoutes(app, { store, provider: sandbox, sandbox, orders });
     statsRoutes(app, { store, sales });
   }
+  const realtime = servesRealtime(config)
+    ? new Realtime({
+        bus,
+        clock,
+        logger: logger.child({ component: 'realtime' }),
+        tokens,
+        sales,
+        reservations: services.reservations,
+        orders,
+        tickMs: config.wsTickMs,
+        gateway: {
+          allowedOrigins: config.allowedOrigins,
+          heartbeatMs: config.wsHeartbeatMs,
+          maxBufferedBytes: config.wsMaxBufferedBytes,
+          framesPerSecond: config.wsFramesPerSecond,
+        },
+      })
+    : undefined;
+  realtime?.attach(app);
+
   // Until the server listens, the sandbox provider calls its webhook in-process.
   sandbox.setWebhookTransport(async (body, headers) => {
     const res = await app.inject({ method: 'POST', url: '/api/payments/webhook', payload: body, headers });
@@ -208,6 +232,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     logger,
     services,
     consumers,
+    realtime,
     async start() {
       if (started) return;
       started = true;
@@ -220,6 +245,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
         services.sweeper.start();
         periodic.every('stale-payments', 30_000, () => orders.failStalePayments());
       }
+      realtime?.start();
       await bus.start();
     },
     async listen() {
@@ -240,7 +266,9 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       return address;
     },
     async close() {
-      // Stop accepting, finish in-flight claims, stop background work, then the bus and the store.
+      // Stop accepting, close sockets with a reconnect hint, finish in-flight claims, stop
+      // background work, then the bus and the store.
+      await realtime?.close();
       await app.close();
       await services.engine.drain();
       await periodic.stop();

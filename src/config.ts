@@ -38,6 +38,11 @@ export interface Config {
   readonly claimBatchWaitMs: number;
   readonly sweepIntervalMs: number;
   readonly wsTickMs: number;
+  readonly wsHeartbeatMs: number;
+  /** Unsent bytes after which a WebSocket client is closed as a slow consumer. */
+  readonly wsMaxBufferedBytes: number;
+  /** Frames per second a WebSocket client may send (bursts of twice that). */
+  readonly wsFramesPerSecond: number;
   readonly bodyLimitBytes: number;
   /** Browser origins allowed to open the WebSocket; empty = same host only. */
   readonly allowedOrigins: readonly string[];
@@ -146,6 +151,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     claimBatchWaitMs: intIn(env, 'CLAIM_BATCH_WAIT_MS', DEFAULT_CLAIM_BATCH_WAIT_MS, 0, 1_000),
     sweepIntervalMs: intIn(env, 'SWEEP_INTERVAL_MS', DEFAULT_SWEEP_INTERVAL_MS, 10, 3_600_000),
     wsTickMs: intIn(env, 'WS_TICK_MS', DEFAULT_WS_TICK_MS, 10, 10_000),
+    wsHeartbeatMs: intIn(env, 'WS_HEARTBEAT_MS', 30_000, 100, 600_000),
+    wsMaxBufferedBytes: intIn(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+    wsFramesPerSecond: intIn(env, 'WS_FRAMES_PER_SECOND', 20, 1, 10_000),
     bodyLimitBytes: intIn(env, 'BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1_024, 10 * 1024 * 1024),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')

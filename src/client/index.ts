@@ -1,0 +1,14 @@
+/**
+ * The Flashmob client library (browser and Node). See README.md, "Client library".
+ */
+export { backoffDelay } from './backoff.ts';
+export { ClockEstimator, type TimeSample } from './clock.ts';
+export { type Countdown, countdown, formatCountdown } from './countdown.ts';
+export {
+  FlashmobSocket,
+  type FlashmobSocketOptions,
+  type Frame,
+  type SocketStatus,
+  type WebSocketCtor,
+  type WebSocketLike,
+} from './socket.ts';

@@ -1,0 +1,258 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { TokenService } from '../modules/auth/tokens.ts';
+import { isAppError, toError } from '../platform/errors.ts';
+import type { ChannelHub, Subscriber } from './channel-hub.ts';
+import { BEARER_PREFIX, CLOSE, type ClientFrame, parseClientFrame, SUBPROTOCOL } from './protocol.ts';
+
+export interface GatewayOptions {
+  readonly hub: ChannelHub;
+  readonly tokens: TokenService;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Origins allowed to connect from a browser; the server's own host always is. */
+  readonly allowedOrigins: readonly string[];
+  readonly heartbeatMs?: number;
+  /** A connection whose unsent bytes pass this is closed as a slow consumer. */
+  readonly maxBufferedBytes?: number;
+  /** Frames larger than this get an error frame; much larger ones close the socket (ws maxPayload). */
+  readonly maxFrameBytes?: number;
+  /** Frames per second per connection (token bucket, burst of twice that). */
+  readonly framesPerSecond?: number;
+  readonly metrics?: { connections(delta: number): void; dropped(reason: string): void };
+}
+
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024;
+export const DEFAULT_FRAMES_PER_SECOND = 20;
+/** Rate-limit violations before the socket is closed for abuse. */
+const MAX_STRIKES = 20;
+
+/** One WebSocket connection: its subscriptions, its frame budget, its liveness. */
+class Connection implements Subscriber {
+  private static nextId = 1;
+  readonly id = Connection.nextId++;
+  readonly channels = new Set<string>();
+  principal: Subscriber['principal'];
+  alive = true;
+  tokens: number;
+  refilledAt: number;
+  strikes = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly maxBuffered: number,
+    readonly budget: number,
+    now: number,
+    private readonly onDrop: (reason: string) => void,
+  ) {
+    this.tokens = budget * 2;
+    this.refilledAt = now;
+  }
+
+  send(text: string): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.ws.bufferedAmount > this.maxBuffered) {
+      // Bounded, never buffered without end: a consumer this far behind resyncs on reconnect.
+      this.onDrop('slow_consumer');
+      this.ws.close(CLOSE.slowConsumer, 'slow consumer');
+      // close() waits for the buffered data; a reader that stopped reading would hold it forever.
+      setTimeout(() => this.ws.terminate(), 1_000).unref();
+      return false;
+    }
+    this.ws.send(text);
+    return true;
+  }
+
+  /** Token bucket: `budget` frames per second, bursts up to twice that. */
+  allow(now: number): boolean {
+    this.tokens = Math.min(this.budget * 2, this.tokens + ((now - this.refilledAt) * this.budget) / 1000);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  error(code: string, title: string, ch?: string): void {
+    this.send(JSON.stringify({ op: 'error', code, title, ...(ch ? { ch } : {}) }));
+  }
+}
+
+/**
+ * The real-time gateway at /ws (the `ws` library on Fastify's HTTP server). Authentication by
+ * the JWT in the subprotocol (`bearer.<token>` beside `flashmob`) or an `auth` frame; the token
+ * is never logged. Heartbeats find dead peers; bounded send buffers drop slow consumers; frame
+ * size and rate limits answer abuse with a problem frame, then close.
+ */
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly maxFrame: number;
+
+  constructor(private readonly o: GatewayOptions) {
+    this.maxFrame = o.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // Hard ceiling: a frame this big is refused by ws itself (close 1009). Smaller oversize
+      // frames get a problem frame (below), so a client learns what it did wrong.
+      maxPayload: this.maxFrame * 16,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  attach(app: FastifyInstance): void {
+    app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.upgrade(req, socket, head);
+    });
+    this.heartbeat = setInterval(() => this.beat(), this.o.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return true; // not a browser: nothing to protect against
+    try {
+      const host = new URL(origin).host;
+      if (host === req.headers.host) return true;
+    } catch {
+      return false;
+    }
+    return this.o.allowedOrigins.includes(origin);
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/ws') return refuse(socket, 404, 'Not Found');
+    if (!this.originAllowed(req)) return refuse(socket, 403, 'Forbidden');
+    let principal: Subscriber['principal'];
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
+    const bearer = offered.find((p) => p.startsWith(BEARER_PREFIX));
+    if (bearer) {
+      try {
+        principal = await this.o.tokens.verify(bearer.slice(BEARER_PREFIX.length));
+      } catch {
+        return refuse(socket, 401, 'Unauthorized');
+      }
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, principal));
+  }
+
+  private accept(ws: WebSocket, principal: Subscriber['principal']): void {
+    const conn = new Connection(
+      ws,
+      this.o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      this.o.framesPerSecond ?? DEFAULT_FRAMES_PER_SECOND,
+      this.o.now(),
+      (reason) => this.o.metrics?.dropped(reason),
+    );
+    conn.principal = principal;
+    this.connections.add(conn);
+    this.o.metrics?.connections(1);
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(conn, data, isBinary));
+    ws.on('error', (e) => this.o.logger.debug({ err: toError(e), conn: conn.id }, 'websocket error'));
+    ws.on('close', () => {
+      this.connections.delete(conn);
+      this.o.hub.drop(conn);
+      this.o.metrics?.connections(-1);
+    });
+  }
+
+  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    conn.alive = true;
+    if (!conn.allow(this.o.now())) {
+      conn.strikes += 1;
+      if (conn.strikes >= MAX_STRIKES) {
+        this.o.metrics?.dropped('abuse');
+        conn.ws.close(CLOSE.abuse, 'too many frames');
+        return;
+      }
+      return conn.error('rate_limited', 'Too many frames: slow down');
+    }
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+    if (isBinary) return conn.error('bad_frame', 'Frames are JSON text');
+    if (size > this.maxFrame)
+      return conn.error('frame_too_large', `Frames are at most ${this.maxFrame} bytes`);
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) return conn.error(parsed.code, parsed.title);
+    void this.handle(conn, parsed.frame).catch((e: unknown) => {
+      if (isAppError(e))
+        return conn.error(e.code, e.message, 'ch' in parsed.frame ? parsed.frame.ch : undefined);
+      this.o.logger.error({ err: toError(e) }, 'frame handling failed');
+      conn.error('internal', 'Could not handle this frame');
+    });
+  }
+
+  private async handle(conn: Connection, f: ClientFrame): Promise<void> {
+    switch (f.op) {
+      case 'time':
+        conn.send(JSON.stringify({ op: 'time', c: f.c, s: this.o.now() }));
+        return;
+      case 'ping':
+        conn.send(JSON.stringify({ op: 'pong', ...(f.id === undefined ? {} : { id: f.id }) }));
+        return;
+      case 'auth':
+        try {
+          conn.principal = await this.o.tokens.verify(f.token);
+        } catch (e) {
+          conn.error('invalid_token', isAppError(e) ? e.message : 'Token is invalid');
+          return;
+        }
+        conn.send(JSON.stringify({ op: 'authed', user: conn.principal.id }));
+        return;
+      case 'sub': {
+        const seq = await this.o.hub.subscribe(conn, f.ch, f.since);
+        conn.send(JSON.stringify({ op: 'subscribed', ch: f.ch, seq }));
+        return;
+      }
+      case 'unsub':
+        this.o.hub.unsubscribe(conn, f.ch);
+        conn.send(JSON.stringify({ op: 'unsubscribed', ch: f.ch }));
+        return;
+      case 'send':
+        await this.o.hub.receive(conn, f.ch, f.ev, f.data);
+        return;
+    }
+  }
+
+  /** Every interval: a peer that did not answer the last ping is gone. */
+  private beat(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        this.o.metrics?.dropped('dead');
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }
+
+  /** Stop accepting, close sockets with a reconnect hint. */
+  async close(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const conn of this.connections) conn.ws.close(CLOSE.restarting, 'server restarting');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}

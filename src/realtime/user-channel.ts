@@ -1,0 +1,93 @@
+import type { ReservationsService } from '../modules/claims/reservations.ts';
+import type { OrdersService } from '../modules/orders/service.ts';
+import type { EventRecord } from '../platform/bus/events.ts';
+import { AppError } from '../platform/errors.ts';
+import type { ChannelHub, ChannelProvider, Subscriber } from './channel-hub.ts';
+
+interface ClaimedPayload {
+  saleId: string;
+  sku: string;
+  expiresAt: string;
+  reservations: Array<{ id: string; buyerId: string; quantity: number }>;
+}
+
+/**
+ * The `user` channel: the signed-in buyer's own reservations, waitlist offers and orders, as
+ * they happen. Needs the buyer's JWT; a fresh subscriber (or one whose resume point is gone)
+ * gets a `reset` frame with the current holds and recent orders.
+ */
+export class UserChannels implements ChannelProvider {
+  readonly prefix = 'user';
+  readonly kind = 'events' as const;
+  readonly historySize = 100;
+
+  constructor(
+    private readonly hub: ChannelHub,
+    private readonly reservations: ReservationsService,
+    private readonly orders: OrdersService,
+  ) {}
+
+  resolve(requested: string, sub: Subscriber): string {
+    if (requested !== 'user') throw new AppError('not_found', 'Subscribe to "user": your own channel');
+    if (!sub.principal)
+      throw new AppError('unauthenticated', 'The user channel needs a token (auth frame or subprotocol)');
+    return `user:${sub.principal.id}`;
+  }
+
+  authorize(name: string, sub: Subscriber): void {
+    if (!sub.principal || name !== `user:${sub.principal.id}`)
+      throw new AppError('forbidden', 'Not your channel');
+  }
+
+  async snapshot(name: string): Promise<{ ev: string; data: unknown }> {
+    const buyerId = name.slice(5);
+    const [reservations, orders] = await Promise.all([
+      this.reservations.listForBuyer(buyerId, 'held'),
+      this.orders.listForBuyer(buyerId, 20),
+    ]);
+    return { ev: 'reset', data: { reservations, orders } };
+  }
+
+  /** Feeds one event of the log to the buyers it concerns. */
+  apply(e: EventRecord): void {
+    const p = e.payload;
+    switch (e.type) {
+      case 'sale.claimed': {
+        const c = p as unknown as ClaimedPayload;
+        for (const r of c.reservations) {
+          this.hub.publishEvent(`user:${r.buyerId}`, 'reservation.created', {
+            id: r.id,
+            saleId: c.saleId,
+            sku: c.sku,
+            quantity: r.quantity,
+            expiresAt: c.expiresAt,
+          });
+        }
+        return;
+      }
+      case 'reservation.expired':
+      case 'reservation.released':
+        this.hub.publishEvent(`user:${String(p['buyerId'])}`, e.type, {
+          id: p['reservationId'],
+          saleId: p['saleId'],
+          sku: p['sku'],
+          reason: p['reason'],
+        });
+        return;
+      case 'waitlist.offered':
+        this.hub.publishEvent(`user:${String(p['buyerId'])}`, e.type, {
+          reservationId: p['reservationId'],
+          saleId: p['saleId'],
+          sku: p['sku'],
+          quantity: p['quantity'],
+          expiresAt: p['expiresAt'],
+        });
+        return;
+      default:
+        if (e.type.startsWith('order.') && typeof p['buyerId'] === 'string') {
+          const { buyerId: _b, ...rest } = p;
+          this.hub.publishEvent(`user:${p['buyerId']}`, e.type, rest);
+        }
+    }
+  }
+}

@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { openSocket } from '../helpers/ws-client.ts';
+
+describe('real-time gateway', () => {
+  let t: TestApp;
+  let base: string;
+  let host: Actor;
+  beforeAll(async () => {
+    t = await createTestApp({
+      config: {
+        port: 0,
+        host: '127.0.0.1',
+        wsTickMs: 100,
+        wsHeartbeatMs: 300,
+        wsMaxBufferedBytes: 64 * 1024,
+      },
+    });
+    base = await t.fm.listen();
+    host = await makeUser(t.fm, 'host');
+  });
+  afterAll(() => t.close());
+
+  const claim = (b: Actor, saleId: string, sku: string, key: string, quantity = 1) =>
+    t.http('POST', `/api/sales/${saleId}/claims`, {
+      token: b.token,
+      body: { sku, quantity, idempotencyKey: key },
+    });
+
+  it('realtime - a subscriber gets the current state first, then the changes made by claims', async () => {
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 5, perBuyerLimit: 5 }] });
+    const sku = sale.items[0]?.sku as string;
+    const s = await openSocket(base);
+    s.send({ op: 'sub', ch: `sale:${sale.id}` });
+    const first = await s.next((m) => m.ch === `sale:${sale.id}` && m.ev === 'state');
+    expect(first.data).toMatchObject({
+      id: sale.id,
+      status: 'live',
+      items: [{ sku, remaining: 5, stock: 5 }],
+    });
+    expect(typeof first.data.serverTime).toBe('string');
+    await s.next((m) => m.op === 'subscribed');
+    const [buyer] = await makeBuyers(t.fm, 1);
+    await claim(buyer as Actor, sale.id, sku, 'a', 2);
+    const changed = await s.next((m) => m.ev === 'state' && m.data.items[0].remaining === 3);
+    expect(changed.seq).toBeGreaterThan(first.seq);
+    await claim(buyer as Actor, sale.id, sku, 'b', 3);
+    const soldOut = await s.next((m) => m.ev === 'state' && m.data.status === 'sold_out');
+    expect(soldOut.data.items[0].remaining).toBe(0);
+    s.close();
+  });
+
+  it('realtime - a burst of 1,000 stock changes in a second reaches each client as about ten frames, the last one exact', async () => {
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 2_000, perBuyerLimit: 2_000 }] });
+    const sku = sale.items[0]?.sku as string;
+    const sockets = await Promise.all([1, 2, 3].map(() => openSocket(base)));
+    for (const s of sockets) s.send({ op: 'sub', ch: `sale:${sale.id}` });
+    await Promise.all(sockets.map((s) => s.next((m) => m.ev === 'state')));
+    const before = sockets.map((s) => s.messages.filter((m) => m.ev === 'state').length);
+    // 1,000 changes of the item's stock in one second, each its own version, straight into the projection.
+    const start = Date.now();
+    for (let i = 1; i <= 1_000; i++) {
+      t.fm.realtime?.sales.apply({
+        seq: i,
+        txid: '1',
+        id: `evt_${i}`,
+        type: 'reservation.released',
+        key: sale.id,
+        version: 1,
+        createdAt: new Date().toISOString(),
+        payload: { saleId: sale.id, sku, itemVersion: 1_000 + i, remaining: 2_000 - i },
+      });
+      if (i % 10 === 0) await new Promise((r) => setTimeout(r, Math.max(0, start + i - Date.now())));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    for (const [i, s] of sockets.entries()) {
+      const frames = s.messages.filter((m) => m.ev === 'state').length - (before[i] as number);
+      expect(frames).toBeGreaterThanOrEqual(5);
+      expect(frames).toBeLessThanOrEqual(13);
+      const last = s.messages.filter((m) => m.ev === 'state').at(-1);
+      expect(last.data.items[0].remaining).toBe(1_000);
+    }
+    for (const s of sockets) s.close();
+  });
+
+  it('realtime - claims made through the engine keep every viewer exact under a crowd', async () => {
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 300, perBuyerLimit: 3 }] });
+    const sku = sale.items[0]?.sku as string;
+    const s = await openSocket(base);
+    s.send({ op: 'sub', ch: `sale:${sale.id}` });
+    await s.next((m) => m.ev === 'state');
+    const buyers = await makeBuyers(t.fm, 120);
+    await Promise.all(buyers.flatMap((b) => [0, 1, 2].map((k) => claim(b, sale.id, sku, `k${k}`))));
+    const last = await s.next((m) => m.ev === 'state' && m.data.items[0].remaining === 0, 5_000);
+    expect(last.data.status).toBe('sold_out');
+    s.close();
+  });
+
+  it('realtime - presence counts viewers of a channel, conflated', async () => {
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 1 }] });
+    const viewers = await Promise.all([1, 2, 3, 4].map(() => openSocket(base)));
+    for (const v of viewers) v.send({ op: 'sub', ch: `sale:${sale.id}` });
+    const p = await (viewers[0] as Awaited<ReturnType<typeof openSocket>>).next(
+      (m) => m.ev === 'presence' && m.data.viewers === 4,
+      2_000,
+    );
+    expect(p.data.viewers).toBe(4);
+    viewers[3]?.close();
+    await (viewers[0] as Awaited<ReturnType<typeof openSocket>>).next(
+      (m) => m.ev === 'presence' && m.data.viewers === 3,
+      2_000,
+    );
+    for (const v of viewers) v.close();
+  });
+
+  it('realtime - clock sync answers {op:time, c} with the server time', async () => {
+    const s = await openSocket(base);
+    s.send({ op: 'time', c: 123 });
+    const m = await s.next((x) => x.op === 'time');
+    expect(m.c).toBe(123);
+    expect(Math.abs(m.s - Date.now())).toBeLessThan(1_000);
+    s.close();
+  });
+
+  it('realtime - bad frames get an error frame and the connection stays usable', async () => {
+    const s = await openSocket(base);
+    s.send('not json');
+    expect((await s.next((m) => m.op === 'error')).code).toBe('bad_frame');
+    s.send({ op: 'fly' });
+    s.send({ op: 'sub', ch: 'nope:1' });
+    s.send({ op: 'sub', ch: 'sale:not-an-id' });
+    s.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    s.send({ op: 'time', c: 'x'.repeat(5_000) });
+    await new Promise((r) => setTimeout(r, 200));
+    const codes = s.messages.filter((m) => m.op === 'error').map((m) => m.code);
+    expect(codes.sort()).toEqual([
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'bad_frame',
+      'frame_too_large',
+      'not_found',
+    ]);
+    s.send({ op: 'ping', id: 7 });
+    expect(await s.next((m) => m.op === 'pong')).toEqual({ op: 'pong', id: 7 });
+    s.close();
+  });
+
+  it('realtime - a client flooding frames is told to slow down, then closed for abuse', async () => {
+    const s = await openSocket(base);
+    for (let i = 0; i < 200; i++) s.send({ op: 'ping', id: i });
+    const closed = await s.closed;
+    expect(closed.code).toBe(4029);
+    expect(s.messages.some((m) => m.code === 'rate_limited')).toBe(true);
+  });
+
+  it('realtime - a slow consumer is closed with 4008 instead of being buffered without bound', async () => {
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 1 }] });
+    const s = await openSocket(base);
+    s.send({ op: 'sub', ch: `sale:${sale.id}` });
+    await s.next((m) => m.ev === 'state');
+    (s.ws as any)._socket.pause(); // stops reading: the server's buffer for it can only grow
+    const big = { blob: 'x'.repeat(200_000) };
+    for (let i = 0; i < 300 && s.ws.readyState === 1; i++) {
+      t.fm.realtime?.hub.publishState(`sale:${sale.id}`, 'state', big, { immediate: true });
+      await new Promise((r) => setImmediate(r));
+    }
+    (s.ws as any)._socket.resume();
+    expect((await s.closed).code).toBe(4008);
+  });
+
+  it('realtime - heartbeats reap a connection that no longer answers pings', async () => {
+    const s = await openSocket(base, { autoPong: false });
+    const started = Date.now();
+    const closed = await s.closed;
+    expect(closed.code).toBe(1006); // terminated, no close frame
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('realtime - the user channel refuses a missing or forged token, and tells a buyer about their own holds', async () => {
+    const anon = await openSocket(base);
+    anon.send({ op: 'sub', ch: 'user' });
+    expect((await anon.next((m) => m.op === 'error')).code).toBe('unauthenticated');
+    anon.send({ op: 'auth', token: 'forged.token.here' });
+    expect((await anon.next((m) => m.op === 'error' && m.code === 'invalid_token')).code).toBe(
+      'invalid_token',
+    );
+    anon.close();
+    await expect(openSocket(base, { token: 'eyJhbGciOiJIUzI1NiJ9.e30.forged' })).rejects.toThrow('401');
+
+    const [buyer, other] = await makeBuyers(t.fm, 2);
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 3 }] });
+    const sku = sale.items[0]?.sku as string;
+    const me = await openSocket(base, { token: (buyer as Actor).token });
+    me.send({ op: 'sub', ch: 'user' });
+    const reset = await me.next((m) => m.ch === 'user' && m.ev === 'reset');
+    expect(reset.data).toEqual({ reservations: [], orders: [] });
+    const them = await openSocket(base);
+    them.send({ op: 'auth', token: (other as Actor).token });
+    await them.next((m) => m.op === 'authed');
+    them.send({ op: 'sub', ch: 'user' });
+    await them.next((m) => m.ev === 'reset');
+    const r = await claim(buyer as Actor, sale.id, sku, 'u1');
+    const created = await me.next((m) => m.ev === 'reservation.created');
+    expect(created.data).toMatchObject({ id: r.json().reservation.id, saleId: sale.id, quantity: 1 });
+    await new Promise((res) => setTimeout(res, 200));
+    expect(them.messages.some((m) => m.ev === 'reservation.created')).toBe(false);
+    await t.http('DELETE', `/api/reservations/${r.json().reservation.id}`, { token: (buyer as Actor).token });
+    expect((await me.next((m) => m.ev === 'reservation.released')).data.id).toBe(r.json().reservation.id);
+    me.close();
+    them.close();
+  });
+
+  it('realtime - a resubscribe with since replays what was missed on event channels', async () => {
+    const [buyer] = await makeBuyers(t.fm, 1);
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 5, perBuyerLimit: 5 }] });
+    const sku = sale.items[0]?.sku as string;
+    const keep = await openSocket(base, { token: (buyer as Actor).token }); // keeps the channel's history alive
+    keep.send({ op: 'sub', ch: 'user' });
+    await keep.next((m) => m.ev === 'reset');
+    await claim(buyer as Actor, sale.id, sku, 'h1');
+    const first = await keep.next((m) => m.ev === 'reservation.created');
+    await claim(buyer as Actor, sale.id, sku, 'h2');
+    await claim(buyer as Actor, sale.id, sku, 'h3');
+    await keep.next((m) => m.ev === 'reservation.created' && m.seq === first.seq + 2);
+    const again = await openSocket(base, { token: (buyer as Actor).token });
+    again.send({ op: 'sub', ch: 'user', since: first.seq });
+    const replayed = await again.next((m) => m.ev === 'reservation.created' && m.seq === first.seq + 2);
+    expect(replayed).toBeDefined();
+    expect(again.messages.some((m) => m.ev === 'reset')).toBe(false);
+    expect(again.messages.filter((m) => m.ev === 'reservation.created').map((m) => m.seq)).toEqual([
+      first.seq + 1,
+      first.seq + 2,
+    ]);
+    keep.close();
+    again.close();
+  });
+
+  it('realtime - a browser from an origin not on the allow-list is refused', async () => {
+    await expect(openSocket(base, { origin: 'https://evil.example' })).rejects.toThrow('403');
+    const same = await openSocket(base, { origin: base });
+    same.close();
+  });
+});
