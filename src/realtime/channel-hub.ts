@@ -196,7 +196,7 @@ export class ChannelHub {
   private leave(sub: Subscriber, name: string): void {
     const ch = this.channels.get(name);
     sub.channels.delete(name);
-    if (!ch || !ch.subscribers.delete(sub)) return;
+    if (!ch?.subscribers.delete(sub)) return;
     this.touchPresence(ch);
     if (ch.subscribers.size === 0) {
       this.channels.delete(name);

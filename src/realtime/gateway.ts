@@ -176,27 +176,47 @@ export class Gateway {
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     conn.alive = true;
+    const refusal = this.screen(conn, data, isBinary);
+    if (refusal === 'closed') return;
+    if (refusal) {
+      conn.error(refusal.code, refusal.title);
+      return;
+    }
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) {
+      conn.error(parsed.code, parsed.title);
+      return;
+    }
+    void this.handle(conn, parsed.frame).catch((e: unknown) => {
+      if (isAppError(e)) {
+        conn.error(e.code, e.message, 'ch' in parsed.frame ? parsed.frame.ch : undefined);
+        return;
+      }
+      this.o.logger.error({ err: toError(e) }, 'frame handling failed');
+      conn.error('internal', 'Could not handle this frame');
+    });
+  }
+
+  /** Rate and size limits: a refusal to answer with, 'closed' when the client is cut off. */
+  private screen(
+    conn: Connection,
+    data: RawData,
+    isBinary: boolean,
+  ): { code: string; title: string } | 'closed' | undefined {
     if (!conn.allow(this.o.now())) {
       conn.strikes += 1;
       if (conn.strikes >= MAX_STRIKES) {
         this.o.metrics?.dropped('abuse');
         conn.ws.close(CLOSE.abuse, 'too many frames');
-        return;
+        return 'closed';
       }
-      return conn.error('rate_limited', 'Too many frames: slow down');
+      return { code: 'rate_limited', title: 'Too many frames: slow down' };
     }
+    if (isBinary) return { code: 'bad_frame', title: 'Frames are JSON text' };
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-    if (isBinary) return conn.error('bad_frame', 'Frames are JSON text');
     if (size > this.maxFrame)
-      return conn.error('frame_too_large', `Frames are at most ${this.maxFrame} bytes`);
-    const parsed = parseClientFrame(data.toString());
-    if (!parsed.ok) return conn.error(parsed.code, parsed.title);
-    void this.handle(conn, parsed.frame).catch((e: unknown) => {
-      if (isAppError(e))
-        return conn.error(e.code, e.message, 'ch' in parsed.frame ? parsed.frame.ch : undefined);
-      this.o.logger.error({ err: toError(e) }, 'frame handling failed');
-      conn.error('internal', 'Could not handle this frame');
-    });
+      return { code: 'frame_too_large', title: `Frames are at most ${this.maxFrame} bytes` };
+    return undefined;
   }
 
   private async handle(conn: Connection, f: ClientFrame): Promise<void> {

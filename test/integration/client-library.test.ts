@@ -93,7 +93,7 @@ describe('client library', () => {
     };
     await until(() => stock.at(-1) === 10 && mine.includes('reset'));
     // Kill every connection on the server side: the client must come back on its own.
-    for (const c of (t.fm.realtime?.gateway as any).connections) c.ws.terminate();
+    for (const c of (t.fm.realtime as any).gateway.connections) c.ws.terminate();
     await until(() => statuses.includes('reconnecting'));
     await until(() => client.state === 'open');
     await t.http('POST', `/api/sales/${sale.id}/claims`, {
