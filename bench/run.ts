@@ -1,11 +1,13 @@
 /**
  * `npm run bench [-- suite…]`: runs the benchmark suites in one go and writes their sections of
- * docs/BENCHMARKS.md. Suites: claims (default: all).
+ * docs/BENCHMARKS.md. Suites: claims, fanout (default: all).
  */
 import { claimsBench } from './claims-bench.ts';
+import { fanoutBench } from './fanout-bench.ts';
 
 const SUITES: Record<string, () => Promise<void>> = {
   claims: claimsBench,
+  fanout: fanoutBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -13,6 +13,32 @@ naiveClaimRoutes(fm);
 fm.app.post('/bench/trivial', { config: { access: 'public' } }, async (_req, reply) =>
   reply.code(201).send({ ok: true }),
 );
+// Fan-out baseline: a stock change pushed straight into the sale channel (as a relayed event
+// would be), to compare the broadcast itself with a plain Socket.IO server's.
+let benchVersion = 1_000_000;
+fm.app.post<{ Params: { id: string }; Body: { sku: string; remaining: number } }>(
+  '/bench/broadcast/:id',
+  { config: { access: 'public' } },
+  async (req) => {
+    benchVersion += 1;
+    fm.realtime?.sales.apply({
+      seq: benchVersion,
+      txid: '0',
+      id: `evt_bench${benchVersion}`,
+      type: 'reservation.released',
+      key: req.params.id,
+      version: 1,
+      createdAt: new Date().toISOString(),
+      payload: {
+        saleId: req.params.id,
+        sku: req.body.sku,
+        itemVersion: benchVersion,
+        remaining: req.body.remaining,
+      },
+    });
+    return { ok: true };
+  },
+);
 await fm.start();
 const address = await fm.listen();
 process.stdout.write(`${JSON.stringify({ msg: 'flashmob is serving', address })}\n`);
