@@ -36,6 +36,7 @@ import { registerProblemHandlers } from './platform/http/problem.ts';
 import { registerRateLimits } from './platform/http/rate-limit.ts';
 import { Problem } from './platform/http/schemas.ts';
 import { validatorCompiler } from './platform/http/validation.ts';
+import { serveWebApp, spaFallback } from './platform/http/web-app.ts';
 import { createLogger } from './platform/logger.ts';
 import { Periodic } from './platform/periodic.ts';
 import { secretFromDataDir } from './platform/secrets.ts';
@@ -151,7 +152,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON only: any other body is 415 unsupported_media_type.
   app.removeContentTypeParser('text/plain');
-  registerProblemHandlers(app);
+  const servesWeb = servesHttp(config) && config.serveWeb && (await serveWebApp(app));
+  registerProblemHandlers(app, servesWeb ? { notFoundFallback: spaFallback } : {});
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 500)
       request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');

@@ -5,6 +5,8 @@ import { ROLES as USER_ROLES, type UserRole } from './modules/auth/tokens.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { runReplay } from './platform/bus/replay.ts';
 import { toError } from './platform/errors.ts';
+import { buildWebApp, webBuildIsStale } from './platform/http/web-app.ts';
+import { createLogger } from './platform/logger.ts';
 import { migrate } from './platform/store/migrate.ts';
 import { openStore } from './platform/store/open-store.ts';
 
@@ -46,6 +48,9 @@ async function start(argv: string[]): Promise<void> {
   if (values.role && !(ROLES as readonly string[]).includes(values.role))
     fail(`--role must be one of ${ROLES.join(', ')}`);
   const c = config(values.role ? { role: values.role as Role } : {});
+  if (c.serveWeb && (c.role === 'all' || c.role === 'api') && webBuildIsStale()) {
+    await buildWebApp(createLogger(c.logLevel));
+  }
   const fm = await buildApp(c);
   if (c.demo && fm.store.kind === 'pglite' && (c.role === 'all' || c.role === 'api')) {
     const demo = await seedDemo(fm);

@@ -39,7 +39,9 @@ export function registerAccessControl(app: FastifyInstance, tokens: TokenService
   app.addHook('onRoute', (route: RouteOptions) => {
     const access = (route.config as { access?: Access } | undefined)?.access;
     // HEAD routes are generated from GET ones and share their config.
-    if (!access && !route.url.startsWith('/docs') && route.method !== 'HEAD') {
+    // Swagger UI and the static web app are public by nature and declare nothing.
+    const exempt = route.url.startsWith('/docs') || route.url === '/' || route.url === '/*';
+    if (!access && !exempt && route.method !== 'HEAD') {
       throw new Error(`route ${String(route.method)} ${route.url} declares no config.access`);
     }
   });

@@ -73,7 +73,12 @@ function validationProblem(error: FastifyError): Problem {
   });
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+export interface ProblemHandlerOptions {
+  /** Tried before the 404 problem (the web app's client-side routes). */
+  readonly notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
+}
+
+export function registerProblemHandlers(app: FastifyInstance, opts: ProblemHandlerOptions = {}): void {
   app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     if (isAppError(error)) {
       return sendProblem(
@@ -98,8 +103,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     return sendProblem(reply, problemOf('internal', 'Internal server error', { instance: request.url }));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problemOf('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      opts.notFoundFallback?.(request, reply) ??
+      sendProblem(reply, problemOf('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
   );
 }
 
