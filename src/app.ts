@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -23,6 +24,13 @@ import { SaleSchema, salesRoutes } from './modules/sales/routes.ts';
 import { SalesService } from './modules/sales/service.ts';
 import { statsRoutes } from './modules/stats/routes.ts';
 import { saleStatsConsumer } from './modules/stats/sale-stats.ts';
+import { AdmissionTokens } from './modules/waiting-room/admission-tokens.ts';
+import { waitingRoomConsumer } from './modules/waiting-room/consumer.ts';
+import { MemoryQueueStore } from './modules/waiting-room/memory-queue-store.ts';
+import type { QueueStore } from './modules/waiting-room/queue-store.ts';
+import { RedisQueueStore } from './modules/waiting-room/redis-queue-store.ts';
+import { admissionGate, waitingRoomRoutes } from './modules/waiting-room/routes.ts';
+import { WaitingRoomService } from './modules/waiting-room/service.ts';
 import type { Bus } from './platform/bus/bus.ts';
 import type { ConsumerDefinition } from './platform/bus/consumer-def.ts';
 import { StoreBus } from './platform/bus/store-bus.ts';
@@ -43,6 +51,7 @@ import { secretFromDataDir } from './platform/secrets.ts';
 import { migrate } from './platform/store/migrate.ts';
 import { openStore } from './platform/store/open-store.ts';
 import type { Store } from './platform/store/store.ts';
+import { QueueChannels } from './realtime/queue-channel.ts';
 import { Realtime } from './realtime/realtime.ts';
 
 /** Ports a caller (a test, the CLI) may provide instead of the ones the config selects. */
@@ -69,6 +78,8 @@ export interface Services {
   readonly checkout: CheckoutService;
   readonly sandbox: SandboxPaymentProvider;
   readonly sweeper: HoldSweeper;
+  readonly waitingRoom: WaitingRoomService;
+  readonly queueStore: QueueStore;
 }
 
 export interface Flashmob {
@@ -116,6 +127,19 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     ...(deps.paymentLatencyMs ? { latencyMs: deps.paymentLatencyMs } : {}),
   });
   const orders = new OrdersService(store, clock, onCommit);
+  const queueStore: QueueStore = config.redisUrl
+    ? new RedisQueueStore(config.redisUrl)
+    : await MemoryQueueStore.open(store);
+  const admissionTokens = new AdmissionTokens(tokens.secretKey);
+  const waitingRoom = new WaitingRoomService({
+    store: queueStore,
+    sales,
+    clock,
+    logger: logger.child({ component: 'waiting-room' }),
+    tokens: admissionTokens,
+    powSecret: createHmac('sha256', tokens.secretKey).update('flashmob-proof-of-work').digest(),
+    nodeId: randomUUID(),
+  });
   const services: Services = {
     auth: new AuthService(store, tokens),
     tokens,
@@ -136,8 +160,10 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     checkout: new CheckoutService({ store, clock, logger, provider: sandbox, orders, onCommit }),
     sandbox,
     sweeper: new HoldSweeper({ store, clock, logger, intervalMs: config.sweepIntervalMs, onCommit }),
+    waitingRoom,
+    queueStore,
   };
-  const consumers: ConsumerDefinition[] = [saleStatsConsumer(store)];
+  const consumers: ConsumerDefinition[] = [saleStatsConsumer(store), waitingRoomConsumer(waitingRoom)];
 
   const app = Fastify({
     logger: false,
@@ -189,7 +215,9 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       sales,
       reservations: services.reservations,
       waitlist: services.waitlist,
+      admission: admissionGate(admissionTokens, () => clock.now()),
     });
+    waitingRoomRoutes(app, { service: waitingRoom, sales, counters });
     orderRoutes(app, { checkout: services.checkout, orders });
     paymentRoutes(app, { store, provider: sandbox, sandbox, orders });
     statsRoutes(app, { store, sales });
@@ -212,6 +240,10 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
         },
       })
     : undefined;
+  const queueChannels = realtime
+    ? new QueueChannels(realtime.hub, waitingRoom, logger, () => clock.now())
+    : undefined;
+  if (realtime && queueChannels) realtime.register(queueChannels);
   realtime?.attach(app);
 
   // Until the server listens, the sandbox provider calls its webhook in-process.
@@ -248,6 +280,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
         periodic.every('stale-payments', 30_000, () => orders.failStalePayments());
       }
       realtime?.start();
+      queueChannels?.start();
+      if (servesHttp(config) || runsWorkers(config)) waitingRoom.start();
       await bus.start();
     },
     async listen() {
@@ -270,8 +304,10 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     async close() {
       // Stop accepting, close sockets with a reconnect hint, finish in-flight claims, stop
       // background work, then the bus and the store.
+      queueChannels?.stop();
       await realtime?.close();
       await app.close();
+      await waitingRoom.stop();
       await services.engine.drain();
       await periodic.stop();
       await services.sweeper.stop();
@@ -279,6 +315,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       await sandbox.flush();
       await bus.stop();
       await counters.close();
+      await queueStore.close();
       if (ownsStore) await store.close();
     },
   };

@@ -4,6 +4,7 @@
 export { backoffDelay } from './backoff.ts';
 export { ClockEstimator, type TimeSample } from './clock.ts';
 export { type Countdown, countdown, formatCountdown } from './countdown.ts';
+export { leadingZeroBits, solvePow, solvePowInBackground } from './pow.ts';
 export {
   FlashmobSocket,
   type FlashmobSocketOptions,

@@ -258,6 +258,25 @@ export class SalesService {
     return info;
   }
 
+  /** Sales whose waiting room is open now or opens within `aheadMs`, and that have not ended. */
+  async withWaitingRoom(
+    now: number,
+    aheadMs = 10_000,
+  ): Promise<Array<SaleInfo & { waitingRoom: WaitingRoomConfig }>> {
+    const rows = await this.store.query<{ id: string }>(
+      `select id from sales
+       where waiting_room is not null and ends_at > $1
+         and starts_at - make_interval(secs => coalesce((waiting_room->>'opensBeforeSeconds')::int, 0)) <= $2`,
+      [new Date(now), new Date(now + aheadMs)],
+    );
+    const out: Array<SaleInfo & { waitingRoom: WaitingRoomConfig }> = [];
+    for (const r of rows) {
+      const info = await this.info(r.id);
+      if (info?.waitingRoom) out.push(info as SaleInfo & { waitingRoom: WaitingRoomConfig });
+    }
+    return out;
+  }
+
   forget(saleId: string): void {
     this.infoCache.delete(saleId);
   }

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUser } from '../factories/index.ts';
+import { makeShowcaseSale, openPage, type Stack, startStack, waitForAttr } from './browser-helpers.ts';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('buyer journey', () => {
+  it('web - a buyer signs up, claims in a live sale, sees the hold timer, pays with the sandbox Visa, sees the paid order', async () => {
+    const host = await makeUser(stack.t.fm, 'host');
+    const sale = await makeShowcaseSale(stack, host, {
+      title: 'Journey drop',
+      items: [{ stock: 20, perBuyerLimit: 2, priceCents: 18_900, imageUrl: '/demo/sneaker.svg' }],
+      holdSeconds: 300,
+    });
+    const sku = sale.items[0]!.sku;
+    const { page, ctx, errors } = await openPage(stack);
+
+    // Sign up.
+    await page.goto('/signin');
+    await page.getByTestId('tab-signup').click();
+    await page.getByTestId('auth-name').fill('Ada Lovelace');
+    await page.getByTestId('auth-email').fill(`ada.${Date.now()}@example.com`);
+    await page.getByTestId('auth-password').fill('correct horse battery');
+    await page.getByTestId('auth-submit').click();
+    await page.waitForURL((u) => u.pathname === '/');
+    await page.getByTestId('account-button').waitFor();
+    expect(await page.getByTestId('user-name').textContent()).toBe('Ada Lovelace');
+
+    // The sale: live, with its stock; claim one.
+    await page.goto(`/sales/${sale.id}`);
+    await waitForAttr(page, `[data-testid="stock-${sku}"]`, 'data-remaining', '20');
+    await page.getByTestId('claim-button').click();
+
+    // The hold timer counts down (mm:ss) towards expiresAt on server time.
+    const timer = page.getByTestId('hold-timer');
+    await timer.waitFor();
+    const first = await timer.textContent();
+    expect(first).toMatch(/^0[45]:\d\d$/);
+    const msLeft = Number(await timer.getAttribute('data-ms-left'));
+    expect(msLeft).toBeGreaterThan(290_000);
+    expect(msLeft).toBeLessThanOrEqual(300_000);
+    await waitForAttr(page, `[data-testid="stock-${sku}"]`, 'data-remaining', '19');
+    expect(await page.getByTestId('bag-count').textContent()).toBe('1');
+
+    // Checkout with the sandbox Visa.
+    await page.getByTestId('hold-checkout').click();
+    await page.waitForURL((u) => u.pathname === '/checkout');
+    await page.getByTestId('checkout-line').first().waitFor();
+    expect(await page.getByTestId('checkout-total').textContent()).toContain('189');
+    expect(await page.getByTestId('sandbox-label').textContent()).toContain('Sandbox: no real payment');
+
+    // Validation first: an empty form names what is missing.
+    await page.getByTestId('pay-button').click();
+    await page.getByText('Enter the name for delivery.').waitFor();
+
+    await page.getByTestId('ship-name').fill('Ada Lovelace');
+    await page.getByTestId('ship-line1').fill('12 Analytical Row');
+    await page.getByTestId('ship-city').fill('London');
+    await page.getByTestId('ship-postal').fill('N1 9GU');
+    await page.getByTestId('ship-country').selectOption('GB');
+    await page.getByTestId('card-number').fill('4242424242424242');
+    expect(await page.getByTestId('card-number').inputValue()).toBe('4242 4242 4242 4242');
+    await page.getByTestId('pay-button').click();
+
+    // The order confirmation, paid.
+    await page.waitForURL((u) => u.pathname.startsWith('/orders/'));
+    await page.getByTestId('order-confirmed').waitFor();
+    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'paid');
+    expect(await page.getByTestId('order-payment').textContent()).toMatch(/Visa/);
+    expect(await page.getByTestId('bag').getAttribute('aria-label')).toBe('Bag is empty');
+
+    // And the server agrees.
+    const orderId = page.url().split('/orders/')[1]!.split('?')[0]!;
+    const token = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('flashmob.session')!).token as string,
+    );
+    const order = (await stack.t.http('GET', `/api/orders/${orderId}`, { token })).json();
+    expect(order.state).toBe('paid');
+    expect(order.lines[0].sku).toBe(sku);
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('web - a declined card says so and returns the hold; the 3-D Secure challenge approves in a modal', async () => {
+    const host = await makeUser(stack.t.fm, 'host');
+    const sale = await makeShowcaseSale(stack, host, {
+      items: [{ stock: 5, perBuyerLimit: 1, priceCents: 4_500, imageUrl: '/demo/vinyl.svg' }],
+    });
+    const { page, ctx } = await openPage(stack, { viewport: { width: 1280, height: 800 } });
+    await page.goto(`/sales/${sale.id}`);
+    // Signed out: claiming asks who you are first, then claims.
+    await page.getByTestId('claim-button').click();
+    await page.getByTestId('auth-sheet').getByTestId('auth-guest').click();
+    await page.getByTestId('hold-timer').waitFor();
+
+    const fillShipping = async () => {
+      await page.getByTestId('ship-name').fill('Grace Hopper');
+      await page.getByTestId('ship-email').fill('grace@example.com');
+      await page.getByTestId('ship-line1').fill('1 Navy Way');
+      await page.getByTestId('ship-city').fill('Arlington');
+      await page.getByTestId('ship-postal').fill('22201');
+    };
+    await page.goto('/checkout');
+    await page.getByTestId('checkout-line').waitFor();
+    await fillShipping();
+    await page.getByTestId('card-number').fill('4000 0000 0000 0002');
+    await page.getByTestId('pay-button').click();
+    const problem = page.getByTestId('checkout-problem');
+    await problem.waitFor();
+    expect(await problem.getAttribute('data-code')).toBe('payment_declined');
+    expect(await problem.textContent()).toContain('Your card was declined.');
+
+    // Claim again and pay with the 3-D Secure card.
+    await page.goto(`/sales/${sale.id}`);
+    await page.getByTestId('claim-button').click();
+    await page.getByTestId('hold-timer').waitFor();
+    await page.goto('/checkout');
+    await page.getByTestId('checkout-line').waitFor();
+    await page.getByTestId('card-number').fill('4000000000003220');
+    await page.getByTestId('pay-button').click();
+    const challenge = page.getByTestId('challenge');
+    await challenge.getByText('Verify with your bank').waitFor();
+    await challenge.getByTestId('challenge-approve').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/orders/'), { timeout: 15_000 });
+    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'paid', 15_000);
+    await ctx.close();
+  });
+});
