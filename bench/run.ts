@@ -4,10 +4,12 @@
  */
 import { claimsBench } from './claims-bench.ts';
 import { fanoutBench } from './fanout-bench.ts';
+import { waitingRoomBench } from './waiting-room-bench.ts';
 
 const SUITES: Record<string, () => Promise<void>> = {
   claims: claimsBench,
   fanout: fanoutBench,
+  'waiting-room': waitingRoomBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

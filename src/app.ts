@@ -217,7 +217,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       waitlist: services.waitlist,
       admission: admissionGate(admissionTokens, () => clock.now()),
     });
-    waitingRoomRoutes(app, { service: waitingRoom, sales, counters });
+    waitingRoomRoutes(app, { service: waitingRoom, sales, counters, rateLimitScale: config.rateLimitScale });
     orderRoutes(app, { checkout: services.checkout, orders });
     paymentRoutes(app, { store, provider: sandbox, sandbox, orders });
     statsRoutes(app, { store, sales });

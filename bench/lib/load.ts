@@ -16,6 +16,8 @@ export interface LoadOptions {
   readonly path: string;
   readonly connections: number;
   readonly seconds: number;
+  /** Stop after this many requests (instead of after `seconds`). */
+  readonly amount?: number;
   /** Fresh body and token for every request (each claim its own idempotency key). */
   readonly next: () => { body: string; token?: string | undefined };
 }
@@ -26,6 +28,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     url: o.url,
     connections: o.connections,
     duration: o.seconds,
+    ...(o.amount ? { amount: o.amount } : {}),
     requests: [
       {
         method: 'POST',

@@ -108,6 +108,7 @@ export async function makeShowcaseSale(
     endsAt?: number;
     holdSeconds?: number;
     hashtags?: string[];
+    waitingRoom?: Sale['waitingRoom'];
   },
 ): Promise<Sale> {
   const fm = stack.t.fm;
@@ -128,6 +129,7 @@ export async function makeShowcaseSale(
     endsAt: new Date(spec.endsAt ?? now + 3_600_000).toISOString(),
     holdSeconds: spec.holdSeconds ?? 600,
     hashtags: spec.hashtags ?? ['drop'],
+    ...(spec.waitingRoom ? { waitingRoom: spec.waitingRoom } : {}),
     items: items.map((i) => ({ sku: i.sku, stock: i.stock, perBuyerLimit: i.perBuyerLimit ?? 5 })),
   });
 }

@@ -68,6 +68,7 @@ describe('buyer journey', () => {
     await page.getByTestId('ship-country').selectOption('GB');
     await page.getByTestId('card-number').fill('4242424242424242');
     expect(await page.getByTestId('card-number').inputValue()).toBe('4242 4242 4242 4242');
+    await page.getByTestId('save-card').check();
     await page.getByTestId('pay-button').click();
 
     // The order confirmation, paid.
@@ -85,6 +86,17 @@ describe('buyer journey', () => {
     const order = (await stack.t.http('GET', `/api/orders/${orderId}`, { token })).json();
     expect(order.state).toBe('paid');
     expect(order.lines[0].sku).toBe(sku);
+
+    // The card was saved: the next purchase is one tap (express checkout, shipping remembered).
+    await page.goto(`/sales/${sale.id}`);
+    await page.getByTestId('claim-button').click();
+    await page.getByTestId('hold-checkout').click();
+    const express = page.getByTestId('express-pay');
+    await express.waitFor();
+    expect(await express.textContent()).toContain('Visa');
+    await express.click();
+    await page.getByTestId('order-confirmed').waitFor();
+    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'paid');
     expect(errors).toEqual([]);
     await ctx.close();
   });

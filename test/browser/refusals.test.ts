@@ -170,4 +170,22 @@ describe('claim refusals in the browser', () => {
     expect(seen.sold_out).toContain('Only 2 left');
     await ctx.close();
   });
+
+  it('web - a drop with a waiting room says so and links to its queue page (placeholder until phase 2)', async () => {
+    const host = await makeUser(stack.t.fm, 'host');
+    const sale = await makeShowcaseSale(stack, host, {
+      items: [{ stock: 5 }],
+      waitingRoom: { admitPerMinute: 60, maxActive: 100, opensBeforeSeconds: 600, admissionTtlSeconds: 600 },
+    });
+    const { page, ctx, errors } = await openPage(stack);
+    await page.goto(`/sales/${sale.id}`);
+    const notice = page.getByTestId('waiting-room-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('This drop has a waiting room');
+    await notice.getByRole('link', { name: 'Go to the queue' }).click();
+    await page.waitForURL((u) => u.pathname === `/sales/${sale.id}/queue`);
+    await page.getByTestId('queue-page').waitFor();
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
 });

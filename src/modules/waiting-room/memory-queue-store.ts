@@ -1,5 +1,6 @@
 import type { AdmissionRecord, PacerState } from '../../domain/waiting-room.ts';
 import type { Store } from '../../platform/store/store.ts';
+import { WriteBatcher } from '../../platform/write-batcher.ts';
 import type { QueueSettings, QueueStore, Ticket } from './queue-store.ts';
 
 interface SaleQueue {
@@ -49,7 +50,26 @@ export class MemoryQueueStore implements QueueStore {
   private readonly sales = new Map<string, SaleQueue>();
   private readonly usedChallenges = new Map<string, number>();
 
-  private constructor(private readonly store: Store) {}
+  /** Joins are persisted in group commits: one insert for every join of the moment. */
+  private readonly inserts: WriteBatcher<{ t: Ticket; linePos: number | null }>;
+
+  private constructor(private readonly store: Store) {
+    this.inserts = new WriteBatcher(async (rows) => {
+      await this.store.query(
+        `insert into queue_tickets (ticket_id, sale_id, buyer_id, state, pre_open, line_pos, joined_at)
+         select t, s, b, 'waiting', p, l, j
+         from unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::int8[], $6::timestamptz[]) as x(t, s, b, p, l, j)`,
+        [
+          rows.map((r) => r.t.id),
+          rows.map((r) => r.t.saleId),
+          rows.map((r) => r.t.buyerId),
+          rows.map((r) => r.t.preOpen),
+          rows.map((r) => r.linePos),
+          rows.map((r) => new Date(r.t.joinedAt)),
+        ],
+      );
+    });
+  }
 
   static async open(store: Store): Promise<MemoryQueueStore> {
     const q = new MemoryQueueStore(store);
@@ -139,18 +159,7 @@ export class MemoryQueueStore implements QueueStore {
     else this.place(q, candidate.id);
     this.moved(q);
     try {
-      await this.store.query(
-        `insert into queue_tickets (ticket_id, sale_id, buyer_id, state, pre_open, line_pos, joined_at)
-         values ($1, $2, $3, 'waiting', $4, $5, $6)`,
-        [
-          candidate.id,
-          candidate.saleId,
-          candidate.buyerId,
-          candidate.preOpen,
-          linePos,
-          new Date(candidate.joinedAt),
-        ],
-      );
+      await this.inserts.add({ t: candidate, linePos });
     } catch (e) {
       q.byBuyer.delete(candidate.buyerId);
       q.tickets.delete(candidate.id);

@@ -4,6 +4,7 @@ import type { Counters } from '../../platform/counters/counters.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
+import { scaledLimiter } from '../../platform/http/rate-limit.ts';
 import { Body, Id, IdParams, withProblems } from '../../platform/http/schemas.ts';
 import { hasRole } from '../auth/tokens.ts';
 import type { AdmissionGate } from '../claims/routes.ts';
@@ -50,10 +51,15 @@ export function admissionGate(tokens: AdmissionTokens, now: () => number): Admis
 
 export function waitingRoomRoutes(
   app: App,
-  d: { service: WaitingRoomService; sales: SalesService; counters: Counters },
+  d: { service: WaitingRoomService; sales: SalesService; counters: Counters; rateLimitScale: number },
 ): void {
   // Per address as well as per account: one bot farm, many accounts.
-  const perIp = d.counters.limiter('queue-join-ip', { points: 60, windowSeconds: 60 });
+  const perIp = scaledLimiter(
+    d.counters,
+    'queue-join-ip',
+    { points: 60, windowSeconds: 60 },
+    d.rateLimitScale,
+  );
 
   app.get(
     '/api/sales/:id/queue/challenge',
@@ -97,16 +103,14 @@ export function waitingRoomRoutes(
       },
     },
     async (req, reply) => {
-      const decision = await perIp.consume(req.ip);
-      if (!decision.allowed) {
+      const decision = await perIp?.consume(req.ip);
+      if (decision && !decision.allowed) {
         throw new AppError('rate_limited', 'Too many joins from this address', {
           headers: { 'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)) },
         });
       }
-      const me = principalOf(req);
-      const before = await d.service.ticketOf(req.params.id, me.id);
-      const status = await d.service.join(req.params.id, me, req.body?.pow);
-      return reply.code(before ? 200 : 201).send(status);
+      const { created, ...status } = await d.service.join(req.params.id, principalOf(req), req.body?.pow);
+      return reply.code(created ? 201 : 200).send(status);
     },
   );
 

@@ -68,6 +68,13 @@ export interface WaitingRoomOptions {
  */
 export class WaitingRoomService {
   private readonly known = new Map<string, KnownSale>();
+  private readonly rateCache = new Map<
+    string,
+    {
+      at: number;
+      value: { observedPerMinute: number | undefined; configuredPerMinute: number; paused: boolean };
+    }
+  >();
   private timer: NodeJS.Timeout | undefined;
   private discoverTimer: NodeJS.Timeout | undefined;
   private ticking = false;
@@ -107,7 +114,7 @@ export class WaitingRoomService {
     saleId: string,
     buyer: Principal,
     pow?: { challenge: string; solution: string },
-  ): Promise<QueueStatus> {
+  ): Promise<QueueStatus & { created: boolean }> {
     const sale = await this.sale(saleId);
     const now = this.o.clock.now();
     if (!isQueueOpen({ startsAt: sale.startsAt, endsAt: sale.endsAt }, sale.config.opensBeforeSeconds, now)) {
@@ -121,7 +128,7 @@ export class WaitingRoomService {
       );
     }
     const existing = await this.o.store.ticketOfBuyer(saleId, buyer.id);
-    if (existing) return this.statusOf(sale, existing);
+    if (existing) return { ...(await this.statusOf(sale, existing)), created: false };
     if (sale.config.proofOfWork) await this.checkWork(sale, pow, now);
     const candidate: Ticket = {
       id: newId('ticket'),
@@ -131,8 +138,8 @@ export class WaitingRoomService {
       preOpen: now < sale.startsAt,
       joinedAt: now,
     };
-    const { ticket } = await this.o.store.join(candidate);
-    return this.statusOf(sale, ticket);
+    const { ticket, created } = await this.o.store.join(candidate);
+    return { ...(await this.statusOf(sale, ticket)), created };
   }
 
   private async checkWork(
@@ -202,8 +209,20 @@ export class WaitingRoomService {
     return this.describe(sale, ticket, positions.get(ticket.id), await this.rates(sale));
   }
 
+  /**
+   * Settings and the observed rate of a sale, computed at most every 250 ms: every join and
+   * every poll needs them, and they only move with the admission ticks.
+   */
   private async rates(sale: KnownSale) {
     const now = this.o.clock.now();
+    const cached = this.rateCache.get(sale.id);
+    if (cached && now - cached.at < ADMISSION_TICK_MS && now >= cached.at) return cached.value;
+    const value = await this.computeRates(sale, now);
+    this.rateCache.set(sale.id, { at: now, value });
+    return value;
+  }
+
+  private async computeRates(sale: KnownSale, now: number) {
     const settings = await this.o.store.settings(sale.id);
     const records = await this.o.store.admissions(sale.id, now - 60_000);
     return {
@@ -298,6 +317,7 @@ export class WaitingRoomService {
       await this.o.store.savePacer(saleId, next);
     }
     await this.o.store.updateSettings(saleId, patch);
+    this.rateCache.delete(saleId);
     return this.hostView(saleId);
   }
 

@@ -13,6 +13,20 @@ declare module 'fastify' {
   }
 }
 
+/** A limiter for use inside a handler, scaled like the route limits (undefined when they are off). */
+export function scaledLimiter(
+  counters: Counters,
+  name: string,
+  rule: RateRule,
+  scale: number,
+): RateLimiter | undefined {
+  if (scale === 0) return undefined;
+  return counters.limiter(name, {
+    points: Math.max(1, Math.round(rule.points * scale)),
+    windowSeconds: rule.windowSeconds,
+  });
+}
+
 /** A generous default for every route that does not set its own. */
 export const DEFAULT_RATE_LIMIT: RouteRateLimit = { points: 300, windowSeconds: 10, by: 'ip' };
 
