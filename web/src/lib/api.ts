@@ -1,0 +1,188 @@
+import { session } from './session.ts';
+import type {
+  Order,
+  Problem,
+  Product,
+  Reservation,
+  ReservationState,
+  Sale,
+  SaleStats,
+  SavedPaymentMethod,
+  Session,
+  Shipping,
+  User,
+  Variant,
+  WaitingRoomConfig,
+  WaitlistEntry,
+} from './types.ts';
+
+/** A refusal from the API: the problem document, with its stable `code`. */
+export class ApiError extends Error {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.title);
+    this.name = 'ApiError';
+    this.problem = problem;
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+/** The request never got an answer (offline, connection reset): safe to retry idempotent calls. */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super('network');
+    this.name = 'NetworkError';
+    this.cause = cause;
+  }
+}
+
+export interface RequestOptions {
+  readonly body?: unknown;
+  readonly signal?: AbortSignal;
+  /** Send the session's token (default true when there is one). */
+  readonly auth?: boolean;
+}
+
+export async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = o.auth === false ? undefined : session.token();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (o.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new NetworkError(e);
+  }
+  const text = await res.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    const p = (data && typeof data === 'object' ? data : {}) as Partial<Problem>;
+    const problem: Problem = {
+      ...p,
+      title: p.title ?? res.statusText ?? 'Request failed',
+      status: p.status ?? res.status,
+      code: p.code ?? (res.status >= 500 ? 'unavailable' : 'unknown'),
+    };
+    if (problem.code === 'rate_limited' && problem.retryAfterSeconds === undefined) {
+      const after = Number(res.headers.get('retry-after'));
+      if (Number.isFinite(after)) problem.retryAfterSeconds = after;
+    }
+    // A token the server no longer accepts (expired, secret rotated): sign out locally.
+    if (token && problem.code === 'invalid_token') session.set(null);
+    throw new ApiError(problem);
+  }
+  return data as T;
+}
+
+const q = (params: Record<string, string | number | undefined>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
+  const str = s.toString();
+  return str ? `?${str}` : '';
+};
+
+export interface NewProduct {
+  title: string;
+  description?: string;
+  imageUrl?: string;
+  hashtags?: string[];
+  variants: Array<Pick<Variant, 'sku' | 'title' | 'priceCents' | 'currency'>>;
+}
+
+export interface ProductPatch {
+  title?: string;
+  description?: string;
+  imageUrl?: string | null;
+  hashtags?: string[];
+  variants?: Array<{ sku: string; title?: string; priceCents?: number }>;
+}
+
+export interface NewSale {
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  hashtags?: string[];
+  holdSeconds?: number;
+  waitingRoom?: Partial<WaitingRoomConfig> & Pick<WaitingRoomConfig, 'admitPerMinute' | 'maxActive'>;
+  items: Array<{ sku: string; stock: number; priceCents?: number; perBuyerLimit: number }>;
+}
+
+export type CheckoutPayment =
+  | { method: 'card' | 'wallet' | 'bnpl'; token: string; save?: boolean }
+  | { savedMethodId: string };
+
+/** Every endpoint the web app calls, typed. */
+export const api = {
+  register: (body: { email: string; password: string; name: string }) =>
+    request<Session>('POST', '/api/auth/register', { body, auth: false }),
+  login: (body: { email: string; password: string }) =>
+    request<Session>('POST', '/api/auth/login', { body, auth: false }),
+  guest: () => request<Session>('POST', '/api/auth/guest', { auth: false }),
+  me: () => request<User>('GET', '/api/me'),
+  time: () => request<{ serverTime: string; epochMs: number }>('GET', '/api/time', { auth: false }),
+
+  sales: (params: { status?: string; tag?: string; limit?: number } = {}, signal?: AbortSignal) =>
+    request<Sale[]>('GET', `/api/sales${q(params)}`, signal ? { signal } : {}),
+  sale: (id: string, signal?: AbortSignal) =>
+    request<Sale>('GET', `/api/sales/${encodeURIComponent(id)}`, signal ? { signal } : {}),
+  saleStats: (id: string) => request<SaleStats>('GET', `/api/sales/${encodeURIComponent(id)}/stats`),
+  createSale: (body: NewSale) => request<Sale>('POST', '/api/sales', { body }),
+
+  claim: (saleId: string, body: { sku: string; quantity: number; idempotencyKey: string }) =>
+    request<{ reservation: Reservation }>('POST', `/api/sales/${encodeURIComponent(saleId)}/claims`, {
+      body,
+    }),
+  reservations: (state?: ReservationState) =>
+    request<Reservation[]>('GET', `/api/reservations${q({ state })}`),
+  release: (id: string) =>
+    request<{ reservation: Reservation }>('DELETE', `/api/reservations/${encodeURIComponent(id)}`),
+  joinWaitlist: (saleId: string, body: { sku: string; quantity: number }) =>
+    request<WaitlistEntry>('POST', `/api/sales/${encodeURIComponent(saleId)}/waitlist`, { body }),
+  waitlist: () => request<WaitlistEntry[]>('GET', '/api/waitlist'),
+  leaveWaitlist: (id: string) => request<WaitlistEntry>('DELETE', `/api/waitlist/${encodeURIComponent(id)}`),
+
+  checkout: (body: { reservationIds: string[]; payment: CheckoutPayment; shipping: Shipping }) =>
+    request<Order>('POST', '/api/checkout', { body }),
+  /** The sandbox bank's challenge page (3-D Secure): pass or fail it. */
+  completeChallenge: (url: string, approve: boolean) =>
+    request<{ status: string }>('POST', new URL(url, location.origin).pathname, {
+      body: { approve },
+      auth: false,
+    }),
+  orders: () => request<Order[]>('GET', '/api/orders'),
+  order: (id: string) => request<Order>('GET', `/api/orders/${encodeURIComponent(id)}`),
+  paymentMethods: () => request<SavedPaymentMethod[]>('GET', '/api/payment-methods'),
+
+  products: (params: { host?: string; tag?: string; limit?: number } = {}) =>
+    request<Product[]>('GET', `/api/products${q(params)}`),
+  createProduct: (body: NewProduct) => request<Product>('POST', '/api/products', { body }),
+  updateProduct: (id: string, body: ProductPatch) =>
+    request<Product>('PATCH', `/api/products/${encodeURIComponent(id)}`, { body }),
+};
+
+/** A v4 UUID, also outside secure contexts (plain http on a LAN address has no randomUUID). */
+export function uuid(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
