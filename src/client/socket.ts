@@ -55,6 +55,8 @@ export class FlashmobSocket {
   private ws: WebSocketLike | undefined;
   private readonly handlers = new Map<string, Set<(frame: Frame) => void>>();
   private readonly lastSeq = new Map<string, number>();
+  /** Channels subscribed with `presence: false` (glancing, not counted as viewers). */
+  private readonly glancing = new Set<string>();
   private readonly clock = new ClockEstimator();
   private readonly now: () => number;
   private readonly random: () => number;
@@ -89,13 +91,21 @@ export class FlashmobSocket {
     this.setStatus('closed');
   }
 
-  /** Subscribes a handler to a channel; returns the unsubscribe function. */
-  subscribe<T = unknown>(ch: string, handler: (frame: Frame<T>) => void): () => void {
+  /**
+   * Subscribes a handler to a channel; returns the unsubscribe function. `presence: false` for a
+   * glance (a card on a list page): the channel's frames, without counting as one of its viewers.
+   */
+  subscribe<T = unknown>(
+    ch: string,
+    handler: (frame: Frame<T>) => void,
+    opts: { presence?: boolean } = {},
+  ): () => void {
     let set = this.handlers.get(ch);
     if (!set) {
       set = new Set();
       this.handlers.set(ch, set);
-      this.sendFrame({ op: 'sub', ch });
+      if (opts.presence === false) this.glancing.add(ch);
+      this.sendFrame({ op: 'sub', ch, ...(opts.presence === false ? { presence: false } : {}) });
     }
     set.add(handler as (frame: Frame) => void);
     return () => {
@@ -105,6 +115,7 @@ export class FlashmobSocket {
       if (s.size === 0) {
         this.handlers.delete(ch);
         this.lastSeq.delete(ch);
+        this.glancing.delete(ch);
         this.sendFrame({ op: 'unsub', ch });
       }
     };
@@ -161,7 +172,12 @@ export class FlashmobSocket {
       this.setStatus('open');
       for (const ch of this.handlers.keys()) {
         const since = this.lastSeq.get(ch);
-        this.sendFrame({ op: 'sub', ch, ...(since === undefined ? {} : { since }) });
+        this.sendFrame({
+          op: 'sub',
+          ch,
+          ...(since === undefined ? {} : { since }),
+          ...(this.glancing.has(ch) ? { presence: false } : {}),
+        });
       }
       this.syncBurst(this.o.syncSamples ?? 8);
       this.watchdog();

@@ -106,9 +106,14 @@ export function tally(options: readonly string[], votes: ReadonlyMap<string, num
     const current = counts[index];
     if (current !== undefined) counts[index] = current + 1;
   }
+  return tallyCounts(options, counts);
+}
+
+/** The same tally from the count of votes per option (what a database GROUP BY gives). */
+export function tallyCounts(options: readonly string[], counts: readonly number[]): Tally {
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) return { total, options: options.map((option) => ({ option, count: 0, percent: 0 })) };
-  const percents = counts.map((c) => Math.floor((c * 100) / total));
+  const percents: number[] = counts.map((c) => Math.floor((c * 100) / total));
   const missing = 100 - percents.reduce((a, b) => a + b, 0);
   const byRemainder = counts
     .map((c, index) => ({ index, remainder: (c * 100) % total }))

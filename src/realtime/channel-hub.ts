@@ -45,6 +45,8 @@ interface Channel {
   readonly display: string;
   readonly provider: ChannelProvider;
   readonly subscribers: Set<Subscriber>;
+  /** Subscribers counted as viewers (those who did not subscribe with `presence: false`). */
+  readonly watchers: Set<Subscriber>;
   seq: number;
   history: ChannelFrame[];
   state: { ev: string; data: unknown } | undefined;
@@ -105,13 +107,13 @@ export class ChannelHub {
   }
 
   viewers(name: string): number {
-    return (this.channels.get(name)?.subscribers.size ?? 0) + (this.o.remoteViewers?.(name) ?? 0);
+    return (this.channels.get(name)?.watchers.size ?? 0) + (this.o.remoteViewers?.(name) ?? 0);
   }
 
   /** Local viewers of every channel that shows presence (for other nodes). */
   localCounts(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const ch of this.channels.values()) if (ch.provider.presence) out.set(ch.name, ch.subscribers.size);
+    for (const ch of this.channels.values()) if (ch.provider.presence) out.set(ch.name, ch.watchers.size);
     return out;
   }
 
@@ -127,7 +129,12 @@ export class ChannelHub {
   }
 
   /** Subscribes; sends the current state (or the missed events since `since`) first. */
-  async subscribe(sub: Subscriber, requested: string, since?: number): Promise<number> {
+  async subscribe(
+    sub: Subscriber,
+    requested: string,
+    since?: number,
+    opts: { presence?: boolean } = {},
+  ): Promise<number> {
     const provider = this.providerFor(requested);
     const name = provider.resolve ? provider.resolve(requested, sub) : requested;
     await provider.authorize(name, sub);
@@ -139,6 +146,7 @@ export class ChannelHub {
         display: requested,
         provider,
         subscribers: new Set(),
+        watchers: new Set(),
         seq: 0,
         history: [],
         state: undefined,
@@ -151,6 +159,7 @@ export class ChannelHub {
       this.channels.set(name, ch);
     }
     ch.subscribers.add(sub);
+    if (opts.presence !== false) ch.watchers.add(sub);
     sub.channels.add(name);
     if (fresh) provider.activate?.(name);
     this.touchPresence(ch);
@@ -197,6 +206,7 @@ export class ChannelHub {
     const ch = this.channels.get(name);
     sub.channels.delete(name);
     if (!ch?.subscribers.delete(sub)) return;
+    ch.watchers.delete(sub);
     this.touchPresence(ch);
     if (ch.subscribers.size === 0) {
       this.channels.delete(name);
@@ -282,7 +292,7 @@ export class ChannelHub {
     for (const ch of this.presenceChanged) {
       if (now - ch.viewersSentAt < this.o.tickMs) continue;
       this.presenceChanged.delete(ch);
-      local.set(ch.name, ch.subscribers.size);
+      local.set(ch.name, ch.watchers.size);
       const viewers = this.viewers(ch.name);
       if (viewers === ch.sentViewers || ch.subscribers.size === 0) continue;
       ch.sentViewers = viewers;

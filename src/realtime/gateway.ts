@@ -237,7 +237,7 @@ export class Gateway {
         conn.send(JSON.stringify({ op: 'authed', user: conn.principal.id }));
         return;
       case 'sub': {
-        const seq = await this.o.hub.subscribe(conn, f.ch, f.since);
+        const seq = await this.o.hub.subscribe(conn, f.ch, f.since, { presence: f.presence !== false });
         conn.send(JSON.stringify({ op: 'subscribed', ch: f.ch, seq }));
         return;
       }

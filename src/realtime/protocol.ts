@@ -2,7 +2,8 @@
  * The WebSocket protocol at /ws. JSON text frames.
  *
  * Client → server:
- *   {op:"sub", ch, since?}   subscribe; `since` = last seq seen, to resume where history exists
+ *   {op:"sub", ch, since?, presence?}   subscribe; `since` = last seq seen, to resume where history
+ *                            exists; `presence: false` = glancing (a list page): not counted as a viewer
  *   {op:"unsub", ch}
  *   {op:"time", c}           clock sync: answered {op:"time", c, s}
  *   {op:"ping", id?}         answered {op:"pong", id}
@@ -33,7 +34,7 @@ export const CLOSE = {
 } as const;
 
 export type ClientFrame =
-  | { op: 'sub'; ch: string; since?: number }
+  | { op: 'sub'; ch: string; since?: number; presence?: boolean }
   | { op: 'unsub'; ch: string }
   | { op: 'time'; c: number }
   | { op: 'ping'; id?: string | number }
@@ -76,10 +77,18 @@ export function parseClientFrame(text: string): ParseResult {
       ) {
         return bad('since must be a non-negative integer');
       }
+      if (f.op === 'sub' && f.presence !== undefined && typeof f.presence !== 'boolean') {
+        return bad('presence must be a boolean');
+      }
       return f.op === 'sub'
         ? {
             ok: true,
-            frame: { op: 'sub', ch: f.ch, ...(f.since === undefined ? {} : { since: f.since as number }) },
+            frame: {
+              op: 'sub',
+              ch: f.ch,
+              ...(f.since === undefined ? {} : { since: f.since as number }),
+              ...(f.presence === false ? { presence: false } : {}),
+            },
           }
         : { ok: true, frame: { op: 'unsub', ch: f.ch } };
     }

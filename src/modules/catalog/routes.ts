@@ -7,7 +7,8 @@ import type { CatalogService } from './service.ts';
 
 const Tag = Type.String({ pattern: '^#?[A-Za-z0-9_]{1,40}$', description: 'a hashtag, with or without #' });
 const Tags = Type.Array(Tag, { maxItems: 20 });
-const ImageUrl = Type.String({ format: 'uri', maxLength: 2_000, pattern: '^(https?://|/)' });
+/** An absolute http(s) URL, or a path on this server (the demo images are `/demo/…`). */
+const ImageUrl = Type.String({ maxLength: 2_000, pattern: '^(https?://[^\\s]+|/[^\\s]*)$' });
 
 export const VariantSchema = Type.Object({
   id: Type.String(),

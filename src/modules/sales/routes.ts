@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
-import { Body, Cents, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
+import { Body, Cents, Id, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
 import type { SalesService } from './service.ts';
 
 const Tag = Type.String({ pattern: '^#?[A-Za-z0-9_]{1,40}$' });
@@ -92,6 +92,7 @@ export function salesRoutes(app: App, sales: SalesService): void {
               Type.Union(['upcoming', 'scheduled', 'live', 'sold_out', 'ended'].map((s) => Type.Literal(s))),
             ),
             tag: Type.Optional(Tag),
+            host: Type.Optional(Id('user')),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
             offset: Type.Integer({ minimum: 0, maximum: 100_000, default: 0 }),
           },
@@ -106,6 +107,7 @@ export function salesRoutes(app: App, sales: SalesService): void {
         offset: req.query.offset,
         ...(req.query.status ? { status: req.query.status as 'live' } : {}),
         ...(req.query.tag ? { tag: req.query.tag } : {}),
+        ...(req.query.host ? { hostId: req.query.host } : {}),
       }),
   );
 

@@ -201,6 +201,7 @@ export class SalesService {
   async list(filter: {
     status?: SaleListStatus;
     tag?: string;
+    hostId?: string;
     limit: number;
     offset: number;
   }): Promise<Sale[]> {
@@ -214,9 +215,17 @@ export class SalesService {
               or ($2 = 'scheduled' and s.starts_at > $3)
               or ($2 in ('live', 'sold_out') and s.starts_at <= $3 and s.ends_at > $3)
               or ($2 = 'ended' and s.ends_at <= $3))
+         and ($6::text is null or s.host_id = $6)
        order by case when s.ends_at <= $3 then 1 else 0 end, s.starts_at, s.id
        limit $4 offset $5`,
-      [filter.tag ? normaliseTag(filter.tag) : null, status ?? null, now, filter.limit, filter.offset],
+      [
+        filter.tag ? normaliseTag(filter.tag) : null,
+        status ?? null,
+        now,
+        filter.limit,
+        filter.offset,
+        filter.hostId ?? null,
+      ],
     );
     const sales = rows.map((r) => this.toSale(r, now.getTime()));
     // "live" lists sales in their window, sold out or not; "sold_out" only those.

@@ -33,7 +33,7 @@ export async function buildWebApp(logger: Logger): Promise<void> {
   const started = Date.now();
   logger.info('building the web app…');
   const { build } = await import('vite');
-  await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
   logger.info({ ms: Date.now() - started }, 'web app built');
 }
 

@@ -1,0 +1,259 @@
+import type { Logger } from 'pino';
+import {
+  type ChatDecision,
+  censor,
+  chatAllowed,
+  containsProfanity,
+  isCommentToBuy,
+} from '../../domain/chat-rules.ts';
+import type { Bus } from '../../platform/bus/bus.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { AppError, toError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Store } from '../../platform/store/store.ts';
+import type { Principal } from '../auth/tokens.ts';
+import type { ClaimEngine } from '../claims/engine.ts';
+import type { ChatArchive } from './chat-archive.ts';
+import { type ChatMessage, SUBJECTS, type UserNotice } from './chat-types.ts';
+import type { ModerationCache } from './moderation.ts';
+import type { RoomIntelligence } from './room-intelligence.ts';
+import type { ShowsService } from './service.ts';
+import type { Show } from './types.ts';
+
+export const MAX_CHAT_LENGTH = 300;
+const HISTORY = 50;
+const SHOW_CACHE_MS = 1_000;
+
+export interface ChatServiceOptions {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly shows: ShowsService;
+  readonly moderation: ModerationCache;
+  readonly archive: ChatArchive;
+  readonly engine: ClaimEngine;
+  readonly intelligence: RoomIntelligence;
+}
+
+/**
+ * Chat in a show's room: checks (ban, mute, per-user rate, slow mode, profanity masked), fan-out
+ * to every node over the bus's ephemeral subjects (never through the outbox), archive written
+ * behind, history on join, comment-to-buy, and the room intelligence hooks.
+ */
+export class ChatService {
+  private readonly recent = new Map<string, { last: number; stamps: number[] }>();
+  private readonly names = new Map<string, string>();
+  private readonly showCache = new Map<string, { at: number; show: Show }>();
+  private readonly history = new Map<string, ChatMessage[]>();
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly o: ChatServiceOptions) {}
+
+  start(): void {
+    this.unsubscribe = [
+      this.o.bus.subscribe(SUBJECTS.chat, (m) => this.remember(m as ChatMessage)),
+      this.o.bus.subscribe(SUBJECTS.chatDeleted, (d) => this.forget(d as { showId: string; id: string })),
+    ];
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe) u();
+  }
+
+  async show(showId: string): Promise<Show> {
+    const now = this.o.clock.now();
+    const cached = this.showCache.get(showId);
+    if (cached && now - cached.at < SHOW_CACHE_MS) return cached.show;
+    const show = await this.o.shows.get(showId);
+    if (!show) throw new AppError('not_found', 'Show not found');
+    this.showCache.set(showId, { at: now, show });
+    return show;
+  }
+
+  private async nameOf(userId: string): Promise<string> {
+    let name = this.names.get(userId);
+    if (!name) {
+      const [row] = await this.o.store.query<{ name: string }>('select name from users where id = $1', [
+        userId,
+      ]);
+      name = row?.name ?? 'Viewer';
+      if (this.names.size > 100_000) this.names.clear();
+      this.names.set(userId, name);
+    }
+    return name;
+  }
+
+  /** Posts a line; throws an AppError with the refusal code when it may not be posted. */
+  async post(showId: string, who: Principal, rawText: string): Promise<ChatMessage> {
+    const text = rawText.replace(/\s+/g, ' ').trim();
+    if (text.length === 0 || text.length > MAX_CHAT_LENGTH) {
+      throw new AppError('validation_failed', `A chat line has 1 to ${MAX_CHAT_LENGTH} characters`);
+    }
+    const show = await this.show(showId);
+    if (show.status === 'ended') throw new AppError('show_ended', 'This show has ended');
+    const privileged = await this.o.shows.canModerate(who, showId);
+    const decision = await this.decide(show, who.id, privileged);
+    if (!decision.ok) {
+      throw new AppError(decision.code, decision.message, {
+        extra: decision.extra ?? {},
+        ...('retryAfterMs' in (decision.extra ?? {})
+          ? { headers: { 'retry-after': String(Math.ceil(Number(decision.extra?.['retryAfterMs']) / 1000)) } }
+          : {}),
+      });
+    }
+    const flagged = containsProfanity(text);
+    const message: ChatMessage = {
+      id: newId('chat'),
+      showId,
+      userId: who.id,
+      userName: await this.nameOf(who.id),
+      text: flagged ? censor(text) : text,
+      kind: privileged && who.id === show.hostId ? 'announcement' : 'chat',
+      flagged,
+      at: new Date(this.o.clock.now()).toISOString(),
+    };
+    this.publish(message);
+    if (message.kind === 'chat') {
+      void this.afterPost(show, who, message, text).catch((e) =>
+        this.o.logger.warn({ err: toError(e), show: showId }, 'after-chat work failed'),
+      );
+    }
+    return message;
+  }
+
+  /** Sends a line from the system (the FAQ bot, announcements) to the room. */
+  publish(message: ChatMessage): void {
+    this.o.bus.publish(SUBJECTS.chat, message);
+    this.o.archive.add(message);
+  }
+
+  private async decide(show: Show, userId: string, privileged: boolean): Promise<ChatDecision> {
+    const now = this.o.clock.now();
+    const key = `${show.id}|${userId}`;
+    const mine = this.recent.get(key) ?? { last: 0, stamps: [] };
+    mine.stamps = mine.stamps.filter((t) => now - t < 10_000);
+    const mod = await this.o.moderation.status(show.id, userId);
+    const decision = chatAllowed({
+      now,
+      lastMessageAt: mine.last || undefined,
+      slowModeSeconds: show.slowModeSeconds,
+      recentTimestamps: mine.stamps,
+      muted: mod.muted,
+      banned: mod.banned,
+      privileged,
+    });
+    if (decision.ok) {
+      mine.last = now;
+      mine.stamps.push(now);
+      this.recent.set(key, mine);
+    }
+    return decision;
+  }
+
+  /** Comment to buy, FAQ answers and the question radar: once per line, on the node it arrived at. */
+  private async afterPost(show: Show, who: Principal, message: ChatMessage, text: string): Promise<void> {
+    if (
+      show.commentToBuy.enabled &&
+      show.featured &&
+      show.status === 'live' &&
+      isCommentToBuy(text, show.commentToBuy.keyword)
+    ) {
+      const result = await this.o.engine
+        .claim({
+          saleId: show.saleId,
+          sku: show.featured.sku,
+          quantity: 1,
+          buyerId: who.id,
+          idempotencyKey: `c2b:${message.id}`,
+        })
+        .catch((e: unknown) => ({
+          ok: false as const,
+          code: e instanceof AppError ? e.code : 'unavailable',
+          message: toError(e).message,
+        }));
+      const notice: UserNotice = {
+        userId: who.id,
+        ev: 'comment_to_buy',
+        data: result.ok
+          ? { showId: show.id, ok: true, reservation: result.reservation }
+          : { showId: show.id, ok: false, code: result.code, message: result.message },
+      };
+      this.o.bus.publish(SUBJECTS.userNotice, notice);
+      return;
+    }
+    const answer = await this.o.intelligence.onChat(show, message);
+    if (answer) this.publish(answer);
+  }
+
+  async remove(actor: Principal, showId: string, messageId: string): Promise<void> {
+    if (!(await this.o.shows.canModerate(actor, showId)))
+      throw new AppError('forbidden', 'Only the host or a moderator can do that');
+    this.o.archive.markDeleted(messageId);
+    this.o.bus.publish(SUBJECTS.chatDeleted, { showId, id: messageId });
+  }
+
+  async moderate(
+    actor: Principal,
+    showId: string,
+    userId: string,
+    action: 'mute' | 'ban' | 'unmute' | 'unban',
+    minutes?: number,
+  ) {
+    if (!(await this.o.shows.canModerate(actor, showId)))
+      throw new AppError('forbidden', 'Only the host or a moderator can do that');
+    const show = await this.show(showId);
+    if (userId === show.hostId) throw new AppError('forbidden', 'The host cannot be muted or banned');
+    const until = minutes ? this.o.clock.now() + minutes * 60_000 : null;
+    await this.o.moderation.set(showId, userId, action, until, actor.id);
+  }
+
+  private remember(m: ChatMessage): void {
+    let lines = this.history.get(m.showId);
+    if (!lines) {
+      lines = [];
+      this.history.set(m.showId, lines);
+    }
+    lines.push(m);
+    if (lines.length > HISTORY * 2) lines.splice(0, lines.length - HISTORY);
+  }
+
+  private forget(d: { showId: string; id: string }): void {
+    const lines = this.history.get(d.showId);
+    if (lines)
+      this.history.set(
+        d.showId,
+        lines.filter((l) => l.id !== d.id),
+      );
+  }
+
+  /** The last lines of a room (from memory, or from the archive after a restart). */
+  async recentLines(showId: string, limit = HISTORY): Promise<ChatMessage[]> {
+    const mem = this.history.get(showId);
+    if (mem && mem.length >= Math.min(limit, HISTORY)) return mem.slice(-limit);
+    await this.o.archive.flush();
+    const rows = await this.o.store.query<{
+      id: string;
+      user_id: string | null;
+      user_name: string;
+      text: string;
+      kind: ChatMessage['kind'];
+      flagged: boolean;
+      created_at: Date;
+    }>(
+      `select id, user_id, user_name, text, kind, flagged, created_at from chat_messages
+       where show_id = $1 and not deleted order by created_at desc limit $2`,
+      [showId, limit],
+    );
+    return rows.reverse().map((r) => ({
+      id: r.id,
+      showId,
+      userId: r.user_id,
+      userName: r.user_name,
+      text: r.text,
+      kind: r.kind,
+      flagged: r.flagged,
+      at: r.created_at.toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,86 @@
+import type { Bus } from '../../platform/bus/bus.ts';
+import type { Store } from '../../platform/store/store.ts';
+import { type ModerationNotice, SUBJECTS } from './chat-types.ts';
+
+const RELOAD_MS = 60_000;
+
+interface Entry {
+  action: 'mute' | 'ban';
+  until: number | null;
+}
+
+/**
+ * Mutes and bans, enforced on every node: kept in the store, cached per show on each node, and
+ * changes broadcast to every node at once (a ban takes effect cluster-wide in milliseconds).
+ */
+export class ModerationCache {
+  private readonly shows = new Map<string, { at: number; entries: Map<string, Entry> }>();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly now: () => number,
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.bus.subscribe(SUBJECTS.moderation, (data) =>
+      this.apply(data as ModerationNotice),
+    );
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+  }
+
+  private apply(n: ModerationNotice): void {
+    const cached = this.shows.get(n.showId);
+    if (!cached) return;
+    if (n.action === 'unmute' || n.action === 'unban') cached.entries.delete(n.userId);
+    else cached.entries.set(n.userId, { action: n.action, until: n.until });
+  }
+
+  private async entries(showId: string): Promise<Map<string, Entry>> {
+    const cached = this.shows.get(showId);
+    if (cached && this.now() - cached.at < RELOAD_MS) return cached.entries;
+    const rows = await this.store.query<{ user_id: string; action: 'mute' | 'ban'; until: Date | null }>(
+      'select user_id, action, until from show_moderation where show_id = $1',
+      [showId],
+    );
+    const entries = new Map(
+      rows.map((r) => [r.user_id, { action: r.action, until: r.until?.getTime() ?? null }]),
+    );
+    this.shows.set(showId, { at: this.now(), entries });
+    return entries;
+  }
+
+  async status(showId: string, userId: string): Promise<{ muted: boolean; banned: boolean }> {
+    const e = (await this.entries(showId)).get(userId);
+    const active = e !== undefined && (e.until === null || e.until > this.now());
+    return { muted: active && e?.action === 'mute', banned: active && e?.action === 'ban' };
+  }
+
+  async set(
+    showId: string,
+    userId: string,
+    action: ModerationNotice['action'],
+    until: number | null,
+    by: string,
+  ): Promise<void> {
+    if (action === 'unmute' || action === 'unban') {
+      await this.store.query('delete from show_moderation where show_id = $1 and user_id = $2', [
+        showId,
+        userId,
+      ]);
+    } else {
+      await this.store.query(
+        `insert into show_moderation (show_id, user_id, action, until, by_user) values ($1, $2, $3, $4, $5)
+         on conflict (show_id, user_id) do update set action = excluded.action, until = excluded.until, by_user = excluded.by_user`,
+        [showId, userId, action, until === null ? null : new Date(until), by],
+      );
+    }
+    const notice: ModerationNotice = { showId, userId, action, until };
+    this.bus.publish(SUBJECTS.moderation, notice);
+    this.apply(notice);
+  }
+}

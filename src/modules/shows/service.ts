@@ -1,0 +1,422 @@
+import { appendEvents } from '../../platform/bus/events.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Sql, Store } from '../../platform/store/store.ts';
+import type { Principal } from '../auth/tokens.ts';
+import { hasRole } from '../auth/tokens.ts';
+import { normaliseTag } from '../catalog/service.ts';
+import type { SalesService } from '../sales/service.ts';
+import type { FeaturedItem, NewShow, Show, ShowPatch, ShowStatus } from './types.ts';
+
+/** How long after going live a show's sale stays open when nobody ends the show. */
+const SHOW_SALE_HOURS = 24;
+const HOUR = 3_600_000;
+
+interface ShowRow {
+  id: string;
+  host_id: string;
+  host_name: string;
+  title: string;
+  description: string;
+  starts_at: Date;
+  stream_url: string | null;
+  hashtags: string[];
+  status: ShowStatus;
+  went_live_at: Date | null;
+  ended_at: Date | null;
+  sale_id: string;
+  comment_to_buy: boolean;
+  keyword: string;
+  slow_mode_seconds: number;
+  pinned: { text: string; at: string } | null;
+  followers: number;
+  featured: {
+    item_id: string;
+    sku: string;
+    title: string;
+    price_cents: number;
+    currency: string;
+    stock: number;
+    remaining: number;
+    per_buyer_limit: number;
+    image_url: string | null;
+    version: number;
+  } | null;
+}
+
+const SELECT_SHOWS = `
+  select s.*, u.name as host_name,
+    (select count(*)::int from host_follows f where f.host_id = s.host_id) as followers,
+    (select json_build_object('item_id', i.id, 'sku', i.sku, 'title', i.title, 'price_cents', i.price_cents,
+              'currency', i.currency, 'stock', i.stock, 'remaining', i.remaining,
+              'per_buyer_limit', i.per_buyer_limit, 'image_url', p.image_url, 'version', i.version)
+     from sale_items i join variants v on v.id = i.variant_id join products p on p.id = v.product_id
+     where i.id = s.featured_item_id and i.active) as featured
+  from shows s join users u on u.id = s.host_id`;
+
+export class ShowsService {
+  constructor(
+    private readonly store: Store,
+    private readonly sales: SalesService,
+    private readonly clock: Clock,
+    private readonly onCommit: () => void,
+  ) {}
+
+  private toShow(r: ShowRow): Show {
+    const featured: FeaturedItem | null = r.featured
+      ? {
+          saleId: r.sale_id,
+          itemId: r.featured.item_id,
+          sku: r.featured.sku,
+          title: r.featured.title,
+          priceCents: r.featured.price_cents,
+          currency: r.featured.currency,
+          stock: r.featured.stock,
+          remaining: r.featured.remaining,
+          perBuyerLimit: r.featured.per_buyer_limit,
+          imageUrl: r.featured.image_url,
+          version: r.featured.version,
+        }
+      : null;
+    return {
+      id: r.id,
+      hostId: r.host_id,
+      hostName: r.host_name,
+      title: r.title,
+      description: r.description,
+      startsAt: r.starts_at.toISOString(),
+      streamUrl: r.stream_url,
+      hashtags: r.hashtags,
+      status: r.status,
+      wentLiveAt: r.went_live_at?.toISOString() ?? null,
+      endedAt: r.ended_at?.toISOString() ?? null,
+      saleId: r.sale_id,
+      featured,
+      commentToBuy: { enabled: r.comment_to_buy, keyword: r.keyword },
+      slowModeSeconds: r.slow_mode_seconds,
+      pinned: r.pinned,
+      followers: r.followers,
+      serverTime: new Date(this.clock.now()).toISOString(),
+    };
+  }
+
+  async get(id: string, sql: Sql = this.store): Promise<Show | undefined> {
+    const [row] = await sql.query<ShowRow>(`${SELECT_SHOWS} where s.id = $1`, [id]);
+    return row ? this.toShow(row) : undefined;
+  }
+
+  async list(filter: {
+    status?: 'upcoming' | ShowStatus;
+    tag?: string;
+    hostId?: string;
+    limit: number;
+    offset: number;
+  }) {
+    const status = filter.status === 'upcoming' ? 'scheduled' : filter.status;
+    const rows = await this.store.query<ShowRow>(
+      `${SELECT_SHOWS}
+       where ($1::text is null or s.status = $1) and ($2::text is null or $2 = any(s.hashtags))
+         and ($3::text is null or s.host_id = $3)
+       order by case s.status when 'live' then 0 when 'scheduled' then 1 else 2 end,
+                case when s.status = 'ended' then -extract(epoch from s.starts_at) else extract(epoch from s.starts_at) end
+       limit $4 offset $5`,
+      [
+        status ?? null,
+        filter.tag ? normaliseTag(filter.tag) : null,
+        filter.hostId ?? null,
+        filter.limit,
+        filter.offset,
+      ],
+    );
+    return rows.map((r) => this.toShow(r));
+  }
+
+  /** The show, if `actor` hosts it (or is an admin); throws otherwise. */
+  async owned(actor: Principal, id: string): Promise<Show> {
+    const show = await this.get(id);
+    if (!show) throw new AppError('not_found', 'Show not found');
+    if (show.hostId !== actor.id && !hasRole(actor, 'admin'))
+      throw new AppError('forbidden', 'Only the host of this show can do that');
+    return show;
+  }
+
+  async canModerate(actor: Principal, showId: string): Promise<boolean> {
+    const [row] = await this.store.query<{ ok: boolean }>(
+      `select exists (select 1 from shows where id = $1 and host_id = $2)
+           or exists (select 1 from show_moderators where show_id = $1 and user_id = $2) as ok`,
+      [showId, actor.id],
+    );
+    return hasRole(actor, 'admin') || row?.ok === true;
+  }
+
+  async create(host: Principal, input: NewShow): Promise<Show> {
+    const id = newId('show');
+    const startsAt = Date.parse(input.startsAt);
+    await this.store.transaction(async (tx) => {
+      const sale = await this.sales.create(
+        host,
+        {
+          title: `${input.title} (live)`,
+          startsAt: input.startsAt,
+          endsAt: new Date(startsAt + SHOW_SALE_HOURS * HOUR).toISOString(),
+          hashtags: input.hashtags ?? [],
+          holdSeconds: 300,
+          items: [],
+        },
+        { kind: 'show', tx },
+      );
+      await tx.query(
+        `insert into shows (id, host_id, title, description, starts_at, stream_url, hashtags, sale_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          id,
+          host.id,
+          input.title,
+          input.description ?? '',
+          new Date(startsAt),
+          input.streamUrl ?? null,
+          (input.hashtags ?? []).map(normaliseTag),
+          sale.id,
+        ],
+      );
+      await this.event(tx, id, 'show.created', { hostId: host.id });
+    });
+    this.onCommit();
+    return (await this.get(id)) as Show;
+  }
+
+  private async event(
+    tx: Sql,
+    showId: string,
+    type: string,
+    payload: Record<string, unknown> = {},
+  ): Promise<void> {
+    await tx.query('update shows set version = version + 1 where id = $1', [showId]);
+    await appendEvents(tx, [{ type, key: showId, payload: { showId, ...payload } }]);
+  }
+
+  private async change(
+    showId: string,
+    type: string,
+    write: (tx: Sql) => Promise<void>,
+    payload: Record<string, unknown> = {},
+  ) {
+    await this.store.transaction(async (tx) => {
+      await write(tx);
+      await this.event(tx, showId, type, payload);
+    });
+    this.onCommit();
+    return (await this.get(showId)) as Show;
+  }
+
+  async goLive(actor: Principal, id: string): Promise<Show> {
+    const show = await this.owned(actor, id);
+    if (show.status === 'ended') throw new AppError('show_ended', 'This show has ended');
+    if (show.status === 'live') return show;
+    const now = this.clock.now();
+    const result = await this.change(
+      id,
+      'show.live',
+      async (tx) => {
+        await tx.query(
+          `update shows set status = 'live', went_live_at = $2 where id = $1 and status = 'scheduled'`,
+          [id, new Date(now)],
+        );
+        // The room's sale opens with the show.
+        await tx.query('update sales set starts_at = least(starts_at, $2), ends_at = $3 where id = $1', [
+          show.saleId,
+          new Date(now),
+          new Date(now + SHOW_SALE_HOURS * HOUR),
+        ]);
+      },
+      { hostId: show.hostId },
+    );
+    this.sales.forget(show.saleId);
+    return result;
+  }
+
+  async end(actor: Principal, id: string): Promise<Show> {
+    const show = await this.owned(actor, id);
+    if (show.status === 'ended') return show;
+    const now = this.clock.now();
+    const result = await this.change(id, 'show.ended', async (tx) => {
+      await tx.query(`update shows set status = 'ended', ended_at = $2 where id = $1`, [id, new Date(now)]);
+      // Closing the show closes its sale: holds already made can still be checked out.
+      await tx.query(
+        "update sales set ends_at = greatest(starts_at + interval '1 millisecond', $2) where id = $1",
+        [show.saleId, new Date(now)],
+      );
+    });
+    this.sales.forget(show.saleId);
+    return result;
+  }
+
+  async update(actor: Principal, id: string, patch: ShowPatch): Promise<Show> {
+    await this.owned(actor, id);
+    return this.change(id, 'show.updated', async (tx) => {
+      await tx.query(
+        `update shows set title = coalesce($2, title), description = coalesce($3, description),
+           stream_url = case when $4::boolean then $5 else stream_url end,
+           comment_to_buy = coalesce($6, comment_to_buy), keyword = coalesce($7, keyword),
+           slow_mode_seconds = coalesce($8, slow_mode_seconds)
+         where id = $1`,
+        [
+          id,
+          patch.title ?? null,
+          patch.description ?? null,
+          patch.streamUrl !== undefined,
+          patch.streamUrl ?? null,
+          patch.commentToBuy ?? null,
+          patch.keyword?.trim().toLowerCase() ?? null,
+          patch.slowModeSeconds ?? null,
+        ],
+      );
+    });
+  }
+
+  /**
+   * Pins a product: a sale item of the show's sale (the claim engine sells it, same guarantees).
+   * The previous one is unpinned (its holds stay valid for checkout). Pinning a SKU that was
+   * pinned before in this show puts it back with `stock` more units.
+   */
+  async feature(
+    actor: Principal,
+    id: string,
+    input: { sku: string; stock: number; priceCents: number; perBuyerLimit: number },
+  ): Promise<Show> {
+    const show = await this.owned(actor, id);
+    if (show.status === 'ended') throw new AppError('show_ended', 'This show has ended');
+    const result = await this.change(
+      id,
+      'show.featured',
+      async (tx) => {
+        const [variant] = await tx.query<{
+          id: string;
+          title: string;
+          product_title: string;
+          price_cents: number;
+          currency: string;
+          host_id: string;
+        }>(
+          `select v.id, v.title, p.title as product_title, v.price_cents, v.currency, p.host_id
+         from variants v join products p on p.id = v.product_id where v.sku = $1`,
+          [input.sku],
+        );
+        if (!variant)
+          throw new AppError('unknown_sku', `No product variant has SKU ${input.sku}`, {
+            extra: { sku: input.sku },
+          });
+        if (variant.host_id !== show.hostId && !hasRole(actor, 'admin')) {
+          throw new AppError('forbidden', `SKU ${input.sku} belongs to another host`);
+        }
+        await tx.query('update sale_items set active = false where sale_id = $1 and active', [show.saleId]);
+        const [existing] = await tx.query<{ id: string }>(
+          `update sale_items set active = true, stock = stock + $3, remaining = remaining + $3, price_cents = $4,
+           per_buyer_limit = $5, version = version + 1
+         where sale_id = $1 and sku = $2 returning id`,
+          [show.saleId, input.sku, input.stock, input.priceCents, input.perBuyerLimit],
+        );
+        const itemId =
+          existing?.id ??
+          (
+            await this.sales.insertItems(
+              tx,
+              show.saleId,
+              [
+                {
+                  sku: input.sku,
+                  stock: input.stock,
+                  priceCents: input.priceCents,
+                  perBuyerLimit: input.perBuyerLimit,
+                },
+              ],
+              new Map([[input.sku, variant]]),
+              0,
+            )
+          )[0];
+        await tx.query('update shows set featured_item_id = $2 where id = $1', [id, itemId]);
+      },
+      { sku: input.sku },
+    );
+    this.sales.forget(show.saleId);
+    return result;
+  }
+
+  async unfeature(actor: Principal, id: string): Promise<Show> {
+    const show = await this.owned(actor, id);
+    const result = await this.change(id, 'show.unfeatured', async (tx) => {
+      await tx.query('update sale_items set active = false where sale_id = $1', [show.saleId]);
+      await tx.query('update shows set featured_item_id = null where id = $1', [id]);
+    });
+    this.sales.forget(show.saleId);
+    return result;
+  }
+
+  async pin(actor: Principal, id: string, text: string | null): Promise<Show> {
+    await this.owned(actor, id);
+    const pinned = text === null ? null : { text, at: new Date(this.clock.now()).toISOString() };
+    return this.change(id, 'show.updated', async (tx) => {
+      await tx.query('update shows set pinned = $2::jsonb where id = $1', [
+        id,
+        pinned === null ? null : JSON.stringify(pinned),
+      ]);
+    });
+  }
+
+  async addModerator(actor: Principal, id: string, userId: string): Promise<void> {
+    await this.owned(actor, id);
+    await this.store.query(
+      'insert into show_moderators (show_id, user_id) values ($1, $2) on conflict do nothing',
+      [id, userId],
+    );
+  }
+
+  async follow(followerId: string, hostId: string): Promise<{ following: boolean; followers: number }> {
+    const [host] = await this.store.query<{ role: string }>('select role from users where id = $1', [hostId]);
+    if (!host || host.role === 'buyer') throw new AppError('not_found', 'No such host');
+    if (followerId === hostId) throw new AppError('validation_failed', 'You cannot follow yourself');
+    await this.store.query(
+      'insert into host_follows (follower_id, host_id) values ($1, $2) on conflict do nothing',
+      [followerId, hostId],
+    );
+    return { following: true, followers: await this.followerCount(hostId) };
+  }
+
+  async unfollow(followerId: string, hostId: string): Promise<{ following: boolean; followers: number }> {
+    await this.store.query('delete from host_follows where follower_id = $1 and host_id = $2', [
+      followerId,
+      hostId,
+    ]);
+    return { following: false, followers: await this.followerCount(hostId) };
+  }
+
+  async followerCount(hostId: string): Promise<number> {
+    const [row] = await this.store.query<{ n: number }>(
+      'select count(*)::int as n from host_follows where host_id = $1',
+      [hostId],
+    );
+    return row?.n ?? 0;
+  }
+
+  /** Who follows a host: what the notifications work fans out to. */
+  async followers(
+    hostId: string,
+    limit = 1_000,
+  ): Promise<Array<{ id: string; name: string; since: string }>> {
+    const rows = await this.store.query<{ id: string; name: string; created_at: Date }>(
+      `select u.id, u.name, f.created_at from host_follows f join users u on u.id = f.follower_id
+       where f.host_id = $1 order by f.created_at limit $2`,
+      [hostId, limit],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, since: r.created_at.toISOString() }));
+  }
+
+  async isFollowing(followerId: string, hostId: string): Promise<boolean> {
+    const rows = await this.store.query(
+      'select 1 from host_follows where follower_id = $1 and host_id = $2',
+      [followerId, hostId],
+    );
+    return rows.length > 0;
+  }
+}
