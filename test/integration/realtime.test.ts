@@ -106,11 +106,16 @@ describe('real-time gateway', () => {
       2_000,
     );
     expect(p.data.viewers).toBe(4);
+    // A glance (a card on a list page) gets the frames without counting as a viewer.
+    const glance = await openSocket(base);
+    glance.send({ op: 'sub', ch: `sale:${sale.id}`, presence: false });
+    await glance.next((m) => m.ev === 'state');
     viewers[3]?.close();
-    await (viewers[0] as Awaited<ReturnType<typeof openSocket>>).next(
-      (m) => m.ev === 'presence' && m.data.viewers === 3,
-      2_000,
-    );
+    const first = viewers[0] as Awaited<ReturnType<typeof openSocket>>;
+    await first.next((m) => m.ev === 'presence' && m.data.viewers === 3, 2_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(first.messages.filter((m) => m.ev === 'presence').at(-1).data.viewers).toBe(3);
+    glance.close();
     for (const v of viewers) v.close();
   });
 
