@@ -5,6 +5,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { BidEngine } from './modules/auctions/bid-engine.ts';
+import { auctionsConsumer } from './modules/auctions/consumer.ts';
+import { auctionRoutes } from './modules/auctions/routes.ts';
+import { AuctionsService } from './modules/auctions/service.ts';
 import { authRoutes, UserSchema } from './modules/auth/routes.ts';
 import { AuthService } from './modules/auth/service.ts';
 import { TokenService } from './modules/auth/tokens.ts';
@@ -22,6 +26,16 @@ import { paymentRoutes } from './modules/payments/routes.ts';
 import { SandboxPaymentProvider } from './modules/payments/sandbox-provider.ts';
 import { SaleSchema, salesRoutes } from './modules/sales/routes.ts';
 import { SalesService } from './modules/sales/service.ts';
+import { ChatService } from './modules/shows/chat.ts';
+import { ChatArchive } from './modules/shows/chat-archive.ts';
+import { GiveawaysService } from './modules/shows/giveaways.ts';
+import { ModerationCache } from './modules/shows/moderation.ts';
+import { PollsService } from './modules/shows/polls.ts';
+import { ReactionCounter } from './modules/shows/reactions.ts';
+import { RoomService } from './modules/shows/room.ts';
+import { RoomIntelligence } from './modules/shows/room-intelligence.ts';
+import { showRoutes } from './modules/shows/routes.ts';
+import { ShowsService } from './modules/shows/service.ts';
 import { statsRoutes } from './modules/stats/routes.ts';
 import { saleStatsConsumer } from './modules/stats/sale-stats.ts';
 import { AdmissionTokens } from './modules/waiting-room/admission-tokens.ts';
@@ -53,6 +67,7 @@ import { openStore } from './platform/store/open-store.ts';
 import type { Store } from './platform/store/store.ts';
 import { QueueChannels } from './realtime/queue-channel.ts';
 import { Realtime } from './realtime/realtime.ts';
+import { ShowChannels } from './realtime/show-channel.ts';
 
 /** Ports a caller (a test, the CLI) may provide instead of the ones the config selects. */
 export interface Deps {
@@ -80,6 +95,14 @@ export interface Services {
   readonly sweeper: HoldSweeper;
   readonly waitingRoom: WaitingRoomService;
   readonly queueStore: QueueStore;
+  readonly shows: ShowsService;
+  readonly chat: ChatService;
+  readonly reactions: ReactionCounter;
+  readonly polls: PollsService;
+  readonly giveaways: GiveawaysService;
+  readonly auctions: AuctionsService;
+  readonly bids: BidEngine;
+  readonly intelligence: RoomIntelligence;
 }
 
 export interface Flashmob {
@@ -140,20 +163,39 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     powSecret: createHmac('sha256', tokens.secretKey).update('flashmob-proof-of-work').digest(),
     nodeId: randomUUID(),
   });
+  const engine = new ClaimEngine({
+    store,
+    sales,
+    clock,
+    logger,
+    batchMax: config.claimBatchMax,
+    batchWaitMs: config.claimBatchWaitMs,
+    onCommit,
+  });
+  const shows = new ShowsService(store, sales, clock, onCommit);
+  const intelligence = new RoomIntelligence(store, bus, clock, shows);
+  const moderation = new ModerationCache(store, bus, () => clock.now());
+  const chatArchive = new ChatArchive(store, logger.child({ component: 'chat-archive' }));
+  const chat = new ChatService({
+    store,
+    bus,
+    clock,
+    logger,
+    shows,
+    moderation,
+    archive: chatArchive,
+    engine,
+    intelligence,
+  });
+  const polls = new PollsService(store, bus, shows, onCommit);
+  const giveaways = new GiveawaysService(store, bus, clock, shows, onCommit);
+  const auctions = new AuctionsService({ store, clock, logger, shows, onCommit });
   const services: Services = {
     auth: new AuthService(store, tokens),
     tokens,
     catalog: new CatalogService(store, onCommit),
     sales,
-    engine: new ClaimEngine({
-      store,
-      sales,
-      clock,
-      logger,
-      batchMax: config.claimBatchMax,
-      batchWaitMs: config.claimBatchWaitMs,
-      onCommit,
-    }),
+    engine,
     reservations: new ReservationsService(store, clock, onCommit),
     waitlist: new WaitlistService(store, clock, onCommit),
     orders,
@@ -162,8 +204,20 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     sweeper: new HoldSweeper({ store, clock, logger, intervalMs: config.sweepIntervalMs, onCommit }),
     waitingRoom,
     queueStore,
+    shows,
+    chat,
+    reactions: new ReactionCounter(bus),
+    polls,
+    giveaways,
+    auctions,
+    bids: new BidEngine({ store, clock, logger, onCommit }),
+    intelligence,
   };
-  const consumers: ConsumerDefinition[] = [saleStatsConsumer(store), waitingRoomConsumer(waitingRoom)];
+  const consumers: ConsumerDefinition[] = [
+    saleStatsConsumer(store),
+    waitingRoomConsumer(waitingRoom),
+    auctionsConsumer(auctions),
+  ];
 
   const app = Fastify({
     logger: false,
@@ -218,6 +272,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       admission: admissionGate(admissionTokens, () => clock.now()),
     });
     waitingRoomRoutes(app, { service: waitingRoom, sales, counters, rateLimitScale: config.rateLimitScale });
+    showRoutes(app, { shows, chat, reactions: services.reactions, polls, giveaways, intelligence });
+    auctionRoutes(app, { auctions, bids: services.bids });
     orderRoutes(app, { checkout: services.checkout, orders });
     paymentRoutes(app, { store, provider: sandbox, sandbox, orders });
     statsRoutes(app, { store, sales });
@@ -244,6 +300,22 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     ? new QueueChannels(realtime.hub, waitingRoom, logger, () => clock.now())
     : undefined;
   if (realtime && queueChannels) realtime.register(queueChannels);
+  const showChannels = realtime
+    ? new ShowChannels({
+        hub: realtime.hub,
+        bus,
+        logger,
+        now: () => clock.now(),
+        tickMs: config.wsTickMs,
+        rooms: new RoomService(shows, auctions, polls, giveaways),
+        shows,
+        chat,
+        polls,
+        giveaways,
+        intelligence,
+      })
+    : undefined;
+  if (realtime && showChannels) realtime.register(showChannels, showChannels);
   realtime?.attach(app);
 
   // Until the server listens, the sandbox provider calls its webhook in-process.
@@ -281,6 +353,12 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       }
       realtime?.start();
       queueChannels?.start();
+      showChannels?.start();
+      chat.start();
+      moderation.start();
+      chatArchive.start();
+      services.reactions.start();
+      if (runsWorkers(config)) auctions.startSettling();
       if (servesHttp(config) || runsWorkers(config)) waitingRoom.start();
       await bus.start();
     },
@@ -305,9 +383,15 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       // Stop accepting, close sockets with a reconnect hint, finish in-flight claims, stop
       // background work, then the bus and the store.
       queueChannels?.stop();
+      showChannels?.stop();
       await realtime?.close();
       await app.close();
       await waitingRoom.stop();
+      services.reactions.stop();
+      chat.stop();
+      moderation.stop();
+      await auctions.stop();
+      await chatArchive.stop();
       await services.engine.drain();
       await periodic.stop();
       await services.sweeper.stop();

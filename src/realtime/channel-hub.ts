@@ -32,6 +32,8 @@ export interface ChannelProvider {
   authorize(name: string, sub: Subscriber): void | Promise<void>;
   /** The current state (state channels), or the catch-up to send on a fresh subscribe. */
   snapshot?(name: string): Promise<{ ev: string; data: unknown } | undefined>;
+  /** Extra catch-up sent to each new subscriber after the state (e.g. a room's recent chat). */
+  welcome?(name: string): Promise<{ ev: string; data: unknown } | undefined>;
   /** First subscriber on this node joined / last one left. */
   activate?(name: string): void;
   deactivate?(name: string): void;
@@ -164,6 +166,10 @@ export class ChannelHub {
     if (fresh) provider.activate?.(name);
     this.touchPresence(ch);
     await this.catchUp(ch, sub, since);
+    const welcome = await provider.welcome?.(name);
+    if (welcome && ch.subscribers.has(sub)) {
+      sub.send(JSON.stringify({ ch: ch.display, ev: welcome.ev, data: welcome.data, seq: ch.seq }));
+    }
     return ch.seq;
   }
 

@@ -83,6 +83,24 @@ export class UserChannels implements ChannelProvider {
           expiresAt: p['expiresAt'],
         });
         return;
+      case 'auction.settled':
+        if (typeof p['winnerId'] === 'string') {
+          this.hub.publishEvent(`user:${p['winnerId']}`, 'auction.won', {
+            auctionId: p['auctionId'],
+            showId: p['showId'],
+            orderId: p['orderId'],
+            amountCents: p['amountCents'],
+          });
+        }
+        return;
+      case 'auction.offered':
+        this.hub.publishEvent(`user:${String(p['buyerId'])}`, 'auction.offered', {
+          auctionId: p['auctionId'],
+          showId: p['showId'],
+          orderId: p['orderId'],
+          amountCents: p['amountCents'],
+        });
+        return;
       default:
         if (e.type.startsWith('order.') && typeof p['buyerId'] === 'string') {
           const { buyerId: _b, ...rest } = p;

@@ -96,6 +96,84 @@ export class CheckoutService {
     return { order, replayed: false };
   }
 
+  /**
+   * Pays an order that was created waiting for its payment (an auction win, a runner-up offer):
+   * the same authorise-then-settle steps as checkout, with the shipping address given now.
+   */
+  async payOrder(
+    buyer: Principal,
+    orderId: string,
+    input: { payment: CheckoutPayment; shipping: Shipping },
+  ): Promise<Order> {
+    const pay = await this.resolvePayment(buyer, input.payment);
+    const order = await this.o.store.transaction(async (tx) => {
+      const [row] = await tx.query<{
+        buyer_id: string;
+        state: string;
+        payment: OrderPayment | null;
+        total_cents: number;
+        currency: string;
+      }>('select buyer_id, state, payment, total_cents, currency from orders where id = $1 for update', [
+        orderId,
+      ]);
+      if (!row || row.buyer_id !== buyer.id) throw new AppError('not_found', 'Order not found');
+      if (row.state !== 'pending_payment' || row.payment !== null) {
+        throw new AppError(
+          'reservation_unavailable',
+          `This order is ${row.state}${row.payment ? ' and its payment has started' : ''}`,
+          {
+            extra: { state: row.state },
+          },
+        );
+      }
+      const payment: OrderPayment = {
+        provider: this.o.provider.name,
+        method: pay.method,
+        status: 'processing',
+        ...(pay.save ? { saveMethod: true } : {}),
+      };
+      await tx.query(
+        'update orders set payment = $2::jsonb, shipping = $3::jsonb, updated_at = $4 where id = $1',
+        [orderId, JSON.stringify(payment), JSON.stringify(input.shipping), new Date(this.o.clock.now())],
+      );
+      return row;
+    });
+    try {
+      const outcome = await this.o.provider.authorize({
+        orderId,
+        amountCents: order.total_cents,
+        currency: order.currency,
+        method: pay.method,
+        token: pay.token,
+        idempotencyKey: orderId,
+        saveMethod: pay.save,
+      });
+      await this.o.orders.applyAuthorization(orderId, outcome);
+    } catch (e) {
+      this.o.logger.warn({ err: toError(e), order: orderId }, 'authorisation did not complete');
+    }
+    const paid = (await this.o.orders.get(orderId)) as Order;
+    if (paid.state === 'payment_failed') {
+      throw new AppError('payment_declined', declineMessage(paid.payment?.reason), {
+        extra: { orderId, reason: paid.payment?.reason ?? 'declined' },
+      });
+    }
+    return paid;
+  }
+
+  /** A prize (price 0) is paid already; its winner adds where to send it. */
+  async setShipping(buyer: Principal, orderId: string, shipping: Shipping): Promise<Order> {
+    const rows = await this.o.store.query(
+      `update orders set shipping = $3::jsonb, updated_at = $4 where id = $1 and buyer_id = $2 and shipping is null returning id`,
+      [orderId, buyer.id, JSON.stringify(shipping), new Date(this.o.clock.now())],
+    );
+    const order = await this.o.orders.get(orderId);
+    if (!order || order.buyerId !== buyer.id) throw new AppError('not_found', 'Order not found');
+    if (rows.length === 0)
+      throw new AppError('validation_failed', 'This order already has a shipping address');
+    return order;
+  }
+
   private async resolvePayment(
     buyer: Principal,
     payment: CheckoutPayment,

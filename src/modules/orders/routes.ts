@@ -83,6 +83,45 @@ export function orderRoutes(app: App, d: { checkout: CheckoutService; orders: Or
     },
   );
 
+  const PaymentSchema = Type.Union([
+    Body({
+      method: Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m))),
+      token: Type.String({ minLength: 1, maxLength: 200 }),
+      save: Type.Optional(Type.Boolean()),
+    }),
+    Body({ savedMethodId: Id('paymentMethod') }),
+  ]);
+
+  app.post(
+    '/api/orders/:id/pay',
+    {
+      config: { access: 'user', rateLimit: { points: 10, windowSeconds: 10, by: 'user' } },
+      schema: {
+        tags: ['orders'],
+        summary: 'Pay an order that waits for its payment (an auction you won, an item offered to you)',
+        params: IdParams('order'),
+        body: Body({ payment: PaymentSchema, shipping: ShippingSchema }),
+        response: withProblems({ 200: Type.Ref('Order') }),
+      },
+    },
+    async (req) => d.checkout.payOrder(principalOf(req), req.params.id, req.body),
+  );
+
+  app.put(
+    '/api/orders/:id/shipping',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['orders'],
+        summary: 'Where to send a prize (orders that have no shipping address yet)',
+        params: IdParams('order'),
+        body: ShippingSchema,
+        response: withProblems({ 200: Type.Ref('Order') }),
+      },
+    },
+    async (req) => d.checkout.setShipping(principalOf(req), req.params.id, req.body),
+  );
+
   app.get(
     '/api/orders',
     {

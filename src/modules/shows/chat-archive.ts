@@ -46,7 +46,7 @@ export class ChatArchive {
   }
 
   async flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
+    if (this.flushing !== undefined) return this.flushing;
     if (this.buffer.length === 0 && this.deletions.size === 0) return;
     const batch = this.buffer.splice(0);
     const deletions = [...this.deletions];

@@ -156,6 +156,15 @@ export class RoomIntelligence {
     return rows.map(toQuestion);
   }
 
+  /** Open questions of a show, for the host's live view (no caller: the channel checked access). */
+  async openQuestions(showId: string, limit = 50): Promise<RadarQuestion[]> {
+    const rows = await this.store.query<QuestionRow>(
+      `select * from show_questions where show_id = $1 and status = 'open' order by created_at desc limit $2`,
+      [showId, limit],
+    );
+    return rows.map(toQuestion);
+  }
+
   async answered(actor: Principal, showId: string, questionId: string): Promise<RadarQuestion> {
     if (!(await this.shows.canModerate(actor, showId)))
       throw new AppError('forbidden', 'Only the host or a moderator can do that');

@@ -1,0 +1,296 @@
+import { randomInt } from 'node:crypto';
+import { drawProof, drawWinner, enter, sortEntrants, verifyDraw, wasEntered } from '../../domain/giveaway.ts';
+import type { Bus } from '../../platform/bus/bus.ts';
+import { appendEvents } from '../../platform/bus/events.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Sql, Store } from '../../platform/store/store.ts';
+import type { Principal } from '../auth/tokens.ts';
+import type { ShowsService } from './service.ts';
+
+export const GIVEAWAY_SUBJECT = 'show.giveaway';
+
+export interface GiveawayView {
+  readonly id: string;
+  readonly showId: string;
+  readonly sku: string;
+  readonly title: string;
+  readonly opensAt: string;
+  readonly closesAt: string;
+  readonly status: 'open' | 'drawn' | 'no_entries';
+  readonly entrants: number;
+  readonly winnerId: string | null;
+  readonly orderId: string | null;
+}
+
+interface GiveawayRow {
+  id: string;
+  show_id: string;
+  sku: string;
+  title: string;
+  opens_at: Date;
+  closes_at: Date;
+  status: GiveawayView['status'];
+  winner_id: string | null;
+  order_id: string | null;
+  entrant_count: number | null;
+  entrants_hash: string | null;
+  winner_index: number | null;
+  entries: number;
+}
+
+/**
+ * Giveaways: viewers enter during a window; the winner is drawn with a cryptographically secure
+ * choice (crypto.randomInt) among the entrants only; the prize becomes an order at price 0; the
+ * draw publishes a proof (entrant count, a hash of the sorted entrant list, the winner's index)
+ * that anyone can check, and each viewer can check that they were in it.
+ */
+export class GiveawaysService {
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+    private readonly shows: ShowsService,
+    private readonly onCommit: () => void,
+  ) {}
+
+  private async row(id: string, sql: Sql = this.store): Promise<GiveawayRow | undefined> {
+    const [row] = await sql.query<GiveawayRow>(
+      `select g.*, (select count(*)::int from giveaway_entries e where e.giveaway_id = g.id) as entries
+       from giveaways g where g.id = $1`,
+      [id],
+    );
+    return row;
+  }
+
+  private view(r: GiveawayRow): GiveawayView {
+    return {
+      id: r.id,
+      showId: r.show_id,
+      sku: r.sku,
+      title: r.title,
+      opensAt: r.opens_at.toISOString(),
+      closesAt: r.closes_at.toISOString(),
+      status: r.status,
+      entrants: r.entrant_count ?? r.entries,
+      winnerId: r.winner_id,
+      orderId: r.order_id,
+    };
+  }
+
+  async get(id: string): Promise<GiveawayView | undefined> {
+    const row = await this.row(id);
+    return row ? this.view(row) : undefined;
+  }
+
+  async current(showId: string): Promise<GiveawayView | undefined> {
+    const [latest] = await this.store.query<{ id: string }>(
+      'select id from giveaways where show_id = $1 order by created_at desc limit 1',
+      [showId],
+    );
+    return latest ? this.get(latest.id) : undefined;
+  }
+
+  async open(
+    actor: Principal,
+    showId: string,
+    input: { sku: string; durationSeconds: number },
+  ): Promise<GiveawayView> {
+    const show = await this.shows.owned(actor, showId);
+    if (show.status === 'ended') throw new AppError('show_ended', 'This show has ended');
+    const [variant] = await this.store.query<{ title: string; product_title: string; host_id: string }>(
+      `select v.title, p.title as product_title, p.host_id from variants v join products p on p.id = v.product_id where v.sku = $1`,
+      [input.sku],
+    );
+    if (!variant)
+      throw new AppError('unknown_sku', `No product variant has SKU ${input.sku}`, {
+        extra: { sku: input.sku },
+      });
+    const id = newId('giveaway');
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      await tx.query(
+        `insert into giveaways (id, show_id, sku, title, opens_at, closes_at, status) values ($1, $2, $3, $4, $5, $6, 'open')`,
+        [
+          id,
+          showId,
+          input.sku,
+          `${variant.product_title} — ${variant.title}`,
+          new Date(now),
+          new Date(now + input.durationSeconds * 1000),
+        ],
+      );
+      await appendEvents(tx, [{ type: 'giveaway.opened', key: showId, payload: { showId, giveawayId: id } }]);
+    });
+    this.onCommit();
+    return (await this.get(id)) as GiveawayView;
+  }
+
+  async enter(
+    viewerId: string,
+    giveawayId: string,
+  ): Promise<{ entered: true; alreadyEntered: boolean; giveaway: GiveawayView }> {
+    const row = await this.row(giveawayId);
+    if (!row) throw new AppError('not_found', 'No such giveaway');
+    const already =
+      (
+        await this.store.query('select 1 from giveaway_entries where giveaway_id = $1 and viewer_id = $2', [
+          giveawayId,
+          viewerId,
+        ])
+      ).length > 0;
+    const verdict = enter(
+      { opensAt: row.opens_at.getTime(), closesAt: row.status === 'open' ? row.closes_at.getTime() : 0 },
+      already ? new Set([viewerId]) : new Set(),
+      viewerId,
+      this.clock.now(),
+    );
+    if (!verdict.ok) throw new AppError(verdict.code, verdict.message);
+    if (!verdict.value.alreadyEntered) {
+      await this.store.query(
+        'insert into giveaway_entries (giveaway_id, viewer_id) values ($1, $2) on conflict do nothing',
+        [giveawayId, viewerId],
+      );
+      this.bus.publish(GIVEAWAY_SUBJECT, { showId: row.show_id, giveawayId });
+    }
+    return {
+      entered: true,
+      alreadyEntered: verdict.value.alreadyEntered,
+      giveaway: this.view({ ...row, entries: row.entries + (verdict.value.alreadyEntered ? 0 : 1) }),
+    };
+  }
+
+  /** Closes the window (if still open) and draws among the entrants; the prize is a free order. */
+  async draw(actor: Principal, giveawayId: string): Promise<GiveawayView> {
+    const found = await this.row(giveawayId);
+    if (!found) throw new AppError('not_found', 'No such giveaway');
+    await this.shows.owned(actor, found.show_id);
+    if (found.status !== 'open') return this.view(found);
+    const now = this.clock.now();
+    await this.store.transaction(async (tx) => {
+      const [row] = await tx.query<GiveawayRow>(
+        `select *, 0 as entries from giveaways where id = $1 for update`,
+        [giveawayId],
+      );
+      if (row?.status !== 'open') return;
+      const entrants = (
+        await tx.query<{ viewer_id: string }>(
+          'select viewer_id from giveaway_entries where giveaway_id = $1',
+          [giveawayId],
+        )
+      ).map((e) => e.viewer_id);
+      const winner = drawWinner(entrants, randomInt);
+      if (!winner) {
+        await tx.query(
+          `update giveaways set status = 'no_entries', closes_at = least(closes_at, $2), entrant_count = 0 where id = $1`,
+          [giveawayId, new Date(now)],
+        );
+        await appendEvents(tx, [
+          {
+            type: 'giveaway.drawn',
+            key: row.show_id,
+            payload: { showId: row.show_id, giveawayId, winnerId: null },
+          },
+        ]);
+        return;
+      }
+      const proof = drawProof(entrants, winner.winnerId);
+      const orderId = await this.prizeOrder(tx, row, winner.winnerId, now);
+      await tx.query(
+        `update giveaways set status = 'drawn', closes_at = least(closes_at, $2), winner_id = $3, order_id = $4,
+           entrant_count = $5, entrants_hash = $6, winner_index = $7 where id = $1`,
+        [
+          giveawayId,
+          new Date(now),
+          winner.winnerId,
+          orderId,
+          proof.entrantCount,
+          proof.entrantsHash,
+          proof.winnerIndex,
+        ],
+      );
+      await appendEvents(tx, [
+        {
+          type: 'giveaway.drawn',
+          key: row.show_id,
+          payload: { showId: row.show_id, giveawayId, winnerId: winner.winnerId, orderId },
+        },
+      ]);
+    });
+    this.onCommit();
+    return (await this.get(giveawayId)) as GiveawayView;
+  }
+
+  /** The prize: an order at price 0, already paid; the winner adds a shipping address. */
+  private async prizeOrder(tx: Sql, g: GiveawayRow, winnerId: string, now: number): Promise<string> {
+    const orderId = newId('order');
+    const payment = { provider: 'none', method: 'card', status: 'captured', label: 'Giveaway prize' };
+    await tx.query(
+      `insert into orders (id, buyer_id, state, source, total_cents, currency, payment, created_at, updated_at)
+       values ($1, $2, 'paid', 'giveaway', 0, 'USD', $3::jsonb, $4, $4)`,
+      [orderId, winnerId, JSON.stringify(payment), new Date(now)],
+    );
+    await tx.query(
+      `insert into order_lines (order_id, line_no, sku, title, quantity, price_cents) values ($1, 1, $2, $3, 1, 0)`,
+      [orderId, g.sku, g.title],
+    );
+    await appendEvents(tx, [
+      {
+        type: 'order.placed',
+        key: orderId,
+        payload: {
+          orderId,
+          buyerId: winnerId,
+          totalCents: 0,
+          currency: 'USD',
+          source: 'giveaway',
+          lines: [],
+        },
+      },
+      {
+        type: 'order.paid',
+        key: orderId,
+        payload: { orderId, buyerId: winnerId, totalCents: 0, currency: 'USD', source: 'giveaway' },
+      },
+    ]);
+    return orderId;
+  }
+
+  /** The draw's proof, with the sorted entrant list it was made from, and whether `viewerId` was in it. */
+  async proof(giveawayId: string, viewerId?: string) {
+    const row = await this.row(giveawayId);
+    if (!row) throw new AppError('not_found', 'No such giveaway');
+    const sorted = sortEntrants(
+      (
+        await this.store.query<{ viewer_id: string }>(
+          'select viewer_id from giveaway_entries where giveaway_id = $1',
+          [giveawayId],
+        )
+      ).map((e) => e.viewer_id),
+    );
+    const drawn =
+      row.status === 'drawn' && row.winner_id && row.entrants_hash !== null && row.winner_index !== null;
+    return {
+      giveawayId,
+      status: row.status,
+      entrantCount: sorted.length,
+      entrantsHash: row.entrants_hash,
+      winnerIndex: row.winner_index,
+      winnerId: row.winner_id,
+      entrants: sorted,
+      verified: drawn
+        ? verifyDraw(
+            sorted,
+            {
+              entrantCount: row.entrant_count ?? 0,
+              entrantsHash: row.entrants_hash as string,
+              winnerIndex: row.winner_index as number,
+            },
+            row.winner_id as string,
+          )
+        : null,
+      ...(viewerId ? { youEntered: wasEntered(sorted, viewerId) } : {}),
+    };
+  }
+}
