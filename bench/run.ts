@@ -4,12 +4,14 @@
  */
 import { claimsBench } from './claims-bench.ts';
 import { fanoutBench } from './fanout-bench.ts';
+import { liveRoomBench } from './live-room-bench.ts';
 import { waitingRoomBench } from './waiting-room-bench.ts';
 
 const SUITES: Record<string, () => Promise<void>> = {
   claims: claimsBench,
   fanout: fanoutBench,
   'waiting-room': waitingRoomBench,
+  'live-room': liveRoomBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

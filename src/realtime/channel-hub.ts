@@ -11,6 +11,9 @@ export interface Subscriber {
   send(text: string): boolean;
   /** Channels this subscriber is in, by name. */
   readonly channels: Set<string>;
+  /** Hold writes until `uncork` (several frames of one tick leave in one system call). */
+  cork?(): void;
+  uncork?(): void;
 }
 
 /**
@@ -241,11 +244,27 @@ export class ChannelHub {
   publishEvent(name: string, ev: string, data: unknown): void {
     const ch = this.channels.get(name);
     if (!ch) return;
-    const frame = this.emit(ch, ev, data, this.now());
+    // Events do not count against the state's conflation window (a busy chat must not starve it).
+    const frame = this.emit(ch, ev, data, this.now(), false);
     const size = ch.provider.historySize ?? 0;
     if (size > 0) {
       ch.history.push(frame);
       if (ch.history.length > size) ch.history.splice(0, ch.history.length - size);
+    }
+  }
+
+  /**
+   * Runs `fn` with every subscriber of `name` corked, so that all the frames it emits to one
+   * subscriber go out in one write: at thousands of viewers the system calls, not the bytes, cost.
+   */
+  together(name: string, fn: () => void): void {
+    const ch = this.channels.get(name);
+    if (!ch) return fn();
+    for (const s of ch.subscribers) s.cork?.();
+    try {
+      fn();
+    } finally {
+      for (const s of ch.subscribers) s.uncork?.();
     }
   }
 

@@ -68,6 +68,15 @@ class Connection implements Subscriber {
     return true;
   }
 
+  // ws keeps its socket private; corking it is the one reach inside (stable across ws 7–8).
+  cork(): void {
+    (this.ws as unknown as { _socket?: { cork(): void } })._socket?.cork();
+  }
+
+  uncork(): void {
+    (this.ws as unknown as { _socket?: { uncork(): void } })._socket?.uncork();
+  }
+
   /** Token bucket: `budget` frames per second, bursts up to twice that. */
   allow(now: number): boolean {
     this.tokens = Math.min(this.budget * 2, this.tokens + ((now - this.refilledAt) * this.budget) / 1000);

@@ -271,13 +271,6 @@ export class ShowChannels implements ChannelProvider {
 
   private async tickRoom(showId: string, r: Room): Promise<void> {
     const name = `show:${showId}`;
-    if (r.chat.length > 0) {
-      const lines = r.chat.splice(0);
-      this.d.hub.publishEvent(name, 'chat', {
-        messages: lines.slice(-MAX_LINES_PER_TICK),
-        dropped: Math.max(0, lines.length - MAX_LINES_PER_TICK),
-      });
-    }
     if (r.dirty && r.state) {
       r.dirty = false;
       await this.load(showId, r);
@@ -294,11 +287,24 @@ export class ShowChannels implements ChannelProvider {
       if (g) (r.state as { giveaway: unknown }).giveaway = g;
       r.changed = true;
     }
-    if (r.changed && r.state) {
-      r.changed = false;
-      r.state.viewers = this.d.hub.viewers(name);
-      this.d.hub.publishState(name, 'state', this.stamp(r.state), { immediate: r.immediate });
-      r.immediate = false;
+    // This tick is the room's conflation: its chat batch and its state leave together, once.
+    const lines = r.chat.splice(0);
+    const state = r.changed ? r.state : undefined;
+    r.changed = false;
+    r.immediate = false;
+    if (lines.length > 0 || state) {
+      this.d.hub.together(name, () => {
+        if (lines.length > 0) {
+          this.d.hub.publishEvent(name, 'chat', {
+            messages: lines.slice(-MAX_LINES_PER_TICK),
+            dropped: Math.max(0, lines.length - MAX_LINES_PER_TICK),
+          });
+        }
+        if (state) {
+          state.viewers = this.d.hub.viewers(name);
+          this.d.hub.publishState(name, 'state', this.stamp(state), { immediate: true });
+        }
+      });
     }
     if (r.hostDirty && this.d.hub.isActive(`${name}:host`)) {
       r.hostDirty = false;

@@ -46,6 +46,8 @@ export class ChatService {
   private readonly names = new Map<string, string>();
   private readonly showCache = new Map<string, { at: number; show: Show }>();
   private readonly history = new Map<string, ChatMessage[]>();
+  /** Who may moderate a show, per user, for a few seconds (asked on every line). */
+  private readonly privileged = new Map<string, { at: number; yes: boolean }>();
   private unsubscribe: Array<() => void> = [];
 
   constructor(private readonly o: ChatServiceOptions) {}
@@ -92,7 +94,7 @@ export class ChatService {
     }
     const show = await this.show(showId);
     if (show.status === 'ended') throw new AppError('show_ended', 'This show has ended');
-    const privileged = await this.o.shows.canModerate(who, showId);
+    const privileged = await this.isPrivileged(who, showId);
     const decision = await this.decide(show, who.id, privileged);
     if (!decision.ok) {
       throw new AppError(decision.code, decision.message, {
@@ -120,6 +122,17 @@ export class ChatService {
       );
     }
     return message;
+  }
+
+  private async isPrivileged(who: Principal, showId: string): Promise<boolean> {
+    const key = `${showId}|${who.id}`;
+    const now = this.o.clock.now();
+    const cached = this.privileged.get(key);
+    if (cached && now - cached.at < SHOW_CACHE_MS * 5) return cached.yes;
+    const yes = await this.o.shows.canModerate(who, showId);
+    if (this.privileged.size > 100_000) this.privileged.clear();
+    this.privileged.set(key, { at: now, yes });
+    return yes;
   }
 
   /** Sends a line from the system (the FAQ bot, announcements) to the room. */
