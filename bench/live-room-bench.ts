@@ -148,7 +148,9 @@ export async function liveRoomBench(): Promise<void> {
       ),
     );
     const histogram = new Array<number>(10_001).fill(0);
-    for (const r of reports) r.histogram.forEach((n, i) => (histogram[i] = (histogram[i] ?? 0) + n));
+    for (const r of reports) {
+      for (const [i, n] of r.histogram.entries()) histogram[i] = (histogram[i] ?? 0) + n;
+    }
     const total = histogram.reduce((a, b) => a + b, 0);
     const at = (p: number) => {
       let seen = 0;

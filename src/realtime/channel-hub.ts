@@ -259,7 +259,10 @@ export class ChannelHub {
    */
   together(name: string, fn: () => void): void {
     const ch = this.channels.get(name);
-    if (!ch) return fn();
+    if (!ch) {
+      fn();
+      return;
+    }
     for (const s of ch.subscribers) s.cork?.();
     try {
       fn();
