@@ -47,10 +47,12 @@ import { admissionGate, waitingRoomRoutes } from './modules/waiting-room/routes.
 import { WaitingRoomService } from './modules/waiting-room/service.ts';
 import type { Bus } from './platform/bus/bus.ts';
 import type { ConsumerDefinition } from './platform/bus/consumer-def.ts';
+import { NatsBus } from './platform/bus/nats-bus.ts';
 import { StoreBus } from './platform/bus/store-bus.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Counters } from './platform/counters/counters.ts';
 import { MemoryCounters } from './platform/counters/memory-counters.ts';
+import { RedisCounters } from './platform/counters/redis-counters.ts';
 import { registerAccessControl } from './platform/http/access.ts';
 import type { App } from './platform/http/app-type.ts';
 import { healthRoutes } from './platform/http/health.ts';
@@ -60,6 +62,7 @@ import { Problem } from './platform/http/schemas.ts';
 import { validatorCompiler } from './platform/http/validation.ts';
 import { serveWebApp, spaFallback } from './platform/http/web-app.ts';
 import { createLogger } from './platform/logger.ts';
+import { Metrics } from './platform/metrics.ts';
 import { Periodic } from './platform/periodic.ts';
 import { secretFromDataDir } from './platform/secrets.ts';
 import { migrate } from './platform/store/migrate.ts';
@@ -134,8 +137,18 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   const ownsStore = !deps.store;
   const store = deps.store ?? (await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   if (!deps.skipMigrations) await migrate(store);
-  const bus = deps.bus ?? new StoreBus({ store, logger });
-  const counters = deps.counters ?? new MemoryCounters();
+  const bus =
+    deps.bus ??
+    (config.natsUrl
+      ? new NatsBus({
+          url: config.natsUrl,
+          store,
+          logger: logger.child({ component: 'bus' }),
+          retentionSeconds: config.eventRetentionSeconds,
+        })
+      : new StoreBus({ store, logger }));
+  const counters =
+    deps.counters ?? (config.redisUrl ? new RedisCounters(config.redisUrl) : new MemoryCounters());
   const onCommit = () => bus.notifyCommitted();
 
   const tokens = new TokenService(secretFromDataDir(config.jwtSecret, config.dataDir, 'jwt'), () =>
@@ -163,6 +176,13 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     powSecret: createHmac('sha256', tokens.secretKey).update('flashmob-proof-of-work').digest(),
     nodeId: randomUUID(),
   });
+  let realtimeRef: Realtime | undefined;
+  const metrics = new Metrics({
+    store,
+    lag: () => bus.lag(),
+    deadLetters: async () => (await bus.listDeadLetters()).length,
+    wsConnections: () => realtimeRef?.gateway.connectionCount ?? 0,
+  });
   const engine = new ClaimEngine({
     store,
     sales,
@@ -171,6 +191,10 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     batchMax: config.claimBatchMax,
     batchWaitMs: config.claimBatchWaitMs,
     onCommit,
+    metrics: {
+      batch: (n) => metrics.batchSize.observe(n),
+      outcome: (code) => metrics.claims.inc({ outcome: code }),
+    },
   });
   const shows = new ShowsService(store, sales, clock, onCommit);
   const intelligence = new RoomIntelligence(store, bus, clock, shows);
@@ -201,7 +225,14 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     orders,
     checkout: new CheckoutService({ store, clock, logger, provider: sandbox, orders, onCommit }),
     sandbox,
-    sweeper: new HoldSweeper({ store, clock, logger, intervalMs: config.sweepIntervalMs, onCommit }),
+    sweeper: new HoldSweeper({
+      store,
+      clock,
+      logger,
+      intervalMs: config.sweepIntervalMs,
+      onCommit,
+      onExpired: (n) => metrics.holdExpiries.inc(n),
+    }),
     waitingRoom,
     queueStore,
     shows,
@@ -252,12 +283,26 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  metrics.instrument(app);
+  app.get(
+    '/metrics',
+    {
+      config: { access: 'public', rateLimit: { points: 1_000, windowSeconds: 10, by: 'ip' } },
+      schema: { hide: true },
+    },
+    async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
   registerAccessControl(app, tokens);
   registerRateLimits(app, counters, config.rateLimitScale);
 
   healthRoutes(
     app,
-    { store: () => store.ping(), bus: () => bus.ready(), counters: () => counters.ready() },
+    {
+      store: () => store.ping(),
+      bus: () => bus.ready(),
+      counters: () => counters.ready(),
+      queue: () => (queueStore instanceof RedisQueueStore ? queueStore.ping() : Promise.resolve()),
+    },
     () => clock.now(),
   );
   if (servesHttp(config)) {
@@ -293,7 +338,9 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
           heartbeatMs: config.wsHeartbeatMs,
           maxBufferedBytes: config.wsMaxBufferedBytes,
           framesPerSecond: config.wsFramesPerSecond,
+          metrics: { connections: () => {}, dropped: (reason) => metrics.wsDropped.inc({ reason }) },
         },
+        hubMetrics: { frame: (channel, recipients) => metrics.wsFrames.inc({ channel }, recipients) },
       })
     : undefined;
   const queueChannels = realtime
@@ -316,6 +363,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       })
     : undefined;
   if (realtime && showChannels) realtime.register(showChannels, showChannels);
+  realtimeRef = realtime;
   realtime?.attach(app);
 
   // Until the server listens, the sandbox provider calls its webhook in-process.

@@ -54,6 +54,8 @@ export interface Config {
   readonly serveWeb: boolean;
   /** Behind a load balancer: take the client IP from X-Forwarded-For (rate limits). */
   readonly trustProxy: boolean;
+  /** How long the JetStream event stream keeps events (0: forever). The store keeps them all. */
+  readonly eventRetentionSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET || undefined,
     serveWeb: bool(env, 'SERVE_WEB', true),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    eventRetentionSeconds: intIn(env, 'EVENT_RETENTION_SECONDS', 7 * 24 * 3600, 0, 10 * 365 * 24 * 3600),
   };
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');

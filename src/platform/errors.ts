@@ -40,6 +40,11 @@ export const ERROR_STATUS = {
   payment_declined: 402,
   payment_method_missing: 422,
   invalid_signature: 401,
+  // order pipeline
+  order_not_cancellable: 409,
+  order_not_refundable: 409,
+  not_in_review: 409,
+  order_not_shipped: 409,
   // waiting room
   pow_invalid: 403,
   pow_expired: 410,

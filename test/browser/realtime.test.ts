@@ -162,4 +162,34 @@ describe('real time in the browser', () => {
     await right.ctx.close();
     await skewed.ctx.close();
   });
+  it('web - a card on the home page is a glance: only the drop page itself counts as watching', async () => {
+    const host = await makeUser(stack.t.fm, 'host');
+    const sale = await makeShowcaseSale(stack, host, {
+      title: 'Glance Drop',
+      items: [{ stock: 10, imageUrl: '/demo/serum.svg' }],
+    });
+    const a = await openPage(stack, { viewport: { width: 1280, height: 800 } });
+    await a.page.goto(`/sales/${sale.id}`);
+    await waitForAttr(a.page, '[data-testid="viewers"]', 'data-viewers', '1');
+
+    // Someone browsing the home page sees the card (live stock) without being counted.
+    const b = await openPage(stack);
+    await b.page.goto('/');
+    await b.page.getByTestId(`sale-card-${sale.id}`).scrollIntoViewIfNeeded();
+    await waitForAttr(b.page, `[data-testid="card-stock-${sale.id}"]`, 'data-remaining', '10');
+    await b.page.waitForTimeout(800);
+    expect(await a.page.getByTestId('viewers').getAttribute('data-viewers')).toBe('1');
+
+    // Opening the drop counts; going back to the list stops counting.
+    await b.page.getByTestId(`sale-card-${sale.id}`).getByRole('link').click();
+    await b.page.getByTestId('sale-page').waitFor();
+    await waitForAttr(a.page, '[data-testid="viewers"]', 'data-viewers', '2');
+    await b.page.goBack();
+    await b.page.getByTestId(`sale-card-${sale.id}`).waitFor();
+    await waitForAttr(a.page, '[data-testid="viewers"]', 'data-viewers', '1');
+    expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
+    await a.ctx.close();
+    await b.ctx.close();
+  });
 });

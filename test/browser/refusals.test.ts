@@ -171,7 +171,7 @@ describe('claim refusals in the browser', () => {
     await ctx.close();
   });
 
-  it('web - a drop with a waiting room says so and links to its queue page (placeholder until phase 2)', async () => {
+  it('web - a drop with a waiting room sends buyers to its queue instead of letting them claim', async () => {
     const host = await makeUser(stack.t.fm, 'host');
     const sale = await makeShowcaseSale(stack, host, {
       items: [{ stock: 5 }],
@@ -182,9 +182,14 @@ describe('claim refusals in the browser', () => {
     const notice = page.getByTestId('waiting-room-notice');
     await notice.waitFor();
     expect(await notice.textContent()).toContain('This drop has a waiting room');
+    // No claim without an admission: the action is the queue.
+    expect(await page.getByTestId('claim-button').count()).toBe(0);
+    expect(await page.getByTestId('queue-button').textContent()).toContain('Join the line');
     await notice.getByRole('link', { name: 'Go to the queue' }).click();
     await page.waitForURL((u) => u.pathname === `/sales/${sale.id}/queue`);
     await page.getByTestId('queue-page').waitFor();
+    // Signed out: the queue asks who you are first.
+    await page.getByTestId('queue-signin').waitFor();
     expect(errors).toEqual([]);
     await ctx.close();
   });

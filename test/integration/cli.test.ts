@@ -46,7 +46,7 @@ describe('configuration and the command line', () => {
     expect(lines[0]).toContain(message);
   });
 
-  it('cli - migrate, then user create makes a host who can sign in', async () => {
+  it('cli - migrate, then user create makes a host who can sign in', { timeout: 240_000 }, async () => {
     const m = run(['migrate'], { DATA_DIR: dataDir });
     expect(m.status, m.stderr).toBe(0);
     const u = run(

@@ -5,6 +5,7 @@ import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
+import { paymentFingerprint } from '../payments/fingerprint.ts';
 import type { PaymentMethodKind, PaymentProvider } from '../payments/provider.ts';
 import type { OrdersService } from './service.ts';
 import type { Order, OrderPayment, Shipping } from './types.ts';
@@ -17,6 +18,14 @@ export interface CheckoutInput {
   readonly reservationIds: readonly string[];
   readonly payment: CheckoutPayment;
   readonly shipping: Shipping;
+  /** The buyer's address as the server sees it (the fraud rules' IP velocity). */
+  readonly clientIp?: string;
+}
+
+/** Where the order was placed from and what pays it, kept on the order for the fraud rules. */
+interface Origin {
+  readonly clientIp: string | null;
+  readonly fingerprint: string;
 }
 
 interface HeldRow {
@@ -64,7 +73,8 @@ export class CheckoutService {
       });
     }
     const pay = await this.resolvePayment(buyer, input.payment);
-    const placed = await this.o.store.transaction((tx) => this.place(tx, buyer, input, pay));
+    const origin = this.originOf(input.clientIp, pay.token);
+    const placed = await this.o.store.transaction((tx) => this.place(tx, buyer, input, { ...pay, origin }));
     if (placed.kind === 'replay') {
       return { order: (await this.o.orders.get(placed.orderId)) as Order, replayed: true };
     }
@@ -103,9 +113,10 @@ export class CheckoutService {
   async payOrder(
     buyer: Principal,
     orderId: string,
-    input: { payment: CheckoutPayment; shipping: Shipping },
+    input: { payment: CheckoutPayment; shipping: Shipping; clientIp?: string },
   ): Promise<Order> {
     const pay = await this.resolvePayment(buyer, input.payment);
+    const origin = this.originOf(input.clientIp, pay.token);
     const order = await this.o.store.transaction(async (tx) => {
       const [row] = await tx.query<{
         buyer_id: string;
@@ -133,8 +144,16 @@ export class CheckoutService {
         ...(pay.save ? { saveMethod: true } : {}),
       };
       await tx.query(
-        'update orders set payment = $2::jsonb, shipping = $3::jsonb, updated_at = $4 where id = $1',
-        [orderId, JSON.stringify(payment), JSON.stringify(input.shipping), new Date(this.o.clock.now())],
+        `update orders set payment = $2::jsonb, shipping = $3::jsonb, updated_at = $4,
+           client_ip = $5, payment_fingerprint = $6 where id = $1`,
+        [
+          orderId,
+          JSON.stringify(payment),
+          JSON.stringify(input.shipping),
+          new Date(this.o.clock.now()),
+          origin.clientIp,
+          origin.fingerprint,
+        ],
       );
       return row;
     });
@@ -161,17 +180,33 @@ export class CheckoutService {
     return paid;
   }
 
-  /** A prize (price 0) is paid already; its winner adds where to send it. */
+  /**
+   * A prize (price 0) is paid already; its winner adds where to send it. `order.shipping_added`
+   * tells the warehouse that a packed order waiting for its address can go.
+   */
   async setShipping(buyer: Principal, orderId: string, shipping: Shipping): Promise<Order> {
-    const rows = await this.o.store.query(
-      `update orders set shipping = $3::jsonb, updated_at = $4 where id = $1 and buyer_id = $2 and shipping is null returning id`,
-      [orderId, buyer.id, JSON.stringify(shipping), new Date(this.o.clock.now())],
-    );
+    const rows = await this.o.store.transaction(async (tx) => {
+      const set = await tx.query(
+        `update orders set shipping = $3::jsonb, updated_at = $4 where id = $1 and buyer_id = $2 and shipping is null returning id`,
+        [orderId, buyer.id, JSON.stringify(shipping), new Date(this.o.clock.now())],
+      );
+      if (set.length > 0) {
+        await appendEvents(tx, [
+          { type: 'order.shipping_added', key: orderId, payload: { orderId, buyerId: buyer.id } },
+        ]);
+      }
+      return set;
+    });
+    if (rows.length > 0) this.o.onCommit();
     const order = await this.o.orders.get(orderId);
     if (!order || order.buyerId !== buyer.id) throw new AppError('not_found', 'Order not found');
     if (rows.length === 0)
       throw new AppError('validation_failed', 'This order already has a shipping address');
     return order;
+  }
+
+  private originOf(clientIp: string | undefined, token: string): Origin {
+    return { clientIp: clientIp ?? null, fingerprint: paymentFingerprint(this.o.provider.name, token) };
   }
 
   private async resolvePayment(
@@ -197,7 +232,7 @@ export class CheckoutService {
     tx: Sql,
     buyer: Principal,
     input: CheckoutInput,
-    pay: { method: PaymentMethodKind; save: boolean },
+    pay: { method: PaymentMethodKind; save: boolean; origin: Origin },
   ): Promise<Placed> {
     const now = this.o.clock.now();
     const ids = [...new Set(input.reservationIds)];
@@ -250,9 +285,20 @@ export class CheckoutService {
     };
     const at = new Date(now);
     await tx.query(
-      `insert into orders (id, buyer_id, state, source, total_cents, currency, shipping, payment, created_at, updated_at)
-       values ($1, $2, 'pending_payment', 'checkout', $3, $4, $5::jsonb, $6::jsonb, $7, $7)`,
-      [orderId, buyer.id, totalCents, currency, JSON.stringify(input.shipping), JSON.stringify(payment), at],
+      `insert into orders (id, buyer_id, state, source, total_cents, currency, shipping, payment, created_at, updated_at,
+                           client_ip, payment_fingerprint)
+       values ($1, $2, 'pending_payment', 'checkout', $3, $4, $5::jsonb, $6::jsonb, $7, $7, $8, $9)`,
+      [
+        orderId,
+        buyer.id,
+        totalCents,
+        currency,
+        JSON.stringify(input.shipping),
+        JSON.stringify(payment),
+        at,
+        pay.origin.clientIp,
+        pay.origin.fingerprint,
+      ],
     );
     await tx.query(
       `insert into order_lines (order_id, line_no, reservation_id, sale_item_id, sku, title, quantity, price_cents)

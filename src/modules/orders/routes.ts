@@ -78,7 +78,7 @@ export function orderRoutes(app: App, d: { checkout: CheckoutService; orders: Or
       },
     },
     async (req, reply) => {
-      const { order, replayed } = await d.checkout.checkout(principalOf(req), req.body);
+      const { order, replayed } = await d.checkout.checkout(principalOf(req), { ...req.body, clientIp: req.ip });
       return reply.code(replayed ? 200 : 201).send(order);
     },
   );
@@ -104,7 +104,7 @@ export function orderRoutes(app: App, d: { checkout: CheckoutService; orders: Or
         response: withProblems({ 200: Type.Ref('Order') }),
       },
     },
-    async (req) => d.checkout.payOrder(principalOf(req), req.params.id, req.body),
+    async (req) => d.checkout.payOrder(principalOf(req), req.params.id, { ...req.body, clientIp: req.ip }),
   );
 
   app.put(

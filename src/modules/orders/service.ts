@@ -3,9 +3,19 @@ import { appendEvents } from '../../platform/bus/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
-import { returnStock } from '../claims/stock-return.ts';
 import type { AuthorizeOutcome, PaymentWebhook } from '../payments/provider.ts';
+import { returnOrderStock } from './order-stock.ts';
 import { type Order, type OrderPayment, type OrderRow, SELECT_ORDERS, toOrder } from './types.ts';
+
+/**
+ * The payment states a provider's settlement webhook may move from. Webhooks arrive late and out
+ * of order (each is retried on its own), so a late `captured` must not undo a `refunded`.
+ */
+const SETTLED_FROM: Record<'captured' | 'refunded' | 'voided', readonly OrderPayment['status'][]> = {
+  captured: ['authorized'],
+  voided: ['authorized', 'requires_action'],
+  refunded: ['authorized', 'captured'],
+};
 
 /** How long an order may wait for its payment (a challenge never completed) before it fails. */
 export const DEFAULT_PAYMENT_WINDOW_SECONDS = 15 * 60;
@@ -149,8 +159,8 @@ export class OrdersService {
         const status = webhook.type.slice('payment.'.length) as 'captured' | 'refunded' | 'voided';
         await this.store.query(
           `update orders set payment = jsonb_set(payment, '{status}', to_jsonb($2::text)), updated_at = now()
-           where id = $1 and payment->>'ref' = $3`,
-          [webhook.orderId, status, webhook.ref],
+           where id = $1 and payment->>'ref' = $3 and payment->>'status' = any($4::text[])`,
+          [webhook.orderId, status, webhook.ref, SETTLED_FROM[status]],
         );
         return;
       }
@@ -191,22 +201,7 @@ export class OrdersService {
     now: number,
   ): Promise<void> {
     await this.move(tx, orderId, 'pending_payment', 'payment_failed', now, { payment });
-    const held = await tx.query<{ id: string; sale_id: string; sale_item_id: string; quantity: number }>(
-      `update reservations set state = 'released', updated_at = $2
-       where order_id = $1 and state = 'checked_out' returning id, sale_id, sale_item_id, quantity`,
-      [orderId, new Date(now)],
-    );
-    await returnStock(
-      tx,
-      held.map((r) => ({
-        reservationId: r.id,
-        saleId: r.sale_id,
-        saleItemId: r.sale_item_id,
-        buyerId,
-        quantity: r.quantity,
-      })),
-      { reason: 'payment_failed', now },
-    );
+    await returnOrderStock(tx, { orderId, buyerId, reason: 'payment_failed', now });
     await appendEvents(tx, [
       { type: 'order.payment_failed', key: orderId, payload: { orderId, buyerId, reason } },
     ]);

@@ -40,6 +40,10 @@ export interface OrderPayment {
   readonly installments?: Installment[];
   readonly nextAction?: { readonly type: 'challenge'; readonly url: string };
   readonly saveMethod?: boolean;
+  /** When the order pipeline recorded the capture (set once: it guards against a second `order.captured`). */
+  readonly capturedAt?: string;
+  /** When the pipeline voided or refunded the payment. */
+  readonly settledAt?: string;
 }
 
 export interface Order {

@@ -59,4 +59,6 @@ export interface Bus {
   /** Asks the running consumer of that group to deliver the dead letter again. */
   retryDeadLetter(id: number): Promise<boolean>;
   ready(): Promise<void>;
+  /** Events not yet handled, per consumer group (for /metrics). */
+  lag(): Promise<Record<string, number>>;
 }

@@ -21,3 +21,16 @@ export async function markProcessed(tx: Sql, consumer: string, eventId: string):
   );
   return rows.length > 0;
 }
+
+/**
+ * Whether `consumer` already handled `eventId`. A handler that calls the outside world (a payment
+ * provider) checks it first, so that a redelivered event does not repeat the call; the marker is
+ * still written with the effect, which settles a race between two deliveries.
+ */
+export async function wasProcessed(sql: Sql, consumer: string, eventId: string): Promise<boolean> {
+  const rows = await sql.query('select 1 from processed_events where consumer = $1 and event_id = $2', [
+    consumer,
+    eventId,
+  ]);
+  return rows.length > 0;
+}

@@ -166,6 +166,16 @@ export class StoreBus implements Bus {
     this.wake.notify();
   }
 
+  async lag(): Promise<Record<string, number>> {
+    const rows = await this.o.store.query<{ consumer: string; n: number }>(
+      `select c.consumer, (select count(*)::int from events e
+                           where (e.txid, e.seq) > (c.cursor_txid, c.cursor_seq)
+                             and e.txid < pg_snapshot_xmin(pg_current_snapshot())) as n
+       from consumer_offsets c`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.consumer, r.n]));
+  }
+
   listDeadLetters(consumer?: string): Promise<DeadLetter[]> {
     return listDeadLetters(this.o.store, consumer);
   }

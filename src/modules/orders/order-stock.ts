@@ -1,0 +1,30 @@
+import type { Sql } from '../../platform/store/store.ts';
+import { returnStock } from '../claims/stock-return.ts';
+
+/**
+ * Puts an order's units back on sale (its waitlist first), inside the caller's transaction: the
+ * order's checked-out holds become `released`. Returns the number of units returned (0 when the
+ * order held none: an auction, a prize, or stock already returned).
+ */
+export async function returnOrderStock(
+  tx: Sql,
+  o: { orderId: string; buyerId: string; reason: 'payment_failed' | 'cancelled'; now: number },
+): Promise<number> {
+  const held = await tx.query<{ id: string; sale_id: string; sale_item_id: string; quantity: number }>(
+    `update reservations set state = 'released', updated_at = $2
+     where order_id = $1 and state = 'checked_out' returning id, sale_id, sale_item_id, quantity`,
+    [o.orderId, new Date(o.now)],
+  );
+  await returnStock(
+    tx,
+    held.map((r) => ({
+      reservationId: r.id,
+      saleId: r.sale_id,
+      saleItemId: r.sale_item_id,
+      buyerId: o.buyerId,
+      quantity: r.quantity,
+    })),
+    { reason: o.reason, now: o.now },
+  );
+  return held.reduce((n, r) => n + r.quantity, 0);
+}

@@ -1,0 +1,148 @@
+import { canMove, returnsStockOnCancel } from '../../domain/order-state.ts';
+import { appendEvents } from '../../platform/bus/events.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Sql } from '../../platform/store/store.ts';
+import { hasRole, type Principal } from '../auth/tokens.ts';
+import { returnOrderStock } from '../orders/order-stock.ts';
+import type { Order } from '../orders/types.ts';
+import { type CancelledBy, cancelOrder } from './cancellation.ts';
+import type { PipelineDeps } from './deps.ts';
+import { type FraudCheck, getFraudCheck, recordReviewDecision } from './fraud-checks.ts';
+import { acceptedEvent } from './fraud-screening.ts';
+import { isoAt, type LockedOrder, lockOrder } from './locked-order.ts';
+import { orderEvent } from './order-events.ts';
+
+export const CANCEL_REASONS = ['requested', 'out_of_stock', 'duplicate', 'suspected_fraud', 'other'] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+export const REFUND_REASONS = ['requested', 'damaged', 'not_received', 'returned', 'other'] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+type Acting = Exclude<CancelledBy, 'fraud'>;
+
+/**
+ * What people do to an order after checkout: cancel, refund, decide a fraud review, confirm a
+ * delivery. Each is one transaction under the order's row lock (the move, the stock, the event);
+ * the money follows in the `payments` consumer.
+ */
+export class OrderActions {
+  constructor(private readonly d: PipelineDeps) {}
+
+  /** Its buyer before it ships, the host who sold it, or an admin. */
+  cancel(actor: Principal, orderId: string, reason: CancelReason = 'requested'): Promise<Order> {
+    return this.write(actor, orderId, async (tx, order, role, now) => {
+      if (!canMove(order.state, 'cancelled')) {
+        throw new AppError('order_not_cancellable', `This order is ${order.state}`, {
+          extra: { state: order.state },
+        });
+      }
+      // The authorisation is on its way: cancelling now could leave it behind, never voided.
+      if (order.payment?.status === 'processing') {
+        throw new AppError('order_not_cancellable', 'The payment is being authorised; try again shortly', {
+          extra: { state: order.state, paymentStatus: 'processing' },
+        });
+      }
+      await cancelOrder(tx, this.d.orders, { order, reason, by: role, now });
+    });
+  }
+
+  /** Admin: a captured order's money goes back; its stock too while the goods have not shipped. */
+  refund(admin: Principal, orderId: string, reason: RefundReason = 'requested'): Promise<Order> {
+    return this.write(admin, orderId, async (tx, order, _role, now) => {
+      if (!canMove(order.state, 'refunded') || order.payment?.status !== 'captured') {
+        throw new AppError('order_not_refundable', refusalOfRefund(order), {
+          extra: { state: order.state, paymentStatus: order.payment?.status ?? null },
+        });
+      }
+      await this.d.orders.move(tx, order.id, order.state, 'refunded', now);
+      const unitsReturned = returnsStockOnCancel(order.state)
+        ? await returnOrderStock(tx, { orderId: order.id, buyerId: order.buyer_id, reason: 'cancelled', now })
+        : 0;
+      await appendEvents(tx, [
+        orderEvent('order.refunded', order, {
+          amountCents: order.total_cents,
+          currency: order.currency,
+          reason,
+          unitsReturned,
+        }),
+      ]);
+    });
+  }
+
+  /** Admin: an order the fraud rules sent to review goes on (accept) or is cancelled (reject). */
+  decideReview(admin: Principal, orderId: string, decision: 'accept' | 'reject'): Promise<Order> {
+    return this.write(admin, orderId, async (tx, order, _role, now) => {
+      const check = await getFraudCheck(tx, orderId, { lock: true });
+      if (check?.outcome !== 'review' || check.decision !== null || order.state !== 'paid') {
+        throw new AppError('not_in_review', 'This order is not waiting for a review', {
+          extra: { state: order.state, outcome: check?.outcome ?? null, decision: check?.decision ?? null },
+        });
+      }
+      await recordReviewDecision(tx, { orderId, decision, adminId: admin.id, now });
+      if (decision === 'accept') await appendEvents(tx, [acceptedEvent(order, { reviewedBy: admin.id })]);
+      else await cancelOrder(tx, this.d.orders, { order, reason: 'fraud_rejected', by: 'admin', now });
+    });
+  }
+
+  /** The host who sold it, or an admin, confirms that a shipped order arrived. */
+  deliver(actor: Principal, orderId: string): Promise<Order> {
+    return this.write(actor, orderId, async (tx, order, role, now) => {
+      if (role === 'buyer') throw new AppError('forbidden', 'Only the seller or an admin confirms a delivery');
+      if (order.state !== 'shipped') {
+        throw new AppError('order_not_shipped', `This order is ${order.state}, not shipped`, {
+          extra: { state: order.state },
+        });
+      }
+      const deliveredAt = isoAt(now);
+      await this.d.orders.move(tx, order.id, 'shipped', 'delivered', now, {
+        fulfilment: { ...order.fulfilment, deliveredAt },
+      });
+      await appendEvents(tx, [orderEvent('order.delivered', order, { deliveredAt })]);
+    });
+  }
+
+  /** Admin: the order's screening, with its reasons and the facts the rules saw. */
+  async fraudCheck(orderId: string): Promise<FraudCheck> {
+    const check = await getFraudCheck(this.d.store, orderId);
+    if (!check) throw new AppError('not_found', 'This order has not been screened');
+    return check;
+  }
+
+  /** Locks the order, checks who may act on it, runs `act`, commits, returns the order. */
+  private async write(
+    actor: Principal,
+    orderId: string,
+    act: (tx: Sql, order: LockedOrder, role: Acting, now: number) => Promise<void>,
+  ): Promise<Order> {
+    await this.d.store.transaction(async (tx) => {
+      const order = await lockOrder(tx, orderId);
+      const role = order ? await roleOn(tx, actor, order) : undefined;
+      // Not yours and not found look the same (docs/errors.md, not_found).
+      if (!order || !role) throw new AppError('not_found', 'Order not found');
+      await act(tx, order, role, this.d.clock.now());
+    });
+    this.d.onCommit();
+    return (await this.d.orders.get(orderId)) as Order;
+  }
+}
+
+/** How the actor stands to the order: admin, the host who sold it, its buyer, or nobody. */
+async function roleOn(tx: Sql, actor: Principal, order: LockedOrder): Promise<Acting | undefined> {
+  if (hasRole(actor, 'admin')) return 'admin';
+  if (hasRole(actor, 'host') && (await sells(tx, actor.id, order.id))) return 'host';
+  return order.buyer_id === actor.id ? 'buyer' : undefined;
+}
+
+/** The host sold at least one line of the order (a sale item of one of their sales or shows). */
+async function sells(tx: Sql, hostId: string, orderId: string): Promise<boolean> {
+  const rows = await tx.query(
+    `select 1 from order_lines l join sale_items i on i.id = l.sale_item_id join sales s on s.id = i.sale_id
+     where l.order_id = $1 and s.host_id = $2 limit 1`,
+    [orderId, hostId],
+  );
+  return rows.length > 0;
+}
+
+function refusalOfRefund(order: LockedOrder): string {
+  if (order.payment?.status === 'authorized') return 'The payment is not captured yet: cancel the order instead';
+  return `This order is ${order.state} and its payment ${order.payment?.status ?? 'absent'}`;
+}

@@ -1,0 +1,114 @@
+import { type ConsumerDefinition, wasProcessed } from '../../platform/bus/consumer-def.ts';
+import { appendEvents, type EventRecord } from '../../platform/bus/events.ts';
+import type { Order, OrderPayment } from '../orders/types.ts';
+import type { PipelineDeps } from './deps.ts';
+import { applyOnce, isoAt, lockOrder, orderIdOf, setPayment } from './locked-order.ts';
+import { orderEvent } from './order-events.ts';
+
+export const PAYMENTS_CONSUMER = 'payments';
+/**
+ * Deliveries before a dead letter, and the first retry delay (doubled each time): 250 + 500 +
+ * 1,000 + 2,000 ms. Short on purpose: the group handles its events in log order, so while one
+ * event backs off, every capture behind it waits.
+ */
+export const PAYMENTS_MAX_DELIVER = 5;
+export const PAYMENTS_BACKOFF_MS = 250;
+
+/** A provider refused or failed a capture, void or refund: thrown so that the consumer retries. */
+export class SettlementFailed extends Error {
+  override name = 'SettlementFailed';
+}
+
+type MoneyAction = 'capture' | 'void' | 'refund';
+
+/**
+ * Moves the money the order pipeline decided on: captures accepted orders (`order.captured`),
+ * voids or refunds cancelled ones, refunds refunded ones. The provider is called outside any
+ * transaction, then the result, its event and the processed marker commit together; a failure
+ * throws, so the event is retried with backoff and dead-lettered after PAYMENTS_MAX_DELIVER.
+ */
+export function paymentsConsumer(deps: PipelineDeps): ConsumerDefinition {
+  return {
+    name: PAYMENTS_CONSUMER,
+    types: ['order.accepted', 'order.cancelled', 'order.refunded'],
+    maxDeliver: deps.paymentRetry?.maxDeliver ?? PAYMENTS_MAX_DELIVER,
+    backoffMs: deps.paymentRetry?.backoffMs ?? PAYMENTS_BACKOFF_MS,
+    async handle(event) {
+      // Checked before calling the provider, so a redelivery does not even ask it twice.
+      if (await wasProcessed(deps.store, PAYMENTS_CONSUMER, event.id)) return;
+      if (event.type === 'order.accepted') await capture(deps, event);
+      else await giveBack(deps, event);
+    },
+  };
+}
+
+async function capture(deps: PipelineDeps, event: EventRecord): Promise<void> {
+  const order = await deps.orders.get(orderIdOf(event));
+  // Cancelled or refunded before its turn: that event gives the money back instead.
+  const due = order?.state === 'paid' && isCapturable(order.payment);
+  if (due) await settle(deps, order, 'capture');
+  await applyOnce(deps, PAYMENTS_CONSUMER, event, async (tx) => {
+    if (!due) return;
+    const locked = await lockOrder(tx, order.id);
+    // capturedAt is set once: whatever the deliveries, one `order.captured` per order.
+    if (!locked?.payment || locked.payment.capturedAt) return;
+    const now = deps.clock.now();
+    await setPayment(tx, order.id, { ...locked.payment, status: 'captured', capturedAt: isoAt(now) }, now);
+    // Recorded even if the order was cancelled meanwhile, so that its cancellation refunds.
+    if (locked.state !== 'paid') return;
+    await appendEvents(tx, [
+      orderEvent('order.captured', locked, { amountCents: locked.total_cents, currency: locked.currency }),
+    ]);
+  });
+}
+
+/** order.cancelled / order.refunded: void what is only authorised, refund what was captured. */
+async function giveBack(deps: PipelineDeps, event: EventRecord): Promise<void> {
+  const order = await deps.orders.get(orderIdOf(event));
+  const action = order ? giveBackAction(order.payment) : undefined;
+  if (order && action) await settle(deps, order, action);
+  await applyOnce(deps, PAYMENTS_CONSUMER, event, async (tx) => {
+    if (!order || !action) return;
+    const locked = await lockOrder(tx, order.id);
+    if (!locked?.payment) return;
+    const now = deps.clock.now();
+    const status = action === 'void' ? 'voided' : 'refunded';
+    await setPayment(tx, order.id, { ...locked.payment, status, settledAt: isoAt(now) }, now);
+  });
+}
+
+/** Authorised (or captured already, by a delivery that crashed before recording it). */
+const isCapturable = (p: OrderPayment | null): p is OrderPayment =>
+  p?.status === 'authorized' || p?.status === 'captured';
+
+/**
+ * What giving the money back takes, from where the payment stands; undefined when nothing is
+ * held (declined, already voided or refunded — a provider webhook may have recorded it first).
+ */
+export function giveBackAction(p: OrderPayment | null): 'void' | 'refund' | undefined {
+  switch (p?.status) {
+    case 'authorized':
+    case 'requires_action':
+      return 'void';
+    case 'captured':
+      return 'refund';
+    default:
+      return undefined;
+  }
+}
+
+async function settle(deps: PipelineDeps, order: Order, action: MoneyAction): Promise<void> {
+  const p = order.payment;
+  // A prize (provider `none`) moved no money: there is nothing to capture or give back.
+  if (!p?.ref || p.provider === 'none') return;
+  if (p.provider !== deps.provider.name) {
+    throw new SettlementFailed(`order ${order.id} was paid through ${p.provider}, not ${deps.provider.name}`);
+  }
+  const outcome =
+    action === 'capture'
+      ? await deps.provider.capture(p.ref, order.totalCents)
+      : action === 'void'
+        ? await deps.provider.void(p.ref)
+        : await deps.provider.refund(p.ref, order.totalCents);
+  if (!outcome.ok) throw new SettlementFailed(`${action} of ${p.ref} failed: ${outcome.reason}`);
+}
