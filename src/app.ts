@@ -145,6 +145,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
           store,
           logger: logger.child({ component: 'bus' }),
           retentionSeconds: config.eventRetentionSeconds,
+          prefix: config.natsPrefix,
         })
       : new StoreBus({ store, logger }));
   const counters =

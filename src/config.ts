@@ -56,6 +56,8 @@ export interface Config {
   readonly trustProxy: boolean;
   /** How long the JetStream event stream keeps events (0: forever). The store keeps them all. */
   readonly eventRetentionSeconds: number;
+  /** Prefix of the JetStream streams and NATS subjects (several deployments can share one NATS). */
+  readonly natsPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     serveWeb: bool(env, 'SERVE_WEB', true),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     eventRetentionSeconds: intIn(env, 'EVENT_RETENTION_SECONDS', 7 * 24 * 3600, 0, 10 * 365 * 24 * 3600),
+    natsPrefix: env.NATS_PREFIX || 'flashmob',
   };
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');

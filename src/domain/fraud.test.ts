@@ -26,7 +26,9 @@ describe('fraud rules', () => {
       reasons: ['velocity_account'],
     });
     expect(screenOrder({ ...CLEAN, ordersByIp: R.maxOrdersPerIp + 1 }).reasons).toEqual(['velocity_ip']);
-    expect(screenOrder({ ...CLEAN, ordersByCard: R.maxOrdersPerCard + 1 }).reasons).toEqual(['velocity_card']);
+    expect(screenOrder({ ...CLEAN, ordersByCard: R.maxOrdersPerCard + 1 }).reasons).toEqual([
+      'velocity_card',
+    ]);
   });
 
   it('fraud - an unknown IP or card fires no rule about it', () => {

@@ -83,7 +83,11 @@ interface Rule {
 const above = (n: number | null, max: number) => n !== null && n > max;
 
 const RULES: readonly Rule[] = [
-  { code: 'velocity_account', outcome: 'review', fires: (s, r) => above(s.ordersByAccount, r.maxOrdersPerAccount) },
+  {
+    code: 'velocity_account',
+    outcome: 'review',
+    fires: (s, r) => above(s.ordersByAccount, r.maxOrdersPerAccount),
+  },
   { code: 'velocity_ip', outcome: 'review', fires: (s, r) => above(s.ordersByIp, r.maxOrdersPerIp) },
   { code: 'velocity_card', outcome: 'review', fires: (s, r) => above(s.ordersByCard, r.maxOrdersPerCard) },
   // Declines followed by a success are the signature of card testing: refuse outright.
@@ -92,7 +96,11 @@ const RULES: readonly Rule[] = [
     outcome: 'reject',
     fires: (s, r) => above(s.declinesByAccount, r.maxDeclinesPerAccount),
   },
-  { code: 'declines_card', outcome: 'reject', fires: (s, r) => above(s.declinesByCard, r.maxDeclinesPerCard) },
+  {
+    code: 'declines_card',
+    outcome: 'reject',
+    fires: (s, r) => above(s.declinesByCard, r.maxDeclinesPerCard),
+  },
   {
     code: 'amount_high',
     outcome: 'review',

@@ -18,7 +18,7 @@ import {
 } from '../../src/platform/bus/events.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { newId } from '../../src/platform/ids.ts';
-import { type Actor, makeUser, makeSale, SHIPPING, uniq } from '../factories/index.ts';
+import { type Actor, makeSale, makeUser, SHIPPING, uniq } from '../factories/index.ts';
 import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -56,7 +56,10 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
   // consumers itself (the app is not started, so wired consumers would not run twice).
   const run = (name: string) => {
     const def = defs.get(name) as ConsumerDefinition;
-    handles.set(name, t.fm.bus.consume(def.name, (e) => def.handle(e), def));
+    handles.set(
+      name,
+      t.fm.bus.consume(def.name, (e) => def.handle(e), def),
+    );
   };
   const pause = async (name: string) => {
     await handles.get(name)?.stop();
@@ -165,9 +168,10 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
         [orderId],
       )
     )[0];
-  const order = async (orderId: string) => (await t.fm.services.orders.get(orderId)) as NonNullable<
-    Awaited<ReturnType<typeof t.fm.services.orders.get>>
-  >;
+  const order = async (orderId: string) =>
+    (await t.fm.services.orders.get(orderId)) as NonNullable<
+      Awaited<ReturnType<typeof t.fm.services.orders.get>>
+    >;
   const remaining = async (saleId: string) => (await t.fm.services.sales.get(saleId))?.items[0]?.remaining;
   const post = (url: string, token: string | undefined, body?: unknown) =>
     t.http('POST', url, { ...(token ? { token } : {}), ...(body === undefined ? {} : { body }) });
@@ -288,7 +292,9 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     const withOneCard: string[] = [];
     for (let i = 0; i <= DEFAULT_FRAUD_RULES.maxOrdersPerCard; i++) {
       const h = await hold({ quantity: 1 });
-      const res = await checkout(h.buyer, h.reservationId, { payment: { method: 'card', token: 'tok_mastercard' } });
+      const res = await checkout(h.buyer, h.reservationId, {
+        payment: { method: 'card', token: 'tok_mastercard' },
+      });
       withOneCard.push(res.json().id);
     }
     await settle();
@@ -330,7 +336,9 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     const buyer = await makeUser(t.fm, 'buyer');
     for (let i = 0; i <= DEFAULT_FRAUD_RULES.maxDeclinesPerAccount; i++) {
       const h = await hold({ buyer, quantity: 1 });
-      const res = await checkout(buyer, h.reservationId, { payment: { method: 'card', token: 'tok_decline' } });
+      const res = await checkout(buyer, h.reservationId, {
+        payment: { method: 'card', token: 'tok_decline' },
+      });
       expect(res.statusCode).toBe(402);
     }
     const h = await hold({ buyer, quantity: 1 });
@@ -472,9 +480,16 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     }
     const res = await post(url, host.token, { action: 'deliver' });
     expect([res.statusCode, res.json().state]).toEqual([200, 'delivered']);
-    expect(res.json().fulfilment).toMatchObject({ trackingNumber: expect.any(String), deliveredAt: expect.any(String) });
+    expect(res.json().fulfilment).toMatchObject({
+      trackingNumber: expect.any(String),
+      deliveredAt: expect.any(String),
+    });
     const again = await post(url, admin.token, { action: 'deliver' });
-    expect([again.statusCode, again.json().code, again.json().state]).toEqual([409, 'order_not_shipped', 'delivered']);
+    expect([again.statusCode, again.json().code, again.json().state]).toEqual([
+      409,
+      'order_not_shipped',
+      'delivered',
+    ]);
     expect((await eventOf(orderId, 'order.delivered')).payload).toMatchObject({ orderId, buyerId: buyer.id });
   });
 
@@ -499,7 +514,10 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     t.fm.bus.notifyCommitted();
     await settle();
     expect((await order(orderId)).state).toBe('packed');
-    const put = await t.http('PUT', `/api/orders/${orderId}/shipping`, { token: winner.token, body: SHIPPING });
+    const put = await t.http('PUT', `/api/orders/${orderId}/shipping`, {
+      token: winner.token,
+      body: SHIPPING,
+    });
     expect(put.statusCode).toBe(200);
     await settle();
     expect(await order(orderId)).toMatchObject({ state: 'shipped', fulfilment: { carrier: 'Sandbox Post' } });
@@ -511,14 +529,44 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     const cases: Array<[string, () => ReturnType<typeof post>, number, string]> = [
       ['malformed id', () => post('/api/orders/nope/cancel', buyer.token), 400, 'validation_failed'],
       ['no token', () => post(`/api/orders/${orderId}/cancel`, undefined), 401, 'unauthenticated'],
-      ['unknown key', () => post(`/api/orders/${orderId}/cancel`, buyer.token, { why: 1 }), 400, 'validation_failed'],
-      ['unknown reason', () => post(`/api/orders/${orderId}/cancel`, buyer.token, { reason: 'x' }), 400, 'validation_failed'],
+      [
+        'unknown key',
+        () => post(`/api/orders/${orderId}/cancel`, buyer.token, { why: 1 }),
+        400,
+        'validation_failed',
+      ],
+      [
+        'unknown reason',
+        () => post(`/api/orders/${orderId}/cancel`, buyer.token, { reason: 'x' }),
+        400,
+        'validation_failed',
+      ],
       ['no such order', () => post(`/api/orders/${unknown}/cancel`, buyer.token), 404, 'not_found'],
       ['host refunds', () => post(`/api/orders/${orderId}/refund`, host.token), 403, 'forbidden'],
-      ['review without a body', () => post(`/api/orders/${orderId}/review`, admin.token), 400, 'validation_failed'],
-      ['buyer reads fraud', () => t.http('GET', `/api/orders/${orderId}/fraud`, { token: buyer.token }), 403, 'forbidden'],
-      ['unscreened order', () => t.http('GET', `/api/orders/${unknown}/fraud`, { token: admin.token }), 404, 'not_found'],
-      ['review of an unknown order', () => post(`/api/orders/${unknown}/review`, admin.token, { decision: 'accept' }), 404, 'not_found'],
+      [
+        'review without a body',
+        () => post(`/api/orders/${orderId}/review`, admin.token),
+        400,
+        'validation_failed',
+      ],
+      [
+        'buyer reads fraud',
+        () => t.http('GET', `/api/orders/${orderId}/fraud`, { token: buyer.token }),
+        403,
+        'forbidden',
+      ],
+      [
+        'unscreened order',
+        () => t.http('GET', `/api/orders/${unknown}/fraud`, { token: admin.token }),
+        404,
+        'not_found',
+      ],
+      [
+        'review of an unknown order',
+        () => post(`/api/orders/${unknown}/review`, admin.token, { decision: 'accept' }),
+        404,
+        'not_found',
+      ],
     ];
     for (const [name, call, status, code] of cases) {
       const res = await call();

@@ -78,7 +78,10 @@ export function orderRoutes(app: App, d: { checkout: CheckoutService; orders: Or
       },
     },
     async (req, reply) => {
-      const { order, replayed } = await d.checkout.checkout(principalOf(req), { ...req.body, clientIp: req.ip });
+      const { order, replayed } = await d.checkout.checkout(principalOf(req), {
+        ...req.body,
+        clientIp: req.ip,
+      });
       return reply.code(replayed ? 200 : 201).send(order);
     },
   );

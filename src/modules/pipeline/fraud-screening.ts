@@ -31,7 +31,8 @@ export function fraudConsumer(deps: PipelineDeps): ConsumerDefinition {
   return {
     name: FRAUD_CONSUMER,
     types: ['order.paid'],
-    handle: (event) => applyOnce(deps, FRAUD_CONSUMER, event, (tx) => screen(tx, deps, rules, orderIdOf(event))),
+    handle: (event) =>
+      applyOnce(deps, FRAUD_CONSUMER, event, (tx) => screen(tx, deps, rules, orderIdOf(event))),
   };
 }
 
@@ -44,7 +45,10 @@ async function screen(tx: Sql, deps: PipelineDeps, rules: FraudRules, orderId: s
   const now = deps.clock.now();
   if (!(await insertFraudCheck(tx, { orderId, verdict, signals, now }))) return;
   if (verdict.outcome !== 'accept') {
-    deps.logger.info({ order: orderId, outcome: verdict.outcome, reasons: verdict.reasons }, 'fraud screening');
+    deps.logger.info(
+      { order: orderId, outcome: verdict.outcome, reasons: verdict.reasons },
+      'fraud screening',
+    );
   }
   switch (verdict.outcome) {
     case 'accept':

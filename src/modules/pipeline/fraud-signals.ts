@@ -38,7 +38,15 @@ export async function gatherFraudSignals(
        (select count(*)::int from orders p where p.payment_fingerprint = $6 and ${inWindow} and ${declined})
          as declines_card
      from users u where u.id = $1`,
-    [order.buyer_id, order.id, from, order.created_at, order.client_ip, order.payment_fingerprint, WENT_THROUGH],
+    [
+      order.buyer_id,
+      order.id,
+      from,
+      order.created_at,
+      order.client_ip,
+      order.payment_fingerprint,
+      WENT_THROUGH,
+    ],
   );
   if (!row) throw new Error(`order ${order.id}: buyer ${order.buyer_id} not found`);
   const byCard = order.payment_fingerprint !== null;

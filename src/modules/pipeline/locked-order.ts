@@ -31,7 +31,12 @@ export async function lockOrder(tx: Sql, orderId: string): Promise<LockedOrder |
   return row;
 }
 
-export async function setPayment(tx: Sql, orderId: string, payment: OrderPayment, now: number): Promise<void> {
+export async function setPayment(
+  tx: Sql,
+  orderId: string,
+  payment: OrderPayment,
+  now: number,
+): Promise<void> {
   await tx.query('update orders set payment = $2::jsonb, updated_at = $3 where id = $1', [
     orderId,
     JSON.stringify(payment),

@@ -86,7 +86,8 @@ export class OrderActions {
   /** The host who sold it, or an admin, confirms that a shipped order arrived. */
   deliver(actor: Principal, orderId: string): Promise<Order> {
     return this.write(actor, orderId, async (tx, order, role, now) => {
-      if (role === 'buyer') throw new AppError('forbidden', 'Only the seller or an admin confirms a delivery');
+      if (role === 'buyer')
+        throw new AppError('forbidden', 'Only the seller or an admin confirms a delivery');
       if (order.state !== 'shipped') {
         throw new AppError('order_not_shipped', `This order is ${order.state}, not shipped`, {
           extra: { state: order.state },
@@ -143,6 +144,7 @@ async function sells(tx: Sql, hostId: string, orderId: string): Promise<boolean>
 }
 
 function refusalOfRefund(order: LockedOrder): string {
-  if (order.payment?.status === 'authorized') return 'The payment is not captured yet: cancel the order instead';
+  if (order.payment?.status === 'authorized')
+    return 'The payment is not captured yet: cancel the order instead';
   return `This order is ${order.state} and its payment ${order.payment?.status ?? 'absent'}`;
 }

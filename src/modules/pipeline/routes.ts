@@ -69,7 +69,8 @@ export function pipelineRoutes(app: App, deps: PipelineDeps): void {
       schema: {
         tags: ['orders'],
         summary: 'Decide an order the fraud rules sent to review (admin)',
-        description: 'accept → captured and shipped as usual; reject → cancelled, stock returned, authorisation voided.',
+        description:
+          'accept → captured and shipped as usual; reject → cancelled, stock returned, authorisation voided.',
         params: IdParams('order'),
         body: Body({ decision: literals(['accept', 'reject'] as const) }),
         response: OrderResponse,

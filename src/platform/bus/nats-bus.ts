@@ -24,11 +24,6 @@ import type { Bus, ConsumeOptions, ConsumerHandle, DeadLetter, EventHandler } fr
 import { type Cursor, type EventRecord, LOG_START } from './events.ts';
 import { StoreConsumer } from './store-consumer.ts';
 
-export const EVENTS_STREAM = 'FLASHMOB_EVENTS';
-export const DLQ_STREAM = 'FLASHMOB_DLQ';
-export const RETRY_STREAM = 'FLASHMOB_RETRY';
-const EVENT_SUBJECT = 'fm.ev';
-const EPHEMERAL = 'fm.eph';
 const RELAY_GROUP = 'nats-relay';
 const DEFAULT_MAX_DELIVER = 5;
 const DEFAULT_BACKOFF_MS = 100;
@@ -42,13 +37,29 @@ export interface NatsBusOptions {
   readonly retentionSeconds?: number;
   /** Run the outbox relay on this node (every node may; one at a time holds its lease). */
   readonly relay?: boolean;
+  /** Names streams and subjects, so that several deployments (or test runs) share one NATS. */
+  readonly prefix?: string;
+}
+
+/** Stream and subject names of one deployment. */
+export function natsNames(prefix = 'flashmob') {
+  const p = prefix.toLowerCase().replace(/[^a-z0-9_-]/g, '_');
+  const P = p.toUpperCase().replace(/-/g, '_');
+  return {
+    events: `${P}_EVENTS`,
+    dlq: `${P}_DLQ`,
+    retry: `${P}_RETRY`,
+    eventSubject: `${p}.ev`,
+    dlqSubject: `${p}.dlq`,
+    retrySubject: `${p}.retry`,
+    ephemeral: `${p}.eph`,
+  };
 }
 
 const nanos = (ms: number) => ms * 1_000_000;
 /** Consumer names: what JetStream accepts. */
 const durable = (group: string) => group.replace(/[^A-Za-z0-9_-]/g, '_');
-export const subjectOf = (e: Pick<EventRecord, 'type' | 'key'>) =>
-  `${EVENT_SUBJECT}.${e.type}.${e.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+const keyToken = (key: string) => key.replace(/[^A-Za-z0-9_-]/g, '_');
 
 /**
  * The scale-out Bus on NATS JetStream.
@@ -82,8 +93,15 @@ export class NatsBus implements Bus {
   private tailStop: (() => void) | undefined;
   private started = false;
   private stopping = false;
+  readonly names: ReturnType<typeof natsNames>;
 
-  constructor(private readonly o: NatsBusOptions) {}
+  constructor(private readonly o: NatsBusOptions) {
+    this.names = natsNames(o.prefix);
+  }
+
+  subjectOf(e: Pick<EventRecord, 'type' | 'key'>): string {
+    return `${this.names.eventSubject}.${e.type}.${keyToken(e.key)}`;
+  }
 
   private get conn(): NatsConnection {
     if (!this.nc) throw new Error('NATS is not connected');
@@ -113,13 +131,18 @@ export class NatsBus implements Bus {
     const maxAge = nanos((this.o.retentionSeconds ?? 0) * 1000);
     const specs = [
       {
-        name: EVENTS_STREAM,
-        subjects: [`${EVENT_SUBJECT}.>`],
+        name: this.names.events,
+        subjects: [`${this.names.eventSubject}.>`],
         max_age: maxAge,
         duplicate_window: nanos(10 * 60_000),
       },
-      { name: DLQ_STREAM, subjects: ['fm.dlq.>'], max_age: 0 },
-      { name: RETRY_STREAM, subjects: ['fm.retry.>'], max_age: 0, retention: RetentionPolicy.Workqueue },
+      { name: this.names.dlq, subjects: [`${this.names.dlqSubject}.>`], max_age: 0 },
+      {
+        name: this.names.retry,
+        subjects: [`${this.names.retrySubject}.>`],
+        max_age: 0,
+        retention: RetentionPolicy.Workqueue,
+      },
     ];
     for (const spec of specs) {
       try {
@@ -157,7 +180,7 @@ export class NatsBus implements Bus {
       events.map((e) => {
         const h = natsHeaders();
         h.set('Flashmob-Seq', String(e.seq));
-        return js.publish(subjectOf(e), JSON.stringify(e), { msgID: e.id, headers: h });
+        return js.publish(this.subjectOf(e), JSON.stringify(e), { msgID: e.id, headers: h });
       }),
     );
   }
@@ -201,14 +224,14 @@ export class NatsBus implements Bus {
     if (!g) return;
     let stopped = false;
     const loops = [
-      this.pull(group, EVENTS_STREAM, durable(group), g, () => stopped),
+      this.pull(group, this.names.events, durable(group), g, () => stopped),
       this.pull(
         group,
-        RETRY_STREAM,
+        this.names.retry,
         `${durable(group)}-retry`,
         g,
         () => stopped,
-        `fm.retry.${durable(group)}`,
+        `${this.names.retrySubject}.${durable(group)}`,
       ),
     ];
     g.stop = async () => {
@@ -315,15 +338,19 @@ export class NatsBus implements Bus {
     h.set('Flashmob-Consumer', group);
     h.set('Flashmob-Attempts', String(attempts));
     h.set('Flashmob-Error', err.message.slice(0, 500).replace(/[\r\n]/g, ' '));
-    await (this.js as JetStreamClient).publish(`fm.dlq.${durable(group)}`, JSON.stringify(event), {
-      headers: h,
-    });
+    await (this.js as JetStreamClient).publish(
+      `${this.names.dlqSubject}.${durable(group)}`,
+      JSON.stringify(event),
+      {
+        headers: h,
+      },
+    );
   }
 
   private async drained(group: string): Promise<void> {
     const jsm = this.jsm as JetStreamManager;
     for (let i = 0; i < 600; i++) {
-      const info = await jsm.consumers.info(EVENTS_STREAM, durable(group)).catch(() => undefined);
+      const info = await jsm.consumers.info(this.names.events, durable(group)).catch(() => undefined);
       const relayIdle = this.relay ? (await this.relayLag()) === 0 : true;
       if (info && info.num_pending === 0 && info.num_ack_pending === 0 && relayIdle) return;
       await sleep(50);
@@ -347,7 +374,7 @@ export class NatsBus implements Bus {
     const out: Record<string, number> = {};
     for (const group of this.groups.keys()) {
       const info = await (this.jsm as JetStreamManager).consumers
-        .info(EVENTS_STREAM, durable(group))
+        .info(this.names.events, durable(group))
         .catch(() => undefined);
       if (info) out[group] = info.num_pending + info.num_ack_pending;
     }
@@ -371,7 +398,7 @@ export class NatsBus implements Bus {
     void (async () => {
       while (!stopped && !this.stopping) {
         try {
-          const consumer = await (this.js as JetStreamClient).consumers.get(EVENTS_STREAM, {
+          const consumer = await (this.js as JetStreamClient).consumers.get(this.names.events, {
             deliver_policy: DeliverPolicy.New,
           });
           const messages = await consumer.consume();
@@ -399,7 +426,7 @@ export class NatsBus implements Bus {
 
   publish(subject: string, data: unknown): void {
     if (!this.nc) return;
-    this.nc.publish(`${EPHEMERAL}.${subject}`, JSON.stringify(data));
+    this.nc.publish(`${this.names.ephemeral}.${subject}`, JSON.stringify(data));
   }
 
   subscribe(subject: string, listener: (data: unknown) => void): () => void {
@@ -421,7 +448,7 @@ export class NatsBus implements Bus {
   }
 
   private listen(subject: string): void {
-    const sub = this.conn.subscribe(`${EPHEMERAL}.${subject}`, {
+    const sub = this.conn.subscribe(`${this.names.ephemeral}.${subject}`, {
       callback: (err, msg) => {
         if (err) return;
         let data: unknown;
@@ -447,7 +474,7 @@ export class NatsBus implements Bus {
   /** Replays a group from a place in the log: its durable consumer is recreated to start there. */
   async resetConsumer(group: string, to: Cursor): Promise<void> {
     const jsm = this.jsm as JetStreamManager;
-    await jsm.consumers.delete(EVENTS_STREAM, durable(group)).catch(() => undefined);
+    await jsm.consumers.delete(this.names.events, durable(group)).catch(() => undefined);
     let startSeq: number | undefined;
     if (to.seq !== LOG_START.seq) {
       // The first stream message whose event comes after the cursor (events carry their seq).
@@ -457,12 +484,12 @@ export class NatsBus implements Bus {
       );
       if (row) {
         const msg = await jsm.streams
-          .getMessage(EVENTS_STREAM, { start_time: row.created_at.toISOString() } as never)
+          .getMessage(this.names.events, { start_time: row.created_at.toISOString() } as never)
           .catch(() => undefined);
         startSeq = msg?.seq;
       }
     }
-    await jsm.consumers.add(EVENTS_STREAM, {
+    await jsm.consumers.add(this.names.events, {
       durable_name: durable(group),
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(30_000),
@@ -474,10 +501,10 @@ export class NatsBus implements Bus {
 
   async listDeadLetters(consumer?: string): Promise<DeadLetter[]> {
     const jsm = this.jsm as JetStreamManager;
-    const info = await jsm.streams.info(DLQ_STREAM);
+    const info = await jsm.streams.info(this.names.dlq);
     const out: DeadLetter[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && seq > 0; seq++) {
-      const m = await jsm.streams.getMessage(DLQ_STREAM, { seq }).catch(() => undefined);
+      const m = await jsm.streams.getMessage(this.names.dlq, { seq }).catch(() => undefined);
       if (!m) continue;
       const group = m.header.get('Flashmob-Consumer');
       if (consumer && group !== consumer) continue;
@@ -497,28 +524,35 @@ export class NatsBus implements Bus {
   }
 
   async dropDeadLetter(id: number): Promise<boolean> {
-    return (this.jsm as JetStreamManager).streams.deleteMessage(DLQ_STREAM, id).catch(() => false);
+    return (this.jsm as JetStreamManager).streams.deleteMessage(this.names.dlq, id).catch(() => false);
   }
 
   /** Moves a dead letter to its group's retry subject: the group's handler gets it again. */
   async retryDeadLetter(id: number): Promise<boolean> {
     const jsm = this.jsm as JetStreamManager;
-    const m = await jsm.streams.getMessage(DLQ_STREAM, { seq: id }).catch(() => undefined);
+    const m = await jsm.streams.getMessage(this.names.dlq, { seq: id }).catch(() => undefined);
     if (!m) return false;
     await (this.js as JetStreamClient).publish(
-      `fm.retry.${durable(m.header.get('Flashmob-Consumer'))}`,
+      `${this.names.retrySubject}.${durable(m.header.get('Flashmob-Consumer'))}`,
       m.data,
     );
-    await jsm.streams.deleteMessage(DLQ_STREAM, id);
+    await jsm.streams.deleteMessage(this.names.dlq, id);
     return true;
+  }
+
+  /** Deletes this deployment's streams (tests). */
+  async deleteStreams(): Promise<void> {
+    const jsm = this.jsm as JetStreamManager;
+    for (const name of [this.names.events, this.names.dlq, this.names.retry])
+      await jsm.streams.delete(name).catch(() => false);
   }
 
   /** Stream sequence numbers of every event id on the stream (tests check the stream against the outbox). */
   async eventIdsOnStream(): Promise<Set<string>> {
-    const consumer = await (this.js as JetStreamClient).consumers.get(EVENTS_STREAM, {
+    const consumer = await (this.js as JetStreamClient).consumers.get(this.names.events, {
       deliver_policy: DeliverPolicy.All,
     });
-    const info = await (this.jsm as JetStreamManager).streams.info(EVENTS_STREAM);
+    const info = await (this.jsm as JetStreamManager).streams.info(this.names.events);
     const ids = new Set<string>();
     if (info.state.messages === 0) return ids;
     const messages = await consumer.consume();

@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bus } from '../../src/platform/bus/bus.ts';
+import { appendEvents, type EventRecord, LOG_START } from '../../src/platform/bus/events.ts';
+import { NatsBus } from '../../src/platform/bus/nats-bus.ts';
+import { StoreBus } from '../../src/platform/bus/store-bus.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { serviceAvailable, TEST_NATS_URL } from '../helpers/services.ts';
+import { createTestStore, type TestStore } from '../helpers/stores.ts';
+
+const pgOk = await serviceAvailable('postgres');
+const natsOk = pgOk && (await serviceAvailable('nats'));
+const kinds: Array<'store' | 'nats'> = natsOk ? ['store', 'nats'] : ['store'];
+const logger = createLogger('silent');
+
+const until = async (cond: () => boolean | Promise<boolean>, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+/** Both Bus adapters pass one contract: the embedded one (log in the store) and NATS JetStream. */
+describe.each(kinds)('bus contract (%s)', (kind) => {
+  let ts: TestStore;
+  let bus: Bus;
+  beforeAll(async () => {
+    ts = await createTestStore(pgOk ? 'postgres' : 'pglite');
+    bus =
+      kind === 'nats'
+        ? new NatsBus({
+            url: TEST_NATS_URL,
+            store: ts.store,
+            logger,
+            prefix: `t${randomBytes(4).toString('hex')}`,
+          })
+        : new StoreBus({ store: ts.store, logger, pollMs: 20 });
+    await bus.start();
+  });
+  afterAll(async () => {
+    if (bus instanceof NatsBus) await bus.deleteStreams();
+    await bus.stop();
+    await ts.dispose();
+  });
+
+  const write = async (n: number, key = 'k') => {
+    await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        ts.store.transaction((tx) => appendEvents(tx, [{ type: 'test.happened', key, payload: { i } }])),
+      ),
+    );
+    bus.notifyCommitted();
+  };
+
+  it('bus - a consumer group gets every committed event once, in log order', async () => {
+    const seen: EventRecord[] = [];
+    const handle = bus.consume(`g-order-${kind}`, async (e) => {
+      seen.push(e);
+    });
+    await write(50);
+    await write(50, 'other');
+    await until(() => seen.filter((e) => e.type === 'test.happened').length >= 100);
+    await handle.drained();
+    const ids = seen.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const order = seen.map((e) => [BigInt(e.txid), e.seq] as const);
+    for (let i = 1; i < order.length; i++) {
+      const [t0, s0] = order[i - 1] as readonly [bigint, number];
+      const [t1, s1] = order[i] as readonly [bigint, number];
+      expect(t1 > t0 || (t1 === t0 && s1 > s0)).toBe(true);
+    }
+    await handle.stop();
+  });
+
+  it('bus - the tail gives every node every new event', async () => {
+    const got: EventRecord[] = [];
+    const off = bus.tail((events) => got.push(...events));
+    await new Promise((r) => setTimeout(r, 200));
+    await write(5, 'tail');
+    await until(() => got.filter((e) => e.key === 'tail').length === 5);
+    off();
+  });
+
+  it('bus - a poison event is retried, dead-lettered, and can be retried once fixed', async () => {
+    const group = `g-poison-${kind}`;
+    let fixed = false;
+    let delivered = 0;
+    const handle = bus.consume(
+      group,
+      async (e) => {
+        if (e.key !== 'poison') return;
+        delivered += 1;
+        if (!fixed) throw new Error('cannot handle this');
+      },
+      { maxDeliver: 3, backoffMs: 10 },
+    );
+    await write(1, 'poison');
+    await until(async () => (await bus.listDeadLetters(group)).length === 1);
+    const [letter] = await bus.listDeadLetters(group);
+    expect(letter).toMatchObject({
+      consumer: group,
+      type: 'test.happened',
+      attempts: 3,
+      error: 'cannot handle this',
+    });
+    expect(delivered).toBe(3);
+    fixed = true;
+    expect(await bus.retryDeadLetter(letter?.id as number)).toBe(true);
+    await until(() => delivered === 4);
+    await until(async () => (await bus.listDeadLetters(group)).length === 0);
+    await handle.stop();
+  });
+
+  it('bus - ephemeral messages reach subscribers and are not logged', async () => {
+    const got: unknown[] = [];
+    const off = bus.subscribe('contract.test', (d) => got.push(d));
+    await new Promise((r) => setTimeout(r, 100));
+    bus.publish('contract.test', { hello: kind });
+    await until(() => got.length === 1);
+    expect(got[0]).toEqual({ hello: kind });
+    off();
+  });
+
+  it('bus - a group replays from the start after a reset', async () => {
+    const group = `g-replay-${kind}`;
+    const first: string[] = [];
+    let h = bus.consume(group, async (e) => {
+      first.push(e.id);
+    });
+    await write(3, 'replay');
+    await until(() => first.length >= 3);
+    await h.drained();
+    await h.stop();
+    await bus.resetConsumer(group, LOG_START);
+    const again: string[] = [];
+    h = bus.consume(group, async (e) => {
+      again.push(e.id);
+    });
+    await until(() => again.length >= first.length);
+    expect(again.slice(0, first.length).sort()).toEqual([...first].sort().slice(0, first.length));
+    await h.stop();
+  });
+});
