@@ -44,3 +44,19 @@ export async function serviceAvailable(name: 'postgres' | 'redis' | 'nats'): Pro
   }
   return ok;
 }
+
+/** Stops the machine's NATS server and starts it again with the command the machine uses. */
+export async function restartNats(downForMs: number): Promise<void> {
+  const { execSync } = await import('node:child_process');
+  execSync('start-stop-daemon --stop --oknodo --retry 5 --exec /usr/sbin/nats-server', { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, downForMs));
+  execSync(
+    'start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log',
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; i < 100; i++) {
+    if (await reachable(TEST_NATS_URL, 4222)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('NATS did not come back');
+}

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type Flashmob } from '../../src/app.ts';
+import { NatsBus } from '../../src/platform/bus/nats-bus.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { openPostgresStore } from '../../src/platform/store/postgres-store.ts';
+import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import {
+  restartNats,
+  serviceAvailable,
+  TEST_DATABASE_URL,
+  TEST_NATS_URL,
+  TEST_REDIS_URL,
+} from '../helpers/services.ts';
+import { api, type ServerProcess, spawnServer } from '../helpers/spawn-server.ts';
+import { createSchema, dropSchema, postgresUrlFor } from '../helpers/stores.ts';
+import { testConfig } from '../helpers/test-app.ts';
+import { openSocket } from '../helpers/ws-client.ts';
+
+const ok =
+  (await serviceAvailable('postgres')) &&
+  (await serviceAvailable('nats')) &&
+  (await serviceAvailable('redis'));
+
+/**
+ * Scale-out mode for real: two api nodes, one realtime node and one worker, as separate
+ * processes on the machine's PostgreSQL, NATS JetStream and Redis.
+ */
+describe.skipIf(!ok)('scale-out: api ×2, realtime, worker on PostgreSQL, NATS and Redis', () => {
+  const secret = randomBytes(32).toString('hex');
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  let schema: string;
+  let fm: Flashmob;
+  let env: Record<string, string>;
+  const nodes: Record<string, ServerProcess> = {};
+  beforeAll(async () => {
+    schema = await createSchema();
+    const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema });
+    fm = await buildApp(testConfig({ jwtSecret: secret }), { store });
+    env = {
+      DATABASE_URL: postgresUrlFor(schema),
+      NATS_URL: TEST_NATS_URL,
+      NATS_PREFIX: prefix,
+      REDIS_URL: TEST_REDIS_URL,
+      JWT_SECRET: secret,
+      DATA_DIR: testConfig().dataDir,
+      SERVE_WEB: 'false',
+    };
+    const [a1, a2, rt, wk] = await Promise.all([
+      spawnServer({ ...env, ROLE: 'api' }),
+      spawnServer({ ...env, ROLE: 'api' }),
+      spawnServer({ ...env, ROLE: 'realtime' }),
+      spawnServer({ ...env, ROLE: 'worker' }),
+    ]);
+    Object.assign(nodes, { a1, a2, rt, wk });
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(nodes).map((n) => n.kill()));
+    const cleanup = new NatsBus({
+      url: TEST_NATS_URL,
+      store: fm.store,
+      logger: createLogger('silent'),
+      prefix,
+      relay: false,
+    });
+    await cleanup.start().catch(() => {});
+    await cleanup.deleteStreams().catch(() => {});
+    await cleanup.stop();
+    await fm?.close();
+    await fm?.store.close();
+    await dropSchema(schema);
+  });
+
+  it('scale-out - roles serve what they should', async () => {
+    expect((await api(nodes.rt?.url as string, 'GET', '/api/sales')).status).toBe(404);
+    expect((await api(nodes.wk?.url as string, 'GET', '/api/sales')).status).toBe(404);
+    expect((await api(nodes.a1?.url as string, 'GET', '/api/sales')).status).toBe(200);
+    for (const n of Object.values(nodes)) {
+      const ready = await api(n.url, 'GET', '/readyz');
+      expect(ready.body.checks).toMatchObject({ store: 'ok', bus: 'ok', counters: 'ok', queue: 'ok' });
+    }
+    const metrics = await fetch(`${nodes.a1?.url}/metrics`);
+    expect(await metrics.text()).toContain('flashmob_http_request_duration_seconds');
+  });
+
+  it('scale-out - a crowd claims through both api nodes: no oversell; a viewer on the realtime node follows every change to the exact end', async () => {
+    const host = await makeUser(fm, 'host');
+    const sale = await makeSale(fm, host, { items: [{ stock: 120, perBuyerLimit: 2 }] });
+    const sku = sale.items[0]?.sku as string;
+    const viewer = await openSocket(nodes.rt?.url as string);
+    viewer.send({ op: 'sub', ch: `sale:${sale.id}` });
+    await viewer.next((m) => m.ev === 'state' && m.data.items[0].remaining === 120);
+    const buyers: Actor[] = await makeBuyers(fm, 200);
+    const results = await Promise.all(
+      buyers.flatMap((b, i) =>
+        [0, 1].map((k) =>
+          api(
+            (i + k) % 2 === 0 ? (nodes.a1?.url as string) : (nodes.a2?.url as string),
+            'POST',
+            `/api/sales/${sale.id}/claims`,
+            {
+              token: b.token,
+              body: { sku, quantity: 1, idempotencyKey: `k${k}` },
+            },
+          ),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(120);
+    const last = await viewer.next((m) => m.ev === 'state' && m.data.items[0].remaining === 0, 10_000);
+    expect(last.data.status).toBe('sold_out');
+    const seen = viewer.messages.filter((m) => m.ev === 'state').map((m) => m.data.items[0].remaining);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeLessThanOrEqual(seen[i - 1]); // never backwards
+    viewer.close();
+  });
+
+  it('scale-out - NATS restarted mid-sale: the relay catches up and no event of the outbox is missing on the stream', async () => {
+    const host = await makeUser(fm, 'host');
+    const sale = await makeSale(fm, host, { items: [{ stock: 10_000, perBuyerLimit: 1_000 }] });
+    const sku = sale.items[0]?.sku as string;
+    const buyers = await makeBuyers(fm, 20);
+    let n = 0;
+    let running = true;
+    const claims = (async () => {
+      while (running) {
+        await Promise.all(
+          buyers.map((b) =>
+            api(nodes.a1?.url as string, 'POST', `/api/sales/${sale.id}/claims`, {
+              token: b.token,
+              body: { sku, quantity: 1, idempotencyKey: `n${n++}` },
+            }).catch(() => undefined),
+          ),
+        );
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 1_000));
+    await restartNats(1_500);
+    await new Promise((r) => setTimeout(r, 1_500));
+    running = false;
+    await claims;
+    // Every event the outbox holds is on the stream (checked by event id), once the relay caught up.
+    const check = new NatsBus({
+      url: TEST_NATS_URL,
+      store: fm.store,
+      logger: createLogger('silent'),
+      prefix,
+      relay: false,
+    });
+    await check.start();
+    const outbox = (
+      await fm.store.query<{ id: string }>(
+        'select id from events where txid < pg_snapshot_xmin(pg_current_snapshot())',
+      )
+    ).map((r) => r.id);
+    let missing: string[] = outbox;
+    for (let i = 0; i < 100 && missing.length > 0; i++) {
+      const onStream = await check.eventIdsOnStream();
+      missing = outbox.filter((id) => !onStream.has(id));
+      if (missing.length > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    await check.stop();
+    expect(outbox.length).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
+  });
+});
