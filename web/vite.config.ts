@@ -27,6 +27,11 @@ export default defineConfig(({ command }) => ({
   root,
   base: '/',
   plugins: [react(), productionBuild(command)],
+  resolve: {
+    // src/client/pow.ts solves in a Web Worker in browsers and in a worker thread in Node: the
+    // Node branch's import is a stub here (no "externalized for browser compatibility" shim).
+    alias: [{ find: /^node:worker_threads$/, replacement: `${root}src/lib/node-worker-threads-stub.ts` }],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

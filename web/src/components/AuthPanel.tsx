@@ -48,7 +48,9 @@ export function AuthPanel({ onDone, initial = 'signin' }: { onDone?: (u: User) =
     setProblem(undefined);
     setBusy('guest');
     try {
-      onDone?.(await auth.guest());
+      // Not `onDone?.(await auth.guest())`: without onDone, optional chaining skips the argument.
+      const u = await auth.guest();
+      onDone?.(u);
     } catch (e) {
       setProblem(friendlyError(e));
     } finally {

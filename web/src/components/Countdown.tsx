@@ -1,5 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { type Countdown as CountdownValue, countdown, formatCountdown } from '../../../src/client/index.ts';
+import {
+  type Countdown as CountdownValue,
+  countdown,
+  formatCountdown,
+} from '../../../src/client/countdown.ts';
 import { serverClock } from '../lib/clock.ts';
 import { onFrame } from '../lib/ticker.ts';
 

@@ -9,7 +9,7 @@ import { StatusPill } from './ui.tsx';
 
 /** The drop of the moment, big, beside the headline on wide screens. */
 export function FeaturedDrop({ sale }: { sale: Sale }) {
-  const live = useLiveSale(sale.id);
+  const live = useLiveSale(sale.id, true, { presence: false });
   const items = live.state?.items ?? sale.items.filter((i) => i.active !== false);
   const remaining = items.reduce((n, i) => n + i.remaining, 0);
   const stock = items.reduce((n, i) => n + i.stock, 0);

@@ -26,7 +26,7 @@ export function currentStatus(
 /** A drop on the home page: live stock while on screen, countdown to opening or closing. */
 export function SaleCard({ sale, priority }: { sale: Sale; priority?: boolean }) {
   const [ref, visible] = useOnScreen<HTMLElement>();
-  const live = useLiveSale(sale.id, visible);
+  const live = useLiveSale(sale.id, visible, { presence: false });
   const items = live.state?.items ?? sale.items.filter((i) => i.active !== false);
   const remaining = items.reduce((n, i) => n + i.remaining, 0);
   const stock = items.reduce((n, i) => n + i.stock, 0);

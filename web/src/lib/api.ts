@@ -1,8 +1,11 @@
 import { session } from './session.ts';
 import type {
   Order,
+  PowChallenge,
   Problem,
   Product,
+  QueueHostView,
+  QueueStatus,
   Reservation,
   ReservationState,
   Sale,
@@ -15,6 +18,7 @@ import type {
   WaitingRoomConfig,
   WaitlistEntry,
 } from './types.ts';
+import { admissionFor } from './waiting-room.ts';
 
 /** A refusal from the API: the problem document, with its stable `code`. */
 export class ApiError extends Error {
@@ -46,10 +50,12 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Send the session's token (default true when there is one). */
   readonly auth?: boolean;
+  /** Extra request headers (e.g. `flashmob-admission`). */
+  readonly headers?: Record<string, string>;
 }
 
 export async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...o.headers, accept: 'application/json' };
   const token = o.auth === false ? undefined : session.token();
   if (token) headers.authorization = `Bearer ${token}`;
   if (o.body !== undefined) headers['content-type'] = 'application/json';
@@ -138,17 +144,26 @@ export const api = {
   me: () => request<User>('GET', '/api/me'),
   time: () => request<{ serverTime: string; epochMs: number }>('GET', '/api/time', { auth: false }),
 
-  sales: (params: { status?: string; tag?: string; limit?: number } = {}, signal?: AbortSignal) =>
-    request<Sale[]>('GET', `/api/sales${q(params)}`, signal ? { signal } : {}),
+  sales: (
+    params: { status?: string; tag?: string; host?: string; limit?: number } = {},
+    signal?: AbortSignal,
+  ) => request<Sale[]>('GET', `/api/sales${q(params)}`, signal ? { signal } : {}),
   sale: (id: string, signal?: AbortSignal) =>
     request<Sale>('GET', `/api/sales/${encodeURIComponent(id)}`, signal ? { signal } : {}),
   saleStats: (id: string) => request<SaleStats>('GET', `/api/sales/${encodeURIComponent(id)}/stats`),
   createSale: (body: NewSale) => request<Sale>('POST', '/api/sales', { body }),
 
-  claim: (saleId: string, body: { sku: string; quantity: number; idempotencyKey: string }) =>
-    request<{ reservation: Reservation }>('POST', `/api/sales/${encodeURIComponent(saleId)}/claims`, {
+  /**
+   * A claim. When this buyer holds an unexpired admission from the sale's waiting room (stored
+   * by the queue page, see lib/waiting-room.ts), it is sent as the `Flashmob-Admission` header.
+   */
+  claim: (saleId: string, body: { sku: string; quantity: number; idempotencyKey: string }) => {
+    const admission = admissionFor(saleId);
+    return request<{ reservation: Reservation }>('POST', `/api/sales/${encodeURIComponent(saleId)}/claims`, {
       body,
-    }),
+      ...(admission ? { headers: { 'flashmob-admission': admission.token } } : {}),
+    });
+  },
   reservations: (state?: ReservationState) =>
     request<Reservation[]>('GET', `/api/reservations${q({ state })}`),
   release: (id: string) =>
@@ -157,6 +172,34 @@ export const api = {
     request<WaitlistEntry>('POST', `/api/sales/${encodeURIComponent(saleId)}/waitlist`, { body }),
   waitlist: () => request<WaitlistEntry[]>('GET', '/api/waitlist'),
   leaveWaitlist: (id: string) => request<WaitlistEntry>('DELETE', `/api/waitlist/${encodeURIComponent(id)}`),
+
+  // The waiting room (buyers): a proof-of-work challenge, a ticket, its status, leaving.
+  queueChallenge: (saleId: string, signal?: AbortSignal) =>
+    request<PowChallenge>(
+      'GET',
+      `/api/sales/${encodeURIComponent(saleId)}/queue/challenge`,
+      signal ? { signal } : {},
+    ),
+  joinQueue: (saleId: string, pow?: { challenge: string; solution: string }) =>
+    request<QueueStatus>('POST', `/api/sales/${encodeURIComponent(saleId)}/queue`, {
+      body: pow ? { pow } : {},
+    }),
+  queueStatus: (saleId: string, ticket: string, signal?: AbortSignal) =>
+    request<QueueStatus>(
+      'GET',
+      `/api/sales/${encodeURIComponent(saleId)}/queue/${encodeURIComponent(ticket)}`,
+      signal ? { signal } : {},
+    ),
+  leaveQueue: (saleId: string, ticket: string) =>
+    request<QueueStatus>(
+      'DELETE',
+      `/api/sales/${encodeURIComponent(saleId)}/queue/${encodeURIComponent(ticket)}`,
+    ),
+  // The waiting room (its host): numbers, pause/resume, the admission rate.
+  hostQueue: (saleId: string) =>
+    request<QueueHostView>('GET', `/api/sales/${encodeURIComponent(saleId)}/queue`),
+  updateQueue: (saleId: string, body: { admitPerMinute?: number; paused?: boolean }) =>
+    request<QueueHostView>('PATCH', `/api/sales/${encodeURIComponent(saleId)}/queue`, { body }),
 
   checkout: (body: { reservationIds: string[]; payment: CheckoutPayment; shipping: Shipping }) =>
     request<Order>('POST', '/api/checkout', { body }),

@@ -1,4 +1,5 @@
-import { ClockEstimator, type FlashmobSocket } from '../../../src/client/index.ts';
+import { ClockEstimator } from '../../../src/client/clock.ts';
+import type { FlashmobSocket } from '../../../src/client/socket.ts';
 
 /**
  * The server's clock, as well as this device can know it. Every countdown and hold timer in

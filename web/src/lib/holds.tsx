@@ -8,7 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import type { Frame } from '../../../src/client/index.ts';
+import type { Frame } from '../../../src/client/socket.ts';
 import { api } from './api.ts';
 import { useSession } from './auth.ts';
 import { useChannel } from './realtime.tsx';

@@ -1,4 +1,5 @@
 import { ApiError, NetworkError } from './api.ts';
+import { serverClock } from './clock.ts';
 import type { Problem } from './types.ts';
 
 /** A friendly message for the buyer: a headline and an optional next step. */
@@ -54,7 +55,33 @@ export function friendlyProblem(p: Problem): Friendly {
     case 'ended':
       return f('This drop has ended', 'Claims are closed. Check the upcoming drops.');
     case 'not_admitted':
-      return f('Waiting room first', 'This drop admits buyers from its waiting room. Join the queue.');
+      return f(
+        'Waiting room first',
+        'This drop lets buyers in from its waiting room, a few at a time. Join the queue: your turn comes with a timer to claim.',
+      );
+    case 'queue_not_open': {
+      const opens = typeof p.opensAt === 'string' ? Date.parse(p.opensAt) : Number.NaN;
+      // Refused while its opening time is past: the sale is over.
+      if (Number.isFinite(opens) && opens <= serverClock.now())
+        return f('This drop has ended', 'Its waiting room is closed. Check the upcoming drops.');
+      return f(
+        'The waiting room is not open yet',
+        `${time(p.opensAt) ? `It opens at ${time(p.opensAt)}. ` : ''}Stay on this page: you join the line by yourself when it opens.`,
+      );
+    }
+    case 'no_waiting_room':
+      return f('No queue for this drop', 'Everyone can claim directly on the drop page.');
+    case 'pow_required':
+      return f(
+        'One quick check first',
+        'We check this browser (no captcha) before it joins the line. Tap Try again.',
+      );
+    case 'pow_invalid':
+      return f("That check didn't go through", 'Tap Try again: a fresh check only takes a moment.');
+    case 'pow_expired':
+      return f('The check took too long', 'Tap Try again: a fresh check only takes a moment.');
+    case 'pow_insufficient':
+      return f('The check needs a little more work', 'The host raised the bar against bots. Tap Try again.');
     case 'unknown_sku':
       return f('Item not available', 'That item is no longer part of this drop.');
     case 'idempotency_conflict':

@@ -8,7 +8,7 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import { FlashmobSocket, type Frame, type SocketStatus } from '../../../src/client/index.ts';
+import { FlashmobSocket, type Frame, type SocketStatus } from '../../../src/client/socket.ts';
 import { serverClock } from './clock.ts';
 import { session } from './session.ts';
 import type { SaleState } from './types.ts';
@@ -57,15 +57,28 @@ export function useRealtime(): RealtimeValue {
   return v;
 }
 
+export interface ChannelOptions {
+  /**
+   * Count this subscriber as a viewer of the channel (default true). List pages and cards pass
+   * `false`: browsing past a drop is a glance, not watching it.
+   */
+  readonly presence?: boolean;
+}
+
 /** Subscribes to a channel while mounted (and while `ch` is set); the handler may change freely. */
-export function useChannel<T>(ch: string | null | undefined, handler: (frame: Frame<T>) => void): void {
+export function useChannel<T>(
+  ch: string | null | undefined,
+  handler: (frame: Frame<T>) => void,
+  opts: ChannelOptions = {},
+): void {
   const { socket } = useRealtime();
   const ref = useRef(handler);
   ref.current = handler;
+  const presence = opts.presence !== false;
   useEffect(() => {
     if (!ch) return;
-    return socket.subscribe<T>(ch, (f) => ref.current(f));
-  }, [socket, ch]);
+    return socket.subscribe<T>(ch, (f) => ref.current(f), presence ? {} : { presence: false });
+  }, [socket, ch, presence]);
 }
 
 export interface LiveSale {
@@ -77,17 +90,24 @@ export interface LiveSale {
 
 const NOTHING: LiveSale = { state: undefined, viewers: undefined };
 
-/** A sale's live state and viewer count over `sale:ID`. Pass `enabled=false` to pause (off screen). */
-export function useLiveSale(saleId: string | undefined, enabled = true): LiveSale {
+/**
+ * A sale's live state and viewer count over `sale:ID`. Pass `enabled=false` to pause (off screen),
+ * and `{ presence: false }` where the sale is only glanced at (cards, lists, the host's dashboard).
+ */
+export function useLiveSale(saleId: string | undefined, enabled = true, opts: ChannelOptions = {}): LiveSale {
   // Kept with the sale it belongs to: another sale's numbers are never shown.
   const [live, setLive] = useState<LiveSale & { id?: string | undefined }>(NOTHING);
-  useChannel<unknown>(enabled && saleId ? `sale:${saleId}` : null, (f) => {
-    setLive((l) => {
-      const base = l.id === saleId ? l : { ...NOTHING, id: saleId };
-      if (f.ev === 'state') return { ...base, state: f.data as SaleState };
-      if (f.ev === 'presence') return { ...base, viewers: (f.data as { viewers: number }).viewers };
-      return l;
-    });
-  });
+  useChannel<unknown>(
+    enabled && saleId ? `sale:${saleId}` : null,
+    (f) => {
+      setLive((l) => {
+        const base = l.id === saleId ? l : { ...NOTHING, id: saleId };
+        if (f.ev === 'state') return { ...base, state: f.data as SaleState };
+        if (f.ev === 'presence') return { ...base, viewers: (f.data as { viewers: number }).viewers };
+        return l;
+      });
+    },
+    opts,
+  );
   return live.id === saleId ? live : NOTHING;
 }

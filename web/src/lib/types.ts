@@ -56,6 +56,47 @@ export interface Sale {
   serverTime: string;
 }
 
+/** A ticket's state in a waiting room (`queue:SALE:TICKET` state frames carry the same). */
+export type TicketState = 'waiting' | 'admitted' | 'left' | 'abandoned' | 'done';
+
+/** GET/POST /api/sales/:id/queue[/:ticket]: the holder's place in line. */
+export interface QueueStatus {
+  ticket: string;
+  saleId: string;
+  state: TicketState;
+  /** 1-based place among those waiting; 0 once admitted; null before the draw or when gone. */
+  position: number | null;
+  etaSeconds: number | null;
+  preOpen: boolean;
+  saleStartsAt: string;
+  paused: boolean;
+  admissionToken?: string;
+  admissionExpiresAt?: string;
+}
+
+/** GET /api/sales/:id/queue: the queue as its host sees it. */
+export interface QueueHostView {
+  saleId: string;
+  length: number;
+  waiting: number;
+  preOpen: number;
+  admitted: number;
+  active: number;
+  maxActive: number;
+  configuredPerMinute: number;
+  admitPerMinute: number;
+  observedPerMinute: number | null;
+  paused: boolean;
+  opensAt: string;
+  startsAt: string;
+}
+
+export interface PowChallenge {
+  challenge: string;
+  difficulty: number;
+  expiresAt: string;
+}
+
 /** What a `sale:ID` channel sends (`state` frames). */
 export interface SaleState {
   id: string;
@@ -213,5 +254,6 @@ export interface Problem {
   orderId?: string;
   reason?: string;
   errors?: Array<{ path: string; message: string }>;
+  opensAt?: string;
   [fact: string]: unknown;
 }

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { AuthPanel } from '../components/AuthPanel.tsx';
 import { Countdown } from '../components/Countdown.tsx';
-import { ArrowLeftIcon, CheckIcon, ClockIcon, EyeIcon, QueueIcon } from '../components/Icons.tsx';
+import { ArrowLeftIcon, BoltIcon, CheckIcon, ClockIcon, EyeIcon, QueueIcon } from '../components/Icons.tsx';
 import { currentStatus } from '../components/SaleCard.tsx';
 import { StockBar } from '../components/StockBar.tsx';
 import {
@@ -25,6 +25,7 @@ import { Link, navigate, type PageProps } from '../lib/router.tsx';
 import { session } from '../lib/session.ts';
 import { useReachedAt } from '../lib/ticker.ts';
 import type { SaleItem, WaitlistEntry } from '../lib/types.ts';
+import { forgetAdmission, queueOpensAt, useQueueEntry } from '../lib/waiting-room.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -132,11 +133,19 @@ export default function SalePage({ params }: PageProps) {
   const [waitlist, setWaitlist] = useState<WaitlistEntry[]>([]);
   const [joining, setJoining] = useState(false);
   const pendingClaim = useRef(false);
+  const backToQueue = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const entry = useQueueEntry(id);
   useTitle(sale.data?.title);
 
   const items: SaleItem[] = live.state?.items ?? sale.data?.items.filter((i) => i.active !== false) ?? [];
   const opened = useReachedAt(sale.data ? Date.parse(sale.data.startsAt) : undefined);
   const closed = useReachedAt(sale.data ? Date.parse(sale.data.endsAt) : undefined);
+  // The waiting room: when it opens, and the buyer's admission (from the queue page) while valid.
+  const room = sale.data?.waitingRoom ?? null;
+  const queueOpen = useReachedAt(sale.data && room ? queueOpensAt(sale.data.startsAt, room) : undefined);
+  const admittedUntil = entry?.admission ? Date.parse(entry.admission.expiresAt) : undefined;
+  const turnOver = useReachedAt(admittedUntil);
+  useEffect(() => () => clearTimeout(backToQueue.current), []);
 
   useEffect(() => rememberItems(items), [items]);
 
@@ -191,6 +200,10 @@ export default function SalePage({ params }: PageProps) {
   const image = selected?.imageUrl ?? items.find((i) => i.imageUrl)?.imageUrl;
   // At the limit with a hold to show: the hold's Checkout is the action, not a dead button.
   const atLimit = status === 'live' && !selectedOut && limitLeft <= 0 && heldOfSelected > 0;
+  // A waiting room: claims need this buyer's admission; without one, the way in is the queue.
+  const hasRoom = !!data.waitingRoom || !!live.state?.waitingRoom;
+  const admitted = hasRoom && admittedUntil !== undefined && !turnOver;
+  const gated = hasRoom && !admitted;
 
   const claim = async () => {
     if (!selected) return;
@@ -200,6 +213,7 @@ export default function SalePage({ params }: PageProps) {
       return;
     }
     setProblem(undefined);
+    clearTimeout(backToQueue.current);
     setClaiming(true);
     // One key per tap, reused on retries of that tap: a retry never claims twice.
     const idempotencyKey = uuid();
@@ -220,6 +234,11 @@ export default function SalePage({ params }: PageProps) {
           if (e instanceof ApiError && (e.code === 'unauthenticated' || e.code === 'invalid_token')) {
             pendingClaim.current = true;
             setAuthOpen(true);
+          }
+          if (e instanceof ApiError && e.code === 'not_admitted') {
+            // No admission (or it ran out): back to the queue, after the message has been seen.
+            forgetAdmission(id);
+            if (hasRoom) backToQueue.current = setTimeout(() => navigate(`/sales/${id}/queue`), 1_800);
           }
           setProblem(friendlyError(e));
           return;
@@ -257,13 +276,32 @@ export default function SalePage({ params }: PageProps) {
         Drop ended
       </Button>
     );
+  } else if (gated) {
+    action =
+      queueOpen || (room === null && opened) ? (
+        <Link
+          to={`/sales/${id}/queue`}
+          className="btn btn--primary btn--large btn--block btn--claim"
+          data-testid="queue-button"
+        >
+          <QueueIcon size={20} /> {entry ? 'Back to your place in line' : 'Join the line'}
+        </Link>
+      ) : (
+        <Button block size="large" disabled data-testid="queue-button" data-state="locked">
+          <ClockIcon size={18} /> Waiting room opens in{' '}
+          <Countdown
+            to={room ? queueOpensAt(data.startsAt, room) : data.startsAt}
+            testId="queue-opens-countdown"
+          />
+        </Button>
+      );
   } else if (status === 'scheduled' || !opened) {
     action = (
       <Button block size="large" disabled data-testid="claim-button" data-state="locked">
         <ClockIcon size={18} /> Opens in <Countdown to={data.startsAt} testId="button-countdown" />
       </Button>
     );
-  } else if (selectedOut) {
+  } else if (selectedOut && opened) {
     action = waiting ? (
       <div className="waitlisted" data-testid="waitlisted">
         <QueueIcon size={18} />
@@ -354,9 +392,9 @@ export default function SalePage({ params }: PageProps) {
             )}
           </div>
 
-          {data.waitingRoom ? (
+          {gated && status !== 'ended' ? (
             <Notice tone="info" title="This drop has a waiting room" testId="waiting-room-notice">
-              To keep it fair, buyers are let in from a queue at a steady pace.{' '}
+              To keep it fair, buyers are let in from a queue at a steady pace, each with time to claim.{' '}
               <Link to={`/sales/${id}/queue`}>Go to the queue</Link>
             </Notice>
           ) : null}
@@ -385,7 +423,23 @@ export default function SalePage({ params }: PageProps) {
                 ))}
               </div>
             ) : null}
-            {status === 'live' && !selectedOut && selected && limitLeft > 0 ? (
+            {admitted && admittedUntil !== undefined && status !== 'ended' ? (
+              <div className="admission" data-testid="admission-banner" role="status">
+                <span className="admission__icon" aria-hidden="true">
+                  <BoltIcon size={16} />
+                </span>
+                <span>
+                  <strong>You're in!</strong> Your turn ends in{' '}
+                  <Countdown
+                    to={admittedUntil}
+                    format="clock"
+                    className="admission__timer"
+                    testId="admission-timer"
+                  />
+                </span>
+              </div>
+            ) : null}
+            {status === 'live' && !selectedOut && selected && limitLeft > 0 && !gated ? (
               <div className="buybar__row">
                 <QuantityPicker value={quantity} max={maxQty} onChange={setQty} disabled={claiming} />
                 <p className="buybar__limit">

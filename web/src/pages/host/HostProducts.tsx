@@ -32,13 +32,8 @@ export function toCents(s: string): number {
   if (!/^\d+(\.\d{1,2})?$/.test(t)) return Number.NaN;
   return Math.round(Number(t) * 100);
 }
-/**
- * The API validates imageUrl as an absolute URI, so a same-origin path (the demo images) is sent
- * as an absolute URL on this origin. (Reported: the schema's pattern allows "/…", its format not.)
- */
-const absoluteImage = (u: string) =>
-  u.startsWith('/') && !u.startsWith('//') ? `${location.origin}${u}` : u;
-const samePath = (a: string, b: string) => a === b || absoluteImage(a) === absoluteImage(b);
+/** Image URLs are sent as typed: an https:// address or a same-origin path like /demo/sneaker.svg. */
+const samePath = (a: string, b: string) => a === b || a === `${location.origin}${b}`;
 
 const fromCents = (c: number) => (c % 100 === 0 ? String(c / 100) : (c / 100).toFixed(2));
 
@@ -127,7 +122,7 @@ function ProductForm({
         const patch: ProductPatch = {
           title: title.trim(),
           description: description.trim(),
-          imageUrl: imageUrl.trim() ? absoluteImage(imageUrl.trim()) : null,
+          imageUrl: imageUrl.trim() || null,
           hashtags,
           variants: rows.map((r) => ({ sku: r.sku, title: r.title.trim(), priceCents: toCents(r.price) })),
         };
@@ -136,7 +131,7 @@ function ProductForm({
         const body: NewProduct = {
           title: title.trim(),
           ...(description.trim() ? { description: description.trim() } : {}),
-          ...(imageUrl.trim() ? { imageUrl: absoluteImage(imageUrl.trim()) } : {}),
+          ...(imageUrl.trim() ? { imageUrl: imageUrl.trim() } : {}),
           hashtags,
           variants: rows.map((r) => ({
             sku: r.sku.trim(),

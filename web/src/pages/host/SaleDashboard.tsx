@@ -12,6 +12,7 @@ import { useLiveSale } from '../../lib/realtime.tsx';
 import { Link, useLocation } from '../../lib/router.tsx';
 import { useReachedAt, useServerNow } from '../../lib/ticker.ts';
 import type { SaleStats } from '../../lib/types.ts';
+import { QueuePanel } from './QueuePanel.tsx';
 
 const STATS_EVERY_MS = 3000;
 
@@ -88,6 +89,8 @@ function ClaimsChart({ stats, now }: { stats: SaleStats; now: number }) {
 export function SaleDashboard({ saleId }: { saleId: string }) {
   const { search } = useLocation();
   const sale = useLoad((signal) => api.sale(saleId, signal), [saleId]);
+  // Counted as a viewer for now: a glancing subscriber (presence: false) is only sent the viewer
+  // count when it changes, so "Watching" would show "–" until someone comes or goes.
   const live = useLiveSale(saleId);
   const [stats, setStats] = useState<SaleStats>();
   const [statsError, setStatsError] = useState<unknown>();
@@ -177,6 +180,8 @@ export function SaleDashboard({ saleId }: { saleId: string }) {
         <Stat label="Claims total" value={(stats?.claims ?? 0).toLocaleString()} testId="stat-claims" />
       </div>
       {statsError ? <ProblemNotice problem={friendlyError(statsError)} /> : null}
+
+      {data.waitingRoom ? <QueuePanel saleId={saleId} /> : null}
 
       <div className="dashboard__grid">
         <div className="card pad">
