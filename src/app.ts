@@ -315,7 +315,11 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       sales,
       reservations: services.reservations,
       waitlist: services.waitlist,
-      admission: admissionGate(admissionTokens, () => clock.now()),
+      admission: admissionGate(
+        admissionTokens,
+        () => clock.now(),
+        (saleId, ticketId) => waitingRoom.admissionRevoked(saleId, ticketId),
+      ),
     });
     waitingRoomRoutes(app, { service: waitingRoom, sales, counters, rateLimitScale: config.rateLimitScale });
     showRoutes(app, { shows, chat, reactions: services.reactions, polls, giveaways, intelligence });

@@ -53,7 +53,6 @@ export const ERROR_STATUS = {
   queue_not_open: 409,
   no_waiting_room: 404,
   // live shows
-  invalid_show: 422,
   show_not_live: 409,
   show_ended: 410,
   invalid_auction: 422,

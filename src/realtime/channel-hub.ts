@@ -173,6 +173,17 @@ export class ChannelHub {
     if (welcome && ch.subscribers.has(sub)) {
       sub.send(JSON.stringify({ ch: ch.display, ev: welcome.ev, data: welcome.data, seq: ch.seq }));
     }
+    // A new subscriber learns the current viewer count at once, not at its next change.
+    if (provider.presence && ch.subscribers.has(sub)) {
+      sub.send(
+        JSON.stringify({
+          ch: ch.display,
+          ev: 'presence',
+          data: { viewers: this.viewers(name) },
+          seq: ch.seq,
+        }),
+      );
+    }
     return ch.seq;
   }
 

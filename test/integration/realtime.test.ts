@@ -110,6 +110,8 @@ describe('real-time gateway', () => {
     const glance = await openSocket(base);
     glance.send({ op: 'sub', ch: `sale:${sale.id}`, presence: false });
     await glance.next((m) => m.ev === 'state');
+    // A new subscriber learns the count at once (the glance changes nothing, so no tick sends it).
+    expect((await glance.next((m) => m.ev === 'presence', 1_000)).data.viewers).toBe(4);
     viewers[3]?.close();
     const first = viewers[0] as Awaited<ReturnType<typeof openSocket>>;
     await first.next((m) => m.ev === 'presence' && m.data.viewers === 3, 2_000);

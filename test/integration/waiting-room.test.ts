@@ -152,6 +152,31 @@ describe.each(kinds)('waiting room with a controllable clock (%s)', (kind) => {
     expect(new Set(all.map((s) => s.ticket)).size).toBe(1);
   });
 
+  it('waiting room - a buyer who left joins again at the back with a new ticket; an ended sale refuses joins', async () => {
+    clock.set(T0 + 1_000);
+    const saleId = sales.add(config({ admitPerMinute: 1 }), T0, T0 + 60_000);
+    const first = await wr.join(saleId, buyer(9_001));
+    await wr.join(saleId, buyer(9_002));
+    await wr.tickAll();
+    expect((await wr.leave(saleId, first.ticket, buyer(9_001).id)).state).toBe('left');
+    const again = await wr.join(saleId, buyer(9_001));
+    expect(again.created).toBe(true);
+    expect(again.ticket).not.toBe(first.ticket);
+    await wr.tickAll();
+    expect((await store.positions(saleId, [again.ticket])).get(again.ticket)).toBe(2);
+    // Joining once more keeps the new place.
+    expect((await wr.join(saleId, buyer(9_001))).ticket).toBe(again.ticket);
+    expect((await wr.ticketOf(saleId, buyer(9_001).id))?.id).toBe(again.ticket);
+    if (kind === 'memory') {
+      // After a restart the buyer's newest ticket is still theirs.
+      const reopened = await MemoryQueueStore.open(ts.store);
+      expect((await reopened.ticketOfBuyer(saleId, buyer(9_001).id))?.id).toBe(again.ticket);
+      expect((await reopened.ticket(saleId, first.ticket))?.state).toBe('left');
+    }
+    clock.set(T0 + 60_000);
+    await expect(wr.join(saleId, buyer(9_003))).rejects.toMatchObject({ code: 'ended' });
+  });
+
   it('waiting room - admission follows the configured rate within ±5%, and the ETA follows the observed one', async () => {
     clock.set(T0);
     const saleId = sales.add(config({ admitPerMinute: 300 }));
@@ -325,6 +350,13 @@ describe('the claim endpoint behind a waiting room', () => {
       headers: { 'flashmob-admission': token },
     });
     expect(wrongSale.json().code).toBe('not_admitted');
+
+    // Leaving gives the turn back: the admission stops working at once.
+    const left = await t.http('DELETE', `/api/sales/${sale.id}/queue/${joined.json().ticket}`, {
+      token: a?.token,
+    });
+    expect(left.json().state).toBe('left');
+    expect((await claim(a as Actor, 'k6', token)).json().code).toBe('not_admitted');
   });
 
   it('waiting room - the host sees the queue and steers it; buyers may not', async () => {

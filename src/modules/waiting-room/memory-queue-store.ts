@@ -1,7 +1,7 @@
 import type { AdmissionRecord, PacerState } from '../../domain/waiting-room.ts';
 import type { Store } from '../../platform/store/store.ts';
 import { WriteBatcher } from '../../platform/write-batcher.ts';
-import type { QueueSettings, QueueStore, Ticket } from './queue-store.ts';
+import { holdsPlace, type QueueSettings, type QueueStore, type Ticket } from './queue-store.ts';
 
 interface SaleQueue {
   readonly tickets: Map<string, Ticket>;
@@ -122,7 +122,9 @@ export class MemoryQueueStore implements QueueStore {
         ...(r.admission_expires_at ? { admissionExpiresAt: r.admission_expires_at.getTime() } : {}),
       };
       q.tickets.set(t.id, t);
-      q.byBuyer.set(t.buyerId, t.id);
+      // A buyer who joined again has several tickets; the newest is theirs.
+      const prior = q.tickets.get(q.byBuyer.get(t.buyerId) ?? '');
+      if (!prior || prior.joinedAt <= t.joinedAt) q.byBuyer.set(t.buyerId, t.id);
       q.seen.set(t.id, now);
       if (t.state === 'waiting') {
         if (r.line_pos === null) q.pre.push(t.id);
@@ -149,8 +151,9 @@ export class MemoryQueueStore implements QueueStore {
 
   async join(candidate: Ticket): Promise<{ ticket: Ticket; created: boolean }> {
     const q = this.queue(candidate.saleId);
-    const existing = q.byBuyer.get(candidate.buyerId);
-    if (existing) return { ticket: q.tickets.get(existing) as Ticket, created: false };
+    const existingId = q.byBuyer.get(candidate.buyerId);
+    const existing = existingId ? q.tickets.get(existingId) : undefined;
+    if (existing && holdsPlace(existing, candidate.joinedAt)) return { ticket: existing, created: false };
     q.byBuyer.set(candidate.buyerId, candidate.id);
     q.tickets.set(candidate.id, candidate);
     q.seen.set(candidate.id, candidate.joinedAt);

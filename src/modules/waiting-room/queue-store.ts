@@ -15,6 +15,14 @@ export interface Ticket {
   readonly admissionExpiresAt?: number;
 }
 
+/**
+ * Whether a buyer's ticket still holds a place: waiting, or admitted with time left. A buyer whose
+ * ticket left, lapsed (abandoned) or whose turn expired may join again, at the back.
+ */
+export function holdsPlace(t: Ticket, now: number): boolean {
+  return t.state === 'waiting' || (t.state === 'admitted' && (t.admissionExpiresAt ?? 0) > now);
+}
+
 export interface QueueSettings {
   /** The host's live override of the configured rate. */
   readonly admitPerMinute?: number;
@@ -31,7 +39,10 @@ export interface QueueSettings {
  */
 export interface QueueStore {
   readonly kind: 'memory' | 'redis';
-  /** The buyer's ticket: created (if `candidate` is new) or the one they already have. */
+  /**
+   * The buyer's ticket: the one they have if it still holds a place (see holdsPlace), else
+   * `candidate`, at the back of the line.
+   */
   join(candidate: Ticket): Promise<{ ticket: Ticket; created: boolean }>;
   ticket(saleId: string, ticketId: string): Promise<Ticket | undefined>;
   ticketOfBuyer(saleId: string, buyerId: string): Promise<Ticket | undefined>;

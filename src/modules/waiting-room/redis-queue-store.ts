@@ -11,7 +11,16 @@ const k = (saleId: string, part: string) => `fm:wr:{${saleId}}:${part}`;
 // Atomic multi-key steps as Lua scripts (all keys of one sale share a hash tag: cluster-safe).
 const JOIN = `
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
-if existing then return {0, redis.call('HGET', KEYS[2], existing)} end
+if existing then
+  local raw = redis.call('HGET', KEYS[2], existing)
+  if raw then
+    local t = cjson.decode(raw)
+    -- Still holding a place (see holdsPlace): the buyer keeps it. Otherwise a new ticket, at the back.
+    if t.state == 'waiting' or (t.state == 'admitted' and tonumber(t.admissionExpiresAt or 0) > tonumber(ARGV[6])) then
+      return {0, raw}
+    end
+  end
+end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
 local score = ARGV[5]

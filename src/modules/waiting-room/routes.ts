@@ -29,14 +29,21 @@ const Status = Type.Object({
 });
 const TicketParams = Type.Object({ id: Id('sale'), ticket: Id('ticket') }, { additionalProperties: false });
 
-/** The claim endpoint's check: a sale with a waiting room needs this buyer's admission for it. */
-export function admissionGate(tokens: AdmissionTokens, now: () => number): AdmissionGate {
+/**
+ * The claim endpoint's check: a sale with a waiting room needs this buyer's admission for it, and
+ * an admission its buyer gave back (left the queue) no longer counts.
+ */
+export function admissionGate(
+  tokens: AdmissionTokens,
+  now: () => number,
+  revoked: (saleId: string, ticketId: string) => Promise<boolean>,
+): AdmissionGate {
   return {
     async check(request: FastifyRequest, sale: SaleInfo, buyerId: string) {
       const header = request.headers[ADMISSION_HEADER];
       const token = Array.isArray(header) ? header[0] : header;
       const admission = token ? await tokens.verify(token, buyerId, sale.id, now()) : undefined;
-      if (!admission) {
+      if (!admission || (await revoked(sale.id, admission.ticketId))) {
         throw new AppError(
           'not_admitted',
           'This sale has a waiting room: join the queue and claim once admitted',
@@ -90,7 +97,7 @@ export function waitingRoomRoutes(
         summary: 'Join the waiting room: one ticket per account (joining again returns it)',
         description:
           'Before the sale starts, joiners are drawn into a random order at the start; later joiners queue first come, first served. ' +
-          'With proofOfWork, send {pow: {challenge, solution}} (see the client library). 409 queue_not_open; 428 pow_required; 403 pow_invalid / pow_insufficient; 410 pow_expired.',
+          'With proofOfWork, send {pow: {challenge, solution}} (see the client library). 409 queue_not_open (opensAt); 410 ended; 428 pow_required; 403 pow_invalid / pow_insufficient; 410 pow_expired.',
         params: IdParams('sale'),
         body: Type.Optional(
           Body({

@@ -22,7 +22,7 @@ import type { Principal } from '../auth/tokens.ts';
 import type { SalesService } from '../sales/service.ts';
 import type { WaitingRoomConfig } from '../sales/types.ts';
 import type { AdmissionTokens } from './admission-tokens.ts';
-import type { QueueStore, Ticket } from './queue-store.ts';
+import { holdsPlace, type QueueStore, type Ticket } from './queue-store.ts';
 
 /** The admission loop's period: the pacer must tick at least once a second (see burstCapFor). */
 export const ADMISSION_TICK_MS = 250;
@@ -118,17 +118,14 @@ export class WaitingRoomService {
     const sale = await this.sale(saleId);
     const now = this.o.clock.now();
     if (!isQueueOpen({ startsAt: sale.startsAt, endsAt: sale.endsAt }, sale.config.opensBeforeSeconds, now)) {
+      if (now >= sale.endsAt) throw new AppError('ended', 'The sale has ended');
       const opensAt = new Date(queueOpensAt(sale.startsAt, sale.config.opensBeforeSeconds)).toISOString();
-      throw new AppError(
-        'queue_not_open',
-        now < sale.endsAt ? `The waiting room opens at ${opensAt}` : 'The sale has ended',
-        {
-          extra: { opensAt },
-        },
-      );
+      throw new AppError('queue_not_open', `The waiting room opens at ${opensAt}`, { extra: { opensAt } });
     }
+    // A buyer keeps a place they hold; one who left, lapsed or let their turn expire joins at the back.
     const existing = await this.o.store.ticketOfBuyer(saleId, buyer.id);
-    if (existing) return { ...(await this.statusOf(sale, existing)), created: false };
+    if (existing && holdsPlace(existing, now))
+      return { ...(await this.statusOf(sale, existing)), created: false };
     if (sale.config.proofOfWork) await this.checkWork(sale, pow, now);
     const candidate: Ticket = {
       id: newId('ticket'),
@@ -277,6 +274,11 @@ export class WaitingRoomService {
     if (!ticket || ticket.buyerId !== buyerId) throw new AppError('not_found', 'No such ticket');
     const left = (await this.o.store.leave(saleId, ticketId)) ?? ticket;
     return this.statusOf(sale, left);
+  }
+
+  /** Whether the buyer gave this admission back by leaving the queue. */
+  async admissionRevoked(saleId: string, ticketId: string): Promise<boolean> {
+    return (await this.o.store.ticket(saleId, ticketId))?.state === 'left';
   }
 
   /** The buyer checked out: their admission no longer counts as active. */
