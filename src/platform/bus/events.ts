@@ -46,6 +46,13 @@ export interface EventRow {
 }
 
 export const EVENT_COLUMNS = 'seq, txid::text as txid, id, type, key, version, payload, created_at';
+/**
+ * Log order. Qualified on purpose: a bare `order by txid` names the `txid::text` output column
+ * above and sorts as text ("990" after "1004"), which read events out of order and, past a
+ * power of ten, moved cursors over events never delivered.
+ */
+const LOG_ORDER = 'events.txid, events.seq';
+const LOG_ORDER_DESC = 'events.txid desc, events.seq desc';
 
 export function toEventRecord(row: EventRow): EventRecord {
   return {
@@ -110,16 +117,28 @@ export async function readEvents(sql: Sql, after: Cursor, limit: number): Promis
   const rows = await sql.query<EventRow>(
     `select ${EVENT_COLUMNS} from events
      where (txid, seq) > ($1::xid8, $2::int8) and ${FINISHED}
-     order by txid, seq limit $3`,
+     order by ${LOG_ORDER} limit $3`,
     [after.txid, after.seq, limit],
   );
   return rows.map(toEventRecord);
 }
 
+/**
+ * The last event committed so far, finished or not below the horizon (LOG_START when empty):
+ * what "everything committed before now" reaches. A reader gets there once every transaction
+ * older than it has finished (a long transaction anywhere in the cluster holds the horizon back).
+ */
+export async function committedHead(sql: Sql): Promise<Cursor> {
+  const [row] = await sql.query<{ txid: string; seq: number }>(
+    `select txid::text as txid, seq from events order by ${LOG_ORDER_DESC} limit 1`,
+  );
+  return row ? { txid: row.txid, seq: row.seq } : LOG_START;
+}
+
 /** The last finished event of the log (LOG_START when empty). */
 export async function headCursor(sql: Sql): Promise<Cursor> {
   const [row] = await sql.query<{ txid: string; seq: number }>(
-    `select txid::text as txid, seq from events where ${FINISHED} order by txid desc, seq desc limit 1`,
+    `select txid::text as txid, seq from events where ${FINISHED} order by ${LOG_ORDER_DESC} limit 1`,
   );
   return row ? { txid: row.txid, seq: row.seq } : LOG_START;
 }
@@ -128,7 +147,7 @@ export async function headCursor(sql: Sql): Promise<Cursor> {
 export async function cursorBeforeSeq(sql: Sql, seq: number): Promise<Cursor> {
   if (seq <= 1) return LOG_START;
   const [row] = await sql.query<{ txid: string; seq: number }>(
-    `select txid::text as txid, seq from events where seq >= $1 order by txid, seq limit 1`,
+    `select txid::text as txid, seq from events where seq >= $1 order by ${LOG_ORDER} limit 1`,
     [seq],
   );
   return row ? { txid: row.txid, seq: row.seq - 1 } : headCursor(sql);

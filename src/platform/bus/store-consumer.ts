@@ -5,12 +5,12 @@ import type { Store } from '../store/store.ts';
 import type { ConsumeOptions, ConsumerHandle, EventHandler } from './bus.ts';
 import {
   type Cursor,
+  committedHead,
   compareCursors,
   cursorOf,
   EVENT_COLUMNS,
   type EventRecord,
   type EventRow,
-  headCursor,
   readEvents,
   toEventRecord,
 } from './events.ts';
@@ -68,7 +68,7 @@ export class StoreConsumer implements ConsumerHandle {
 
   /** Resolves once everything committed before the call has been handled. */
   async drained(): Promise<void> {
-    const head = await headCursor(this.o.store);
+    const head = await committedHead(this.o.store);
     if (this.cursor && compareCursors(this.cursor, head) >= 0) return;
     await new Promise<void>((resolve) => {
       this.drainWaiters.push({ head, resolve });
