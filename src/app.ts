@@ -24,6 +24,7 @@ import { OrderSchema, orderRoutes } from './modules/orders/routes.ts';
 import { OrdersService } from './modules/orders/service.ts';
 import { paymentRoutes } from './modules/payments/routes.ts';
 import { SandboxPaymentProvider } from './modules/payments/sandbox-provider.ts';
+import { orderPipelineConsumers, type PipelineDeps, pipelineRoutes } from './modules/pipeline/index.ts';
 import { SaleSchema, salesRoutes } from './modules/sales/routes.ts';
 import { SalesService } from './modules/sales/service.ts';
 import { ChatService } from './modules/shows/chat.ts';
@@ -245,10 +246,19 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     bids: new BidEngine({ store, clock, logger, onCommit }),
     intelligence,
   };
+  const pipeline: PipelineDeps = {
+    store,
+    clock,
+    logger: logger.child({ component: 'pipeline' }),
+    provider: sandbox,
+    orders,
+    onCommit,
+  };
   const consumers: ConsumerDefinition[] = [
     saleStatsConsumer(store),
     waitingRoomConsumer(waitingRoom),
     auctionsConsumer(auctions),
+    ...orderPipelineConsumers(pipeline),
   ];
 
   const app = Fastify({
@@ -266,6 +276,12 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   app.removeContentTypeParser('text/plain');
   const servesWeb = servesHttp(config) && config.serveWeb && (await serveWebApp(app));
   registerProblemHandlers(app, servesWeb ? { notFoundFallback: spaFallback } : {});
+  // A POST without a body is an empty JSON object: routes whose fields are all optional accept it,
+  // and routes with required fields name them ("must have required property …").
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD')
+      request.body = {};
+  });
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 500)
       request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');
@@ -325,6 +341,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     showRoutes(app, { shows, chat, reactions: services.reactions, polls, giveaways, intelligence });
     auctionRoutes(app, { auctions, bids: services.bids });
     orderRoutes(app, { checkout: services.checkout, orders });
+    pipelineRoutes(app, pipeline);
     paymentRoutes(app, { store, provider: sandbox, sandbox, orders });
     statsRoutes(app, { store, sales });
   }

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 describe('buyer journey', () => {
-  it('web - a buyer signs up, claims in a live sale, sees the hold timer, pays with the sandbox Visa, sees the paid order', async () => {
+  it('web - a buyer signs up, claims in a live sale, sees the hold timer, pays with the sandbox Visa, watches the order ship', async () => {
     const host = await makeUser(stack.t.fm, 'host');
     const sale = await makeShowcaseSale(stack, host, {
       title: 'Journey drop',
@@ -71,10 +71,12 @@ describe('buyer journey', () => {
     await page.getByTestId('save-card').check();
     await page.getByTestId('pay-button').click();
 
-    // The order confirmation, paid.
+    // The order confirmation; the pipeline (fraud check, capture, sandbox warehouse) ships it,
+    // and the page follows live.
     await page.waitForURL((u) => u.pathname.startsWith('/orders/'));
     await page.getByTestId('order-confirmed').waitFor();
-    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'paid');
+    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'shipped');
+    expect(await page.getByTestId('order-tracking').textContent()).toMatch(/Sandbox Post · tracking SBX/);
     expect(await page.getByTestId('order-payment').textContent()).toMatch(/Visa/);
     expect(await page.getByTestId('bag').getAttribute('aria-label')).toBe('Bag is empty');
 
@@ -84,7 +86,8 @@ describe('buyer journey', () => {
       () => JSON.parse(localStorage.getItem('flashmob.session')!).token as string,
     );
     const order = (await stack.t.http('GET', `/api/orders/${orderId}`, { token })).json();
-    expect(order.state).toBe('paid');
+    expect(order.state).toBe('shipped');
+    expect(order.payment.capturedAt).toBeTruthy();
     expect(order.lines[0].sku).toBe(sku);
 
     // The card was saved: the next purchase is one tap (express checkout, shipping remembered).
@@ -96,7 +99,7 @@ describe('buyer journey', () => {
     expect(await express.textContent()).toContain('Visa');
     await express.click();
     await page.getByTestId('order-confirmed').waitFor();
-    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'paid');
+    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'shipped');
     expect(errors).toEqual([]);
     await ctx.close();
   });
@@ -142,7 +145,53 @@ describe('buyer journey', () => {
     await challenge.getByText('Verify with your bank').waitFor();
     await challenge.getByTestId('challenge-approve').click();
     await page.waitForURL((u) => u.pathname.startsWith('/orders/'), { timeout: 15_000 });
-    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'paid', 15_000);
+    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'shipped', 15_000);
+    await ctx.close();
+  });
+
+  it('web - a guest’s large first order waits in review; the buyer cancels it and the stock comes back', async () => {
+    const host = await makeUser(stack.t.fm, 'host');
+    const sale = await makeShowcaseSale(stack, host, {
+      items: [{ stock: 3, perBuyerLimit: 1, priceCents: 30_000, imageUrl: '/demo/console.svg' }],
+    });
+    const sku = sale.items[0]!.sku;
+    const { page, ctx, errors } = await openPage(stack);
+    await page.goto(`/sales/${sale.id}`);
+    await page.getByTestId('claim-button').click();
+    await page.getByTestId('auth-sheet').getByTestId('auth-guest').click();
+    await page.getByTestId('hold-timer').waitFor();
+    await page.getByTestId('hold-checkout').click();
+    await page.waitForURL((u) => u.pathname === '/checkout');
+    await page.getByTestId('ship-name').fill('Alan Turing');
+    await page.getByTestId('ship-email').fill('alan@example.com');
+    await page.getByTestId('ship-line1').fill('2 Bletchley Park');
+    await page.getByTestId('ship-city').fill('Milton Keynes');
+    await page.getByTestId('ship-postal').fill('MK3 6EB');
+    await page.getByTestId('card-number').fill('4242424242424242');
+    await page.getByTestId('pay-button').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/orders/'));
+    const orderId = page.url().split('/orders/')[1]!.split('?')[0]!;
+    // A guest paying over 250 in one go is held for a person to look at: paid, not shipped.
+    await expect
+      .poll(
+        async () =>
+          (
+            await stack.t.fm.store.query<{ outcome: string }>(
+              'select outcome from fraud_checks where order_id = $1',
+              [orderId],
+            )
+          ).at(0)?.outcome,
+        { timeout: 10_000 },
+      )
+      .toBe('review');
+    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'paid');
+    await page.getByTestId('cancel-order').click();
+    await page.getByTestId('cancel-confirm').click();
+    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'cancelled');
+    await page.getByText('Nothing was charged.').waitFor();
+    await page.goto(`/sales/${sale.id}`);
+    await waitForAttr(page, `[data-testid="stock-${sku}"]`, 'data-remaining', '3');
+    expect(errors).toEqual([]);
     await ctx.close();
   });
 });

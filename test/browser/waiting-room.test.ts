@@ -148,18 +148,18 @@ describe('waiting room', () => {
     await page.getByTestId('hold-timer').waitFor();
     await waitForAttr(page, `[data-testid="stock-${sku}"]`, 'data-remaining', '19');
 
-    // Check out with the sandbox Visa: paid.
+    // Check out with the sandbox Visa: paid, then shipped by the pipeline.
     await page.getByTestId('hold-checkout').click();
     await page.waitForURL((u) => u.pathname === '/checkout');
     await payAsGuest(page);
     await page.waitForURL((u) => u.pathname.startsWith('/orders/'));
-    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'paid');
+    await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'shipped');
     const orderId = page.url().split('/orders/')[1]!.split('?')[0]!;
     const token = await page.evaluate(
       () => JSON.parse(localStorage.getItem('flashmob.session')!).token as string,
     );
     const order = (await stack.t.http('GET', `/api/orders/${orderId}`, { token })).json();
-    expect(order.state).toBe('paid');
+    expect(order.state).toBe('shipped');
     expect(order.lines[0].sku).toBe(sku);
     expect(errors).toEqual([]);
     await ctx.close();

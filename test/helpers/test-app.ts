@@ -15,8 +15,6 @@ export interface TestAppOptions {
   readonly deps?: Partial<Deps>;
   /** Start the background work (relay, sweeper, consumers). */
   readonly start?: boolean;
-  /** Runs before the app is ready: the last moment to register routes (a module not wired yet). */
-  readonly beforeReady?: (fm: Flashmob) => void | Promise<void>;
 }
 
 export interface TestApp {
@@ -48,7 +46,6 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...opts.deps,
   });
-  await opts.beforeReady?.(fm);
   await fm.app.ready();
   if (opts.start !== false) await fm.start();
   return {

@@ -243,6 +243,28 @@ describe('bad input', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('bad input - a POST without a body is an empty object: required fields are named, optional-only routes accept it', async () => {
+    const res = await t.fm.app.inject({
+      method: 'POST',
+      url: `/api/sales/${saleId}/claims`,
+      headers: { authorization: `Bearer ${buyer.token}` },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().code).toBe('validation_failed');
+    expect(JSON.stringify(res.json().errors)).toContain('sku');
+    const queued = await makeSale(t.fm, host, {
+      items: [{ stock: 1 }],
+      waitingRoom: { admitPerMinute: 60, maxActive: 10, opensBeforeSeconds: 60, admissionTtlSeconds: 60 },
+    });
+    const join = await t.fm.app.inject({
+      method: 'POST',
+      url: `/api/sales/${queued.id}/queue`,
+      headers: { authorization: `Bearer ${buyer.token}` },
+    });
+    expect(join.statusCode).toBe(201);
+    expect(join.json().state).toBe('waiting');
+  });
+
   it('bad input - unknown SKU on a real sale is 422 unknown_sku', async () => {
     const res = await claim({ sku: 'NOT-THERE', quantity: 1, idempotencyKey: 'u1' });
     expect(res.statusCode).toBe(422);

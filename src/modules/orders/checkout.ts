@@ -5,7 +5,6 @@ import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
-import { paymentFingerprint } from '../payments/fingerprint.ts';
 import type { PaymentMethodKind, PaymentProvider } from '../payments/provider.ts';
 import type { OrdersService } from './service.ts';
 import type { Order, OrderPayment, Shipping } from './types.ts';
@@ -73,7 +72,7 @@ export class CheckoutService {
       });
     }
     const pay = await this.resolvePayment(buyer, input.payment);
-    const origin = this.originOf(input.clientIp, pay.token);
+    const origin = this.originOf(input.clientIp, pay.token, buyer.id);
     const placed = await this.o.store.transaction((tx) => this.place(tx, buyer, input, { ...pay, origin }));
     if (placed.kind === 'replay') {
       return { order: (await this.o.orders.get(placed.orderId)) as Order, replayed: true };
@@ -116,7 +115,7 @@ export class CheckoutService {
     input: { payment: CheckoutPayment; shipping: Shipping; clientIp?: string },
   ): Promise<Order> {
     const pay = await this.resolvePayment(buyer, input.payment);
-    const origin = this.originOf(input.clientIp, pay.token);
+    const origin = this.originOf(input.clientIp, pay.token, buyer.id);
     const order = await this.o.store.transaction(async (tx) => {
       const [row] = await tx.query<{
         buyer_id: string;
@@ -205,8 +204,8 @@ export class CheckoutService {
     return order;
   }
 
-  private originOf(clientIp: string | undefined, token: string): Origin {
-    return { clientIp: clientIp ?? null, fingerprint: paymentFingerprint(this.o.provider.name, token) };
+  private originOf(clientIp: string | undefined, token: string, buyerId: string): Origin {
+    return { clientIp: clientIp ?? null, fingerprint: this.o.provider.fingerprint(token, buyerId) };
   }
 
   private async resolvePayment(

@@ -75,6 +75,11 @@ export interface PaymentProvider {
   capture(ref: string, amountCents: number): Promise<SettleOutcome>;
   void(ref: string): Promise<SettleOutcome>;
   refund(ref: string, amountCents: number): Promise<SettleOutcome>;
+  /**
+   * Who pays: the same value for the same card (or wallet, or pay-later account) however many
+   * tokens stand for it, for the fraud rules' card velocity. Never the token itself.
+   */
+  fingerprint(token: string, buyerId: string): string;
   /** Verifies the signature (throws AppError invalid_signature) and parses the body. */
   verifyWebhook(rawBody: string, headers: Record<string, string | string[] | undefined>): PaymentWebhook;
 }

@@ -5,6 +5,7 @@ import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { sleep } from '../../platform/signal.ts';
 import type { Store } from '../../platform/store/store.ts';
+import { paymentFingerprint } from './fingerprint.ts';
 import type {
   AuthorizeOutcome,
   AuthorizeRequest,
@@ -23,7 +24,9 @@ import { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from './webhook
  * checkout, and HMAC-signed webhooks delivered at least once (with retries).
  *
  * Test tokens (docs/payments.md):
- *   card    tok_visa, tok_mastercard → approved; tok_decline → card_declined;
+ *   card    tok_visa, tok_mastercard → approved; tok_shared → approved, one card every buyer
+ *           shares (each other test token is a card of its own per buyer, see fingerprint());
+ *           tok_decline → card_declined;
  *           tok_insufficient_funds → insufficient_funds; tok_3ds → challenge (approve or deny it);
  *           tok_capture_fail → approved, but every capture fails
  *   wallet  wallet_ok → approved; wallet_decline → wallet_declined
@@ -48,6 +51,7 @@ const CARD_LABELS: Record<string, string> = {
   tok_mastercard: 'Mastercard •••• 4444',
   tok_capture_fail: 'Visa •••• 0341',
   tok_3ds: 'Visa •••• 3155',
+  tok_shared: 'Visa •••• 1881',
 };
 
 interface Ledger {
@@ -90,6 +94,15 @@ export class SandboxPaymentProvider implements PaymentProvider {
   private async latency(): Promise<void> {
     const { min, max } = this.o.latencyMs ?? { min: 40, max: 180 };
     if (max > 0) await sleep(min + (max > min ? randomInt(max - min + 1) : 0));
+  }
+
+  /**
+   * Every tester pays with the same few test tokens, which on a real provider would be the same
+   * card for everyone and trip card velocity at once; here each buyer's test card is their own,
+   * except tok_shared, one card shared by every buyer (to exercise card velocity).
+   */
+  fingerprint(token: string, buyerId: string): string {
+    return paymentFingerprint(this.name, token === 'tok_shared' ? token : `${buyerId}:${token}`);
   }
 
   async authorize(req: AuthorizeRequest): Promise<AuthorizeOutcome> {
@@ -165,7 +178,12 @@ export class SandboxPaymentProvider implements PaymentProvider {
       }) as AuthorizeOutcome;
     switch (req.method) {
       case 'card':
-        if (token === 'tok_visa' || token === 'tok_mastercard' || token === 'tok_capture_fail') {
+        if (
+          token === 'tok_visa' ||
+          token === 'tok_mastercard' ||
+          token === 'tok_capture_fail' ||
+          token === 'tok_shared'
+        ) {
           return approved(CARD_LABELS[token] as string);
         }
         if (token === 'tok_decline') return decline(ref, 'card_declined', 'The card was declined');

@@ -13,6 +13,12 @@ export const PAYMENTS_CONSUMER = 'payments';
  */
 export const PAYMENTS_MAX_DELIVER = 5;
 export const PAYMENTS_BACKOFF_MS = 250;
+/**
+ * Orders settled at once within a read of the log. Each capture is a provider round trip (the
+ * sandbox's 40–180 ms); one at a time, a drop of 10,000 orders would take a quarter of an hour
+ * to capture. Events of one order stay in log order.
+ */
+export const PAYMENTS_PARALLELISM = 16;
 
 /** A provider refused or failed a capture, void or refund: thrown so that the consumer retries. */
 export class SettlementFailed extends Error {
@@ -33,13 +39,38 @@ export function paymentsConsumer(deps: PipelineDeps): ConsumerDefinition {
     types: ['order.accepted', 'order.cancelled', 'order.refunded'],
     maxDeliver: deps.paymentRetry?.maxDeliver ?? PAYMENTS_MAX_DELIVER,
     backoffMs: deps.paymentRetry?.backoffMs ?? PAYMENTS_BACKOFF_MS,
-    async handle(event) {
-      // Checked before calling the provider, so a redelivery does not even ask it twice.
-      if (await wasProcessed(deps.store, PAYMENTS_CONSUMER, event.id)) return;
-      if (event.type === 'order.accepted') await capture(deps, event);
-      else await giveBack(deps, event);
+    handle: (event) => handleOne(deps, event),
+    // A read of the log: different orders in parallel, one order's events in sequence. If one
+    // fails the read is handed back one by one (retries, backoff, dead letter); what succeeded
+    // here has its marker and is skipped.
+    async batch(events) {
+      const byOrder = new Map<string, EventRecord[]>();
+      for (const e of events) {
+        const id = orderIdOf(e);
+        byOrder.set(id, [...(byOrder.get(id) ?? []), e]);
+      }
+      const chains = [...byOrder.values()];
+      const failures: unknown[] = [];
+      const worker = async () => {
+        for (let chain = chains.shift(); chain; chain = chains.shift()) {
+          try {
+            for (const e of chain) await handleOne(deps, e);
+          } catch (e) {
+            failures.push(e);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PAYMENTS_PARALLELISM, chains.length) }, worker));
+      if (failures.length > 0) throw failures[0];
     },
   };
+}
+
+async function handleOne(deps: PipelineDeps, event: EventRecord): Promise<void> {
+  // Checked before calling the provider, so a redelivery does not even ask it twice.
+  if (await wasProcessed(deps.store, PAYMENTS_CONSUMER, event.id)) return;
+  if (event.type === 'order.accepted') await capture(deps, event);
+  else await giveBack(deps, event);
 }
 
 async function capture(deps: PipelineDeps, event: EventRecord): Promise<void> {

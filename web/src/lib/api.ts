@@ -211,6 +211,9 @@ export const api = {
     }),
   orders: () => request<Order[]>('GET', '/api/orders'),
   order: (id: string) => request<Order>('GET', `/api/orders/${encodeURIComponent(id)}`),
+  /** Cancel before it ships: the authorisation is voided (or the capture refunded), the stock returned. */
+  cancelOrder: (id: string) =>
+    request<Order>('POST', `/api/orders/${encodeURIComponent(id)}/cancel`, { body: {} }),
   paymentMethods: () => request<SavedPaymentMethod[]>('GET', '/api/payment-methods'),
 
   products: (params: { host?: string; tag?: string; limit?: number } = {}) =>

@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import { CheckIcon } from '../components/Icons.tsx';
-import { EmptyState, Notice, Skeleton } from '../components/ui.tsx';
+import { EmptyState, Notice, ProblemNotice, Skeleton } from '../components/ui.tsx';
+import { api } from '../lib/api.ts';
 import { dateTime, money, shortDate } from '../lib/format.ts';
 import { itemImage, useLiveOrder } from '../lib/holds.tsx';
 import { useTitle } from '../lib/hooks.ts';
@@ -47,7 +49,10 @@ export default function OrderPage({ params }: PageProps) {
   const id = params.id as string;
   const { search } = useLocation();
   const placed = search.get('placed') === '1';
-  const { order, error } = useLiveOrder(id);
+  const { order, error, setOrder } = useLiveOrder(id);
+  const [cancelling, setCancelling] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [cancelError, setCancelError] = useState<unknown>();
   useTitle(order ? `Order ${order.id.slice(-6).toUpperCase()}` : 'Order');
 
   if (error && !order) {
@@ -75,6 +80,20 @@ export default function OrderPage({ params }: PageProps) {
   const failed = stepIndex === -1;
   const ok = !failed && order.state !== 'pending_payment';
   const payment = order.payment;
+  const tracking = order.fulfilment as { trackingNumber?: string; carrier?: string } | null;
+  const cancellable = order.state === 'paid' || order.state === 'packed';
+  const cancel = async () => {
+    setCancelling(true);
+    setCancelError(undefined);
+    try {
+      setOrder(await api.cancelOrder(order.id));
+    } catch (e) {
+      setCancelError(e);
+    } finally {
+      setCancelling(false);
+      setConfirming(false);
+    }
+  };
 
   return (
     <div className="page narrow order" data-testid="order-page" data-state={order.state}>
@@ -128,6 +147,17 @@ export default function OrderPage({ params }: PageProps) {
             ))}
           </ol>
         )}
+        {tracking?.trackingNumber ? (
+          <p className="small order-tracking" data-testid="order-tracking">
+            Shipped with {tracking.carrier ?? 'the carrier'} · tracking{' '}
+            <span className="mono">{tracking.trackingNumber}</span>
+          </p>
+        ) : null}
+        {order.state === 'cancelled' ? (
+          <p className="muted small">
+            Cancelled. {payment?.status === 'refunded' ? 'The payment was refunded.' : 'Nothing was charged.'}
+          </p>
+        ) : null}
         {order.state === 'pending_payment' ? (
           <p className="muted small" role="status">
             <span className="spinner spinner--inline" aria-hidden="true" /> Waiting for the payment to
@@ -205,7 +235,34 @@ export default function OrderPage({ params }: PageProps) {
         ) : null}
       </div>
 
+      {cancelError ? <ProblemNotice problem={friendlyError(cancelError)} testId="cancel-error" /> : null}
       <div className="row">
+        {cancellable && !confirming ? (
+          <button
+            type="button"
+            className="btn btn--ghost"
+            data-testid="cancel-order"
+            onClick={() => setConfirming(true)}
+          >
+            Cancel order
+          </button>
+        ) : null}
+        {cancellable && confirming ? (
+          <>
+            <button
+              type="button"
+              className="btn btn--danger"
+              data-testid="cancel-confirm"
+              disabled={cancelling}
+              onClick={() => void cancel()}
+            >
+              {cancelling ? 'Cancelling…' : 'Yes, cancel it'}
+            </button>
+            <button type="button" className="btn btn--ghost" onClick={() => setConfirming(false)}>
+              Keep it
+            </button>
+          </>
+        ) : null}
         <Link to="/" className="btn btn--secondary">
           Back to the drops
         </Link>
