@@ -24,6 +24,7 @@ import { OrderSchema, orderRoutes } from './modules/orders/routes.ts';
 import { OrdersService } from './modules/orders/service.ts';
 import { paymentRoutes } from './modules/payments/routes.ts';
 import { SandboxPaymentProvider } from './modules/payments/sandbox-provider.ts';
+import { WebhookReceiver } from './modules/payments/webhook-receiver.ts';
 import { orderPipelineConsumers, type PipelineDeps, pipelineRoutes } from './modules/pipeline/index.ts';
 import { SaleSchema, salesRoutes } from './modules/sales/routes.ts';
 import { SalesService } from './modules/sales/service.ts';
@@ -54,6 +55,7 @@ import { type Clock, systemClock } from './platform/clock.ts';
 import type { Counters } from './platform/counters/counters.ts';
 import { MemoryCounters } from './platform/counters/memory-counters.ts';
 import { RedisCounters } from './platform/counters/redis-counters.ts';
+import { isAppError, toError } from './platform/errors.ts';
 import { registerAccessControl } from './platform/http/access.ts';
 import type { App } from './platform/http/app-type.ts';
 import { healthRoutes } from './platform/http/health.ts';
@@ -388,10 +390,18 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   realtimeRef = realtime;
   realtime?.attach(app);
 
-  // Until the server listens, the sandbox provider calls its webhook in-process.
+  // Until the server listens (and on a node without the HTTP API, a worker), the sandbox provider
+  // delivers its webhooks in-process, through the same receiver as the route.
+  const webhooks = new WebhookReceiver({ store, provider: sandbox, orders });
   sandbox.setWebhookTransport(async (body, headers) => {
-    const res = await app.inject({ method: 'POST', url: '/api/payments/webhook', payload: body, headers });
-    return res.statusCode;
+    try {
+      await webhooks.receive(body, headers);
+      return 200;
+    } catch (e) {
+      if (isAppError(e)) return e.status;
+      logger.warn({ err: toError(e) }, 'sandbox webhook not applied; it will be redelivered');
+      return 500;
+    }
   });
 
   const periodic = new Periodic(logger);
@@ -435,7 +445,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
       const port = app.server.address();
-      if (port && typeof port === 'object') {
+      if (port && typeof port === 'object' && servesHttp(config)) {
         const url = `http://127.0.0.1:${port.port}/api/payments/webhook`;
         sandbox.setWebhookTransport(async (body, headers) => {
           const res = await fetch(url, {

@@ -4,7 +4,7 @@ import { buildApp, type Flashmob } from '../../src/app.ts';
 import { NatsBus } from '../../src/platform/bus/nats-bus.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { openPostgresStore } from '../../src/platform/store/postgres-store.ts';
-import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { type Actor, makeBuyers, makeSale, makeUser, SHIPPING } from '../factories/index.ts';
 import {
   restartNats,
   serviceAvailable,
@@ -112,6 +112,95 @@ describe.skipIf(!ok)('scale-out: api ×2, realtime, worker on PostgreSQL, NATS a
     const seen = viewer.messages.filter((m) => m.ev === 'state').map((m) => m.data.items[0].remaining);
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeLessThanOrEqual(seen[i - 1]); // never backwards
     viewer.close();
+  });
+
+  it('scale-out - orders go through the worker to shipped; the worker killed mid-stream and restarted captures each once and loses none', async () => {
+    const host = await makeUser(fm, 'host');
+    const sale = await makeSale(fm, host, { items: [{ stock: 100, perBuyerLimit: 1, priceCents: 2_000 }] });
+    const sku = sale.items[0]?.sku as string;
+    const buyers = await makeBuyers(fm, 40);
+    const nodeFor = (i: number) => (i % 2 === 0 ? nodes.a1 : nodes.a2)?.url as string;
+    const holds = await Promise.all(
+      buyers.map((b, i) =>
+        api(nodeFor(i), 'POST', `/api/sales/${sale.id}/claims`, {
+          token: b.token,
+          body: { sku, quantity: 1, idempotencyKey: 'o' },
+        }),
+      ),
+    );
+    expect(holds.map((h) => h.status)).toEqual(buyers.map(() => 201));
+    const checkout = (i: number) =>
+      api(nodeFor(i + 1), 'POST', '/api/checkout', {
+        token: buyers[i]?.token,
+        body: {
+          reservationIds: [holds[i]?.body.reservation.id],
+          payment: { method: 'card', token: 'tok_visa' },
+          shipping: SHIPPING,
+        },
+      });
+    const shippedOf = async () =>
+      (
+        await fm.store.query<{ n: number }>(
+          `select count(*)::int as n from orders o join order_lines l on l.order_id = o.id
+           where l.sku = $1 and o.state = 'shipped'`,
+          [sku],
+        )
+      )[0]?.n ?? 0;
+    // Orders arrive one every 40 ms; the worker is killed once a few have shipped, with the
+    // others somewhere between screening, capture and the warehouse, or not placed yet.
+    const firstHalf = Promise.all(
+      buyers.slice(0, 20).map(async (_, i) => {
+        await new Promise((r) => setTimeout(r, i * 40));
+        return checkout(i);
+      }),
+    );
+    await expect.poll(shippedOf, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+    await nodes.wk?.kill('SIGKILL');
+    const shippedAtKill = await shippedOf();
+    const paid = [
+      ...(await firstHalf),
+      ...(await Promise.all(buyers.slice(20).map((_, i) => checkout(i + 20)))),
+    ];
+    expect(paid.map((r) => r.status)).toEqual(buyers.map(() => 201));
+    expect(shippedAtKill).toBeLessThan(20);
+    const ids = paid.map((r) => r.body.id as string);
+    const states = async (of = ids) =>
+      (await fm.store.query<{ state: string }>('select state from orders where id = any($1)', [of])).map(
+        (r) => r.state,
+      );
+    // No worker: the orders placed since wait, paid.
+    expect(await states(ids.slice(20))).toEqual(ids.slice(20).map(() => 'paid'));
+    nodes.wk = await spawnServer({ ...env, ROLE: 'worker' });
+    await expect
+      .poll(async () => (await states()).filter((s) => s === 'shipped').length, {
+        timeout: 90_000,
+        interval: 500,
+      })
+      .toBe(40);
+    // Exactly once: one screening, one capture (one provider webhook), one of each event per order.
+    const counts = await fm.store.query<{ type: string; n: number; orders: number }>(
+      `select type, count(*)::int as n, count(distinct key)::int as orders from events
+       where key = any($1) and type in ('order.accepted', 'order.captured', 'order.packed', 'order.shipped')
+       group by type order by type`,
+      [ids],
+    );
+    expect(counts).toEqual(
+      ['order.accepted', 'order.captured', 'order.packed', 'order.shipped'].map((type) => ({
+        type,
+        n: 40,
+        orders: 40,
+      })),
+    );
+    const [checks] = await fm.store.query<{ n: number }>(
+      'select count(*)::int as n from fraud_checks where order_id = any($1)',
+      [ids],
+    );
+    expect(checks?.n).toBe(40);
+    const ledger = await fm.store.query<{ status: string; captured_cents: number }>(
+      'select status, captured_cents from sandbox_payments where order_id = any($1)',
+      [ids],
+    );
+    expect(ledger).toEqual(ids.map(() => ({ status: 'captured', captured_cents: 2_000 })));
   });
 
   it('scale-out - NATS restarted mid-sale: the relay catches up and no event of the outbox is missing on the stream', async () => {

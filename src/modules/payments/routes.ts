@@ -7,6 +7,7 @@ import type { Store } from '../../platform/store/store.ts';
 import type { OrdersService } from '../orders/service.ts';
 import type { PaymentProvider } from './provider.ts';
 import type { SandboxPaymentProvider } from './sandbox-provider.ts';
+import { WebhookReceiver } from './webhook-receiver.ts';
 
 export function paymentRoutes(
   app: App,
@@ -45,6 +46,7 @@ export function paymentRoutes(
     },
   );
 
+  const receiver = new WebhookReceiver(d);
   // The provider calls back here. The signature is checked over the exact bytes received, so
   // this route takes its body as text; a receipt table makes a redelivered webhook a no-op.
   const webhookScope: FastifyPluginAsync = async (scope) => {
@@ -60,24 +62,8 @@ export function paymentRoutes(
         schema: { tags: ['payments'], summary: 'Payment provider webhooks (HMAC-signed)', hide: false },
       },
       async (req, reply) => {
-        const webhook = d.provider.verifyWebhook(String(req.body), req.headers);
-        const fresh = await d.store.query(
-          'insert into webhook_receipts (provider, event_id) values ($1, $2) on conflict do nothing returning event_id',
-          [d.provider.name, webhook.id],
-        );
-        if (fresh.length > 0) {
-          try {
-            await d.orders.applyWebhook(webhook);
-          } catch (e) {
-            // Not applied: forget the receipt so that the provider's retry is applied.
-            await d.store.query('delete from webhook_receipts where provider = $1 and event_id = $2', [
-              d.provider.name,
-              webhook.id,
-            ]);
-            throw e;
-          }
-        }
-        return reply.code(200).send({ received: true, duplicate: fresh.length === 0 });
+        const { duplicate } = await receiver.receive(String(req.body), req.headers);
+        return reply.code(200).send({ received: true, duplicate });
       },
     );
   };

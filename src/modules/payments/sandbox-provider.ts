@@ -243,10 +243,14 @@ export class SandboxPaymentProvider implements PaymentProvider {
     if (row.status !== 'authorized') return { ok: false, reason: `payment is ${row.status}` };
     if (row.token === 'tok_capture_fail') return { ok: false, reason: 'issuer unavailable' };
     if (amountCents > row.amount_cents) return { ok: false, reason: 'amount exceeds authorization' };
-    await this.o.store.query(
-      `update sandbox_payments set status = 'captured', captured_cents = $2 where ref = $1`,
+    // Atomic, as a provider's own ledger is: of two concurrent captures, one captures and the
+    // other finds it captured (the same answer, no second webhook).
+    const [captured] = await this.o.store.query<Ledger>(
+      `update sandbox_payments set status = 'captured', captured_cents = $2
+       where ref = $1 and status = 'authorized' returning *`,
       [ref, amountCents],
     );
+    if (!captured) return this.capture(ref, amountCents);
     this.emit({ type: 'payment.captured', ref, orderId: row.order_id });
     return { ok: true };
   }
