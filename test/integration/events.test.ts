@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSaleStats } from '../../src/modules/stats/sale-stats.ts';
-import type { EventRecord } from '../../src/platform/bus/events.ts';
+import { type EventRecord, LOG_START } from '../../src/platform/bus/events.ts';
 import { runReplay } from '../../src/platform/bus/replay.ts';
 import { type Actor, makeBuyers, makeSale, makeUser, SHIPPING } from '../factories/index.ts';
 import { storeKinds } from '../helpers/kinds.ts';
@@ -123,6 +123,24 @@ describe.each(kinds)('events: outbox, consumers, replay (%s)', (kind) => {
     }
     expect(await t.fm.bus.listDeadLetters(`order-probe-${kind}`)).toHaveLength(0);
     expect(seen.some((e) => e.key === sale.id && e.type === 'sale.created')).toBe(true);
+    await handle.stop();
+  });
+
+  it('replay - a running consumer picks up a cursor moved under it and re-delivers from there', async () => {
+    const group = `handover-${kind}`;
+    const seen: string[] = [];
+    const handle = t.fm.bus.consume(group, async (e) => {
+      seen.push(e.id);
+    });
+    await sellSome();
+    await handle.drained();
+    const firstPass = seen.length;
+    expect(firstPass).toBeGreaterThan(5);
+    // What `flashmob replay --from 1` does while a worker runs the group.
+    await t.fm.bus.resetConsumer(group, LOG_START);
+    for (let i = 0; i < 200 && seen.length < firstPass * 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(seen.length).toBeGreaterThanOrEqual(firstPass * 2);
+    expect(new Set(seen.slice(firstPass))).toEqual(new Set(seen.slice(0, firstPass)));
     await handle.stop();
   });
 });

@@ -19,6 +19,14 @@ export const DEFAULT_MAX_DELIVER = 5;
 export const DEFAULT_BACKOFF_MS = 100;
 const BATCH = 500;
 const LEASE_SECONDS = 15;
+/** The lease is renewed a third of the way through, not on every read. */
+const RENEW_EVERY_MS = (LEASE_SECONDS * 1_000) / 3;
+/** A cursor that moved over events this group does not want is written at most this often. */
+const PERSIST_IDLE_CURSOR_MS = 1_000;
+/** Dead letters an operator asked to retry are looked for this often. */
+const REDELIVER_CHECK_MS = 1_000;
+/** After a read, commits of the next few ms are gathered into the next one. */
+const GATHER_MS = 10;
 const IDLE_POLL_MS = 250;
 
 export interface StoreConsumerOptions extends ConsumeOptions {
@@ -41,7 +49,13 @@ export class StoreConsumer implements ConsumerHandle {
   readonly group: string;
   private stopped = false;
   private loop: Promise<void> | undefined;
+  /** Where this node has handled up to (ahead of `persisted` between writes). */
   private cursor: Cursor | undefined;
+  /** The cursor in consumer_offsets, as this node last read or wrote it. */
+  private persisted: Cursor | undefined;
+  private renewAt = 0;
+  private persistAt = 0;
+  private redeliverAt = 0;
   private drainWaiters: Array<{ head: Cursor; resolve: () => void }> = [];
 
   constructor(private readonly o: StoreConsumerOptions) {
@@ -58,6 +72,7 @@ export class StoreConsumer implements ConsumerHandle {
     this.stopped = true;
     this.o.wake.notify();
     await this.loop;
+    await this.persist().catch(() => {});
     await this.o.store
       .query(
         'update consumer_offsets set owner = null, lease_until = null where consumer = $1 and owner = $2',
@@ -93,28 +108,40 @@ export class StoreConsumer implements ConsumerHandle {
     ]);
     while (!this.stopped) {
       try {
-        const leased = await this.lease();
-        if (!leased) {
-          await this.o.wake.wait(1_000);
-          continue;
+        const now = Date.now();
+        if (!this.cursor || now >= this.renewAt) {
+          const leased = await this.lease();
+          if (!leased) {
+            this.cursor = undefined;
+            this.persisted = undefined;
+            await this.o.wake.wait(1_000);
+            continue;
+          }
+          // The first lease, or the cursor was moved under us (`flashmob replay`): start there.
+          if (!this.persisted || compareCursors(leased, this.persisted) !== 0) this.cursor = leased;
+          this.persisted = leased;
+          this.renewAt = now + RENEW_EVERY_MS;
         }
-        this.cursor = leased;
-        await this.redeliverRequested();
-        const events = await readEvents(this.o.store, leased, BATCH);
+        if (now >= this.redeliverAt) {
+          await this.redeliverRequested();
+          this.redeliverAt = now + REDELIVER_CHECK_MS;
+        }
+        const events = await readEvents(this.o.store, this.cursor as Cursor, BATCH);
         if (events.length === 0) {
+          await this.persist();
           this.settleDrainWaiters();
           await this.o.wake.wait(this.o.pollMs ?? IDLE_POLL_MS);
           continue;
         }
-        await this.handle(events.filter((e) => this.wants(e)));
+        const wanted = events.filter((e) => this.wants(e));
+        await this.handle(wanted);
         if (this.stopped) break;
         this.cursor = cursorOf(events[events.length - 1] as EventRecord);
-        await this.o.store.query(
-          `update consumer_offsets set cursor_txid = $2::xid8, cursor_seq = $3, updated_at = now()
-           where consumer = $1 and owner = $4`,
-          [this.group, this.cursor.txid, this.cursor.seq, this.o.nodeId],
-        );
+        // Written at once after an effect; moving over unwanted events is written now and then
+        // (re-reading them after a crash costs nothing).
+        if (wanted.length > 0 || now >= this.persistAt) await this.persist();
         this.settleDrainWaiters();
+        if (events.length < BATCH) await sleep(GATHER_MS);
       } catch (e) {
         this.o.logger.warn({ err: toError(e), group: this.group }, 'consumer step failed; retrying');
         await sleep(500);
@@ -139,6 +166,30 @@ export class StoreConsumer implements ConsumerHandle {
     for (const event of events) {
       if (this.stopped) throw new Error('stopped');
       await this.deliver(event);
+    }
+  }
+
+  /**
+   * Writes the cursor if it moved, only over the value this node knows is there: if an operator
+   * moved it (replay) or another node took the group, nothing is written and the next step
+   * leases again.
+   */
+  private async persist(): Promise<void> {
+    const at = this.cursor;
+    const was = this.persisted;
+    if (!at || !was || compareCursors(at, was) === 0) return;
+    const rows = await this.o.store.query(
+      `update consumer_offsets set cursor_txid = $2::xid8, cursor_seq = $3, updated_at = now()
+       where consumer = $1 and owner = $4 and cursor_txid = $5::xid8 and cursor_seq = $6
+       returning 1`,
+      [this.group, at.txid, at.seq, this.o.nodeId, was.txid, was.seq],
+    );
+    this.persistAt = Date.now() + PERSIST_IDLE_CURSOR_MS;
+    if (rows.length > 0) {
+      this.persisted = at;
+    } else {
+      this.renewAt = 0;
+      this.persisted = undefined;
     }
   }
 
