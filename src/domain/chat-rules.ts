@@ -1,7 +1,8 @@
 /**
  * The rules a chat line passes before it is fanned out: bans, mutes, slow mode and a per-user
- * burst limit; profanity; "comment to buy"; the reaction set. Pure: the gateway keeps each
- * user's recent send times (Counters port) and asks `chatAllowed` with the clock's `now`.
+ * burst limit; profanity; "comment to buy"; the reaction set. Pure: ChatService keeps each
+ * user's recent send times in its node's memory (so with several nodes the per-user rate and
+ * slow mode hold per node) and asks `chatAllowed` with the clock's `now`.
  */
 import {
   asteriskCensorStrategy,

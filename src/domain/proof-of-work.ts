@@ -83,7 +83,10 @@ export function issueChallenge(options: IssueOptions): Challenge {
   return { challenge: `${body}.${mac(options.secret, body).toString('hex')}`, difficulty, expiresAt };
 }
 
-/** Number of zero bits before the first one bit. Shared with the browser solver (WebCrypto). */
+/**
+ * Number of zero bits before the first one bit. The browser solver (src/client/pow.ts, hashing
+ * with @noble/hashes) has its own copy that must count the same way.
+ */
 export function leadingZeroBits(bytes: Uint8Array): number {
   let bits = 0;
   for (const byte of bytes) {

@@ -10,7 +10,6 @@ export const ERROR_STATUS = {
   body_too_large: 413,
   unsupported_media_type: 415,
   not_found: 404,
-  method_not_allowed: 405,
   rate_limited: 429,
   // auth
   unauthenticated: 401,
@@ -71,8 +70,6 @@ export const ERROR_STATUS = {
   slow_mode: 429,
   muted: 403,
   banned: 403,
-  profanity: 422,
-  nothing_featured: 409,
   // infrastructure
   unavailable: 503,
   internal: 500,

@@ -230,4 +230,37 @@ describe.each(kinds)('live auctions (%s)', (kind) => {
     clock.advance(61_000);
     await t.fm.services.auctions.settleDue();
   });
+
+  it('auctions - settings the auction rules refuse are 422 invalid_auction naming the field; refusals carry ISO times', async () => {
+    const { show, skus } = await makeShow(t.fm, host);
+    const body = {
+      sku: skus[0],
+      startCents: 100,
+      incrementCents: 10,
+      durationSeconds: 30,
+      suddenDeath: true,
+    };
+    // The schema admits a reserve of 0 (cents may be 0); the auction rules want a positive reserve.
+    const bad = await t.http('POST', `/api/shows/${show.id}/auctions`, {
+      token: host.token,
+      body: { ...body, reserveCents: 0 },
+    });
+    expect([bad.statusCode, bad.json().code, bad.json().field]).toEqual([
+      422,
+      'invalid_auction',
+      'reserveCents',
+    ]);
+    const started = await t.http('POST', `/api/shows/${show.id}/auctions`, { token: host.token, body });
+    expect(started.statusCode).toBe(201);
+    const auction = started.json();
+    const [a] = await makeBuyers(t.fm, 1);
+    clock.advance(31_000);
+    const late = await bid(a as Actor, auction.id, 100);
+    expect([late.statusCode, late.json().code, late.json().endsAt]).toEqual([
+      410,
+      'auction_ended',
+      auction.endsAt,
+    ]);
+    await t.fm.services.auctions.settleDue();
+  });
 });

@@ -4,6 +4,7 @@ import {
   type AuctionConfig,
   type AuctionState,
   type Bid,
+  type BidRefusal,
   minimumNextBid,
   placeBids,
 } from '../../domain/auction.ts';
@@ -181,7 +182,19 @@ export class BidEngine {
             nextMinimumCents: next,
             replay: o.value.replay,
           }
-        : new AppError(o.code, o.message, { extra: { ...o.extra } }),
+        : new AppError(o.code, o.message, { extra: refusalExtra(o) }),
     );
+  }
+}
+
+/** A refusal's facts for the problem body: times in ISO 8601 (the domain's are epoch ms), cents as is. */
+function refusalExtra(o: BidRefusal): Record<string, unknown> {
+  switch (o.code) {
+    case 'auction_not_started':
+      return { startsAt: new Date(o.extra.startsAt).toISOString() };
+    case 'auction_ended':
+      return { endsAt: new Date(o.extra.endsAt).toISOString() };
+    default:
+      return { ...o.extra };
   }
 }

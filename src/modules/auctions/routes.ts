@@ -19,7 +19,8 @@ export function auctionRoutes(app: App, d: { auctions: AuctionsService; bids: Bi
         summary: 'Start a live auction in a live show (one at a time)',
         description:
           'Bids must beat the current price by incrementCents. The server’s clock ends it; without suddenDeath a bid in the last ' +
-          'extendWindowSeconds (10) pushes the end out (anti-sniping). Below reserveCents the item is not sold.',
+          'extendWindowSeconds (10) pushes the end out (anti-sniping). Below reserveCents the item is not sold. ' +
+          '422 invalid_auction (field) for settings the auction rules refuse (a reserve of 0).',
         params: IdParams('show'),
         body: Body({
           sku: Sku,

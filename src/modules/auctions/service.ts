@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import { DEFAULT_EXTEND_WINDOW_SECONDS, minimumNextBid, settle } from '../../domain/auction.ts';
+import {
+  createAuction,
+  DEFAULT_EXTEND_WINDOW_SECONDS,
+  minimumNextBid,
+  settle,
+} from '../../domain/auction.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, toError } from '../../platform/errors.ts';
@@ -105,6 +110,17 @@ export class AuctionsService {
   async start(actor: Principal, showId: string, input: NewAuction): Promise<AuctionView> {
     const show = await this.o.shows.owned(actor, showId);
     if (show.status !== 'live') throw new AppError('show_not_live', 'Auctions run while the show is live');
+    const now = this.o.clock.now();
+    const created = createAuction({
+      startCents: input.startCents,
+      incrementCents: input.incrementCents,
+      startsAt: now,
+      durationSeconds: input.durationSeconds,
+      suddenDeath: input.suddenDeath,
+      ...(input.reserveCents === undefined ? {} : { reserveCents: input.reserveCents }),
+      extendWindowSeconds: input.extendWindowSeconds ?? DEFAULT_EXTEND_WINDOW_SECONDS,
+    });
+    if (!created.ok) throw new AppError(created.code, created.message, { extra: { ...created.extra } });
     const [variant] = await this.o.store.query<{
       title: string;
       product_title: string;
@@ -121,7 +137,6 @@ export class AuctionsService {
     if (variant.host_id !== show.hostId)
       throw new AppError('forbidden', `SKU ${input.sku} belongs to another host`);
     const id = newId('auction');
-    const now = this.o.clock.now();
     try {
       await this.o.store.transaction(async (tx) => {
         await tx.query(
@@ -143,7 +158,7 @@ export class AuctionsService {
             input.suddenDeath,
             input.extendWindowSeconds ?? DEFAULT_EXTEND_WINDOW_SECONDS,
             new Date(now),
-            new Date(now + input.durationSeconds * 1000),
+            new Date(created.value.endsAt),
           ],
         );
         await appendEvents(tx, [

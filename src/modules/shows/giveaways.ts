@@ -146,7 +146,13 @@ export class GiveawaysService {
       viewerId,
       this.clock.now(),
     );
-    if (!verdict.ok) throw new AppError(verdict.code, verdict.message);
+    if (!verdict.ok) {
+      // The row's window, not the verdict's: a drawn giveaway is judged as closed at 0, but it
+      // closed at the draw (closes_at was moved there).
+      throw new AppError(verdict.code, verdict.message, {
+        extra: { opensAt: row.opens_at.toISOString(), closesAt: row.closes_at.toISOString() },
+      });
+    }
     if (!verdict.value.alreadyEntered) {
       await this.store.query(
         'insert into giveaway_entries (giveaway_id, viewer_id) values ($1, $2) on conflict do nothing',

@@ -1,4 +1,4 @@
-import { createPoll, type Tally, tallyCounts } from '../../domain/poll.ts';
+import { createPoll, type Tally, tallyCounts, vote } from '../../domain/poll.ts';
 import type { Bus } from '../../platform/bus/bus.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -52,15 +52,17 @@ export class PollsService {
   }
 
   async vote(voterId: string, pollId: string, option: number): Promise<PollView> {
-    const [poll] = await this.store.query<{ show_id: string; options: string[]; status: string }>(
-      'select show_id, options, status from polls where id = $1',
-      [pollId],
-    );
+    const [poll] = await this.store.query<{
+      show_id: string;
+      question: string;
+      options: string[];
+      status: string;
+    }>('select show_id, question, options, status from polls where id = $1', [pollId]);
     if (!poll) throw new AppError('not_found', 'No such poll');
-    if (poll.status !== 'open') throw new AppError('poll_closed', 'This poll is closed');
-    if (!Number.isInteger(option) || option < 0 || option >= poll.options.length) {
-      throw new AppError('invalid_option', `Choose an option between 0 and ${poll.options.length - 1}`);
-    }
+    // Judged without the earlier votes (no read per vote): the unique key on (poll, voter) is the
+    // guard, and its violation is answered below with the option chosen earlier.
+    const verdict = vote(poll, new Map(), voterId, option, poll.status !== 'open');
+    if (!verdict.ok) throw new AppError(verdict.code, verdict.message, { extra: verdict.extra });
     try {
       await this.store.query('insert into poll_votes (poll_id, voter_id, option_index) values ($1, $2, $3)', [
         pollId,
@@ -68,9 +70,14 @@ export class PollsService {
         option,
       ]);
     } catch (e) {
-      if (pgCode(e) === PG.uniqueViolation)
-        throw new AppError('already_voted', 'You already voted in this poll');
-      throw e;
+      if (pgCode(e) !== PG.uniqueViolation) throw e;
+      const [earlier] = await this.store.query<{ option_index: number }>(
+        'select option_index from poll_votes where poll_id = $1 and voter_id = $2',
+        [pollId, voterId],
+      );
+      throw new AppError('already_voted', 'You already voted in this poll', {
+        extra: { optionIndex: earlier?.option_index ?? option },
+      });
     }
     // Votes are not events of the log: the room re-counts at most once per tick.
     this.bus.publish(POLL_SUBJECT, { showId: poll.show_id, pollId });

@@ -41,9 +41,10 @@ interface TicketRow {
 }
 
 /**
- * The embedded queue: all in this process's memory (positions in O(1) from a cache rebuilt when
- * the line moves), with every ticket change written through to the store, so that a restart
- * keeps everybody's place. One process serves the queue: the embedded store is one process too.
+ * The embedded queue: all in this process's memory (positions in O(log n), prefix sums of a
+ * Fenwick tree of the tickets still waiting), with every ticket change written through to the
+ * store, so that a restart keeps everybody's place. One process serves the queue: the embedded
+ * store is one process too.
  */
 export class MemoryQueueStore implements QueueStore {
   readonly kind = 'memory' as const;
