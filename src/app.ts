@@ -59,6 +59,7 @@ import { isAppError, toError } from './platform/errors.ts';
 import { registerAccessControl } from './platform/http/access.ts';
 import type { App } from './platform/http/app-type.ts';
 import { healthRoutes } from './platform/http/health.ts';
+import { assertMetricsAccess } from './platform/http/metrics-access.ts';
 import { registerProblemHandlers } from './platform/http/problem.ts';
 import { registerRateLimits } from './platform/http/rate-limit.ts';
 import { Problem } from './platform/http/schemas.ts';
@@ -309,7 +310,10 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       config: { access: 'public', rateLimit: { points: 1_000, windowSeconds: 10, by: 'ip' } },
       schema: { hide: true },
     },
-    async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    async (req, reply) => {
+      assertMetricsAccess(req, config.metricsToken);
+      return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    },
   );
   registerAccessControl(app, tokens);
   registerRateLimits(app, counters, config.rateLimitScale);
@@ -356,6 +360,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
         sales,
         reservations: services.reservations,
         orders,
+        followersAmong: (hostId, userIds) => shows.followersAmong(hostId, userIds),
         tickMs: config.wsTickMs,
         gateway: {
           allowedOrigins: config.allowedOrigins,

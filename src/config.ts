@@ -28,6 +28,11 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Absent: generated once and kept in DATA_DIR (see platform/secrets.ts). */
   readonly jwtSecret: string | undefined;
+  /**
+   * Bearer token a Prometheus scraper sends to GET /metrics. Absent: /metrics answers only direct
+   * (not proxied) requests from loopback or private addresses.
+   */
+  readonly metricsToken: string | undefined;
   readonly role: Role;
   readonly logLevel: LogLevel;
   readonly adminEmail: string | undefined;
@@ -138,6 +143,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET must be at least 32 characters');
   }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
+  }
   const config: Config = {
     port: intIn(env, 'PORT', DEFAULT_PORT, 0, 65_535),
     host: env.HOST || DEFAULT_HOST,
@@ -146,6 +155,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     natsUrl: url(env, 'NATS_URL', ['nats:', 'tls:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     jwtSecret,
+    metricsToken,
     role: oneOf(env, 'ROLE', ROLES, 'all'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     adminEmail,

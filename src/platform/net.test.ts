@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { identifiesClient } from './fraud-signals.ts';
+import { identifiesClient } from './net.ts';
 
 describe('identifiesClient', () => {
-  it('fraud - public addresses identify a client', () => {
+  it('net - public addresses identify a client', () => {
     for (const ip of ['203.0.113.7', '8.8.8.8', '2001:db8::1', '::ffff:198.51.100.4'])
       expect(identifiesClient(ip), ip).toBe(true);
   });
 
-  it('fraud - loopback, private, link-local and carrier NAT addresses do not; nor does garbage', () => {
+  it('net - loopback, private, link-local and carrier NAT addresses do not; nor does garbage', () => {
     for (const ip of [
       '127.0.0.1',
       '::1',

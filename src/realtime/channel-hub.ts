@@ -122,6 +122,11 @@ export class ChannelHub {
     return out;
   }
 
+  /** Names of the channels with a subscriber on this node whose name starts with `prefix`. */
+  activeChannels(prefix: string): string[] {
+    return [...this.channels.keys()].filter((n) => n.startsWith(prefix));
+  }
+
   isActive(name: string): boolean {
     return this.channels.has(name);
   }

@@ -154,7 +154,11 @@ export class Gateway {
       try {
         principal = await this.o.tokens.verify(bearer.slice(BEARER_PREFIX.length));
       } catch {
-        return refuse(socket, 401, 'Unauthorized');
+        // A refused upgrade looks like a network failure to a browser (it cannot read the 401),
+        // and a client would retry the same token forever. Accept, then close with 4001: the
+        // client learns that the token is the problem and stops.
+        this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE.unauthorized, 'invalid token'));
+        return;
       }
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, principal));

@@ -22,6 +22,8 @@ export interface RealtimeOptions {
   readonly sales: SalesService;
   readonly reservations: ReservationsService;
   readonly orders: OrdersService;
+  /** Which of these users follow the host (for `host.live` notices); none when absent. */
+  readonly followersAmong?: (hostId: string, userIds: readonly string[]) => Promise<string[]>;
   readonly tickMs: number;
   readonly gateway: Pick<
     GatewayOptions,
@@ -64,7 +66,7 @@ export class Realtime {
     );
     this.presence = presence;
     this.sales = new SaleChannels(this.hub, o.sales, o.clock);
-    this.users = new UserChannels(this.hub, o.reservations, o.orders);
+    this.users = new UserChannels(this.hub, o.reservations, o.orders, o.followersAmong, o.logger);
     this.register(this.sales, this.sales);
     this.register(this.users, this.users);
     this.gateway = new Gateway({ ...o.gateway, hub: this.hub, tokens: o.tokens, logger: o.logger, now });

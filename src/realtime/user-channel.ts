@@ -1,7 +1,8 @@
+import type { Logger } from 'pino';
 import type { ReservationsService } from '../modules/claims/reservations.ts';
 import type { OrdersService } from '../modules/orders/service.ts';
 import type { EventRecord } from '../platform/bus/events.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, toError } from '../platform/errors.ts';
 import type { ChannelHub, ChannelProvider, Subscriber } from './channel-hub.ts';
 
 interface ClaimedPayload {
@@ -25,6 +26,8 @@ export class UserChannels implements ChannelProvider {
     private readonly hub: ChannelHub,
     private readonly reservations: ReservationsService,
     private readonly orders: OrdersService,
+    private readonly followersAmong?: (hostId: string, userIds: readonly string[]) => Promise<string[]>,
+    private readonly logger?: Logger,
   ) {}
 
   resolve(requested: string, sub: Subscriber): string {
@@ -93,6 +96,20 @@ export class UserChannels implements ChannelProvider {
           });
         }
         return;
+      case 'show.live': {
+        // Followers of the host who are connected to this node hear it at once (each node tells
+        // its own); the others see it on the host's page.
+        const online = this.hub.activeChannels('user:').map((n) => n.slice(5));
+        if (!this.followersAmong || online.length === 0) return;
+        const notice = { showId: e.key, hostId: p['hostId'], title: p['title'] };
+        this.followersAmong(String(p['hostId']), online).then(
+          (ids) => {
+            for (const id of ids) this.hub.publishEvent(`user:${id}`, 'host.live', notice);
+          },
+          (err: unknown) => this.logger?.warn({ err: toError(err) }, 'could not tell followers'),
+        );
+        return;
+      }
       case 'auction.offered':
         this.hub.publishEvent(`user:${String(p['buyerId'])}`, 'auction.offered', {
           auctionId: p['auctionId'],

@@ -68,6 +68,25 @@ describe('client library', () => {
     }
   });
 
+  it('client - a refused token closes for good (4001) and says so, instead of retrying forever', async () => {
+    const statuses: string[] = [];
+    const errors: string[] = [];
+    const client = new FlashmobSocket({
+      url: `${base}/ws`,
+      WebSocket: WebSocket as unknown as WebSocketCtor,
+      token: 'eyJhbGciOiJIUzI1NiJ9.e30.forged',
+      onStatus: (s) => statuses.push(s),
+      onError: (e) => errors.push(e.code),
+    });
+    client.connect();
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 500)); // long enough for a reconnect attempt, if any
+    expect(errors).toEqual(['unauthorized']);
+    expect(client.state).toBe('closed');
+    expect(statuses).not.toContain('reconnecting');
+    client.close();
+  });
+
   it('client - reconnects with backoff, restores subscriptions and keeps receiving', async () => {
     const host = await makeUser(t.fm, 'host');
     const [buyer] = await makeBuyers(t.fm, 1);

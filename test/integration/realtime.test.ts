@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { openSocket } from '../helpers/ws-client.ts';
@@ -194,7 +195,12 @@ describe('real-time gateway', () => {
       'invalid_token',
     );
     anon.close();
-    await expect(openSocket(base, { token: 'eyJhbGciOiJIUzI1NiJ9.e30.forged' })).rejects.toThrow('401');
+    // A forged token in the subprotocol: the socket opens and closes at once with 4001.
+    const forged = new WebSocket(`${base}/ws`, ['flashmob', 'bearer.eyJhbGciOiJIUzI1NiJ9.e30.forged']);
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
+      forged.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    );
+    expect(closed).toEqual({ code: 4001, reason: 'invalid token' });
 
     const [buyer, other] = await makeBuyers(t.fm, 2);
     const sale = await makeSale(t.fm, host, { items: [{ stock: 3 }] });

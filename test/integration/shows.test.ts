@@ -191,6 +191,21 @@ describe('live shows', () => {
     viewer.close();
   });
 
+  it('shows - reactions: 404 for no such show, 410 once it has ended, fine before it goes live', async () => {
+    const [a] = await makeBuyers(t.fm, 1);
+    const react = (showId: string) =>
+      t.http('POST', `/api/shows/${showId}/reactions`, { token: a?.token, body: { type: 'heart' } });
+    const missing = await react('shw_0000000000000000');
+    expect([missing.statusCode, missing.json().code]).toEqual([404, 'not_found']);
+    const { show } = await makeShow(t.fm, host, { live: false });
+    expect((await react(show.id)).statusCode).toBe(202);
+    // A show that has ended (a fresh one: the route sees a show's status up to 1 s late, as chat does).
+    const { show: over } = await makeShow(t.fm, host);
+    await t.http('POST', `/api/shows/${over.id}/end`, { token: host.token });
+    const ended = await react(over.id);
+    expect([ended.statusCode, ended.json().code]).toEqual([410, 'show_ended']);
+  });
+
   it('shows - a poll takes one vote per viewer and its live results reach the room', async () => {
     const { show } = await makeShow(t.fm, host);
     const viewer = await room(show.id);
@@ -215,7 +230,11 @@ describe('live shows', () => {
       token: voters[0]?.token,
       body: { option: 1 },
     });
-    expect([again.statusCode, again.json().code]).toEqual([409, 'already_voted']);
+    expect([again.statusCode, again.json().code, again.json().optionIndex]).toEqual([
+      409,
+      'already_voted',
+      0,
+    ]);
     const live = await viewer.next((m) => m.ev === 'state' && m.data.poll?.results.total === 3);
     expect(live.data.poll.results.options.map((o: any) => o.percent)).toEqual([33, 67]);
     await t.http('POST', `/api/polls/${poll.id}/close`, { token: host.token });
@@ -229,6 +248,22 @@ describe('live shows', () => {
       (await t.http('POST', `/api/polls/${poll.id}/votes`, { token: late?.token, body: { option: 9 } }))
         .statusCode,
     ).toBe(400);
+    // Within the schema's 0–5, but this poll has 3 options.
+    const other = (
+      await t.http('POST', `/api/shows/${show.id}/polls`, {
+        token: host.token,
+        body: { question: 'Size?', options: ['S', 'M', 'L'] },
+      })
+    ).json();
+    const missing = await t.http('POST', `/api/polls/${other.id}/votes`, {
+      token: late?.token,
+      body: { option: 4 },
+    });
+    expect([missing.statusCode, missing.json().code, missing.json().optionCount]).toEqual([
+      422,
+      'invalid_option',
+      3,
+    ]);
     viewer.close();
   });
 
@@ -267,9 +302,13 @@ describe('live shows', () => {
     expect(proofIn.entrants[proofIn.winnerIndex]).toBe(drawn.winnerId);
     const proofOut = (await t.http('GET', `/api/giveaways/${g.id}/proof`, { token: outsider?.token })).json();
     expect(proofOut.youEntered).toBe(false);
-    expect(
-      (await t.http('POST', `/api/giveaways/${g.id}/entries`, { token: outsider?.token })).json().code,
-    ).toBe('giveaway_closed');
+    const closed = (
+      await t.http('POST', `/api/giveaways/${g.id}/entries`, { token: outsider?.token })
+    ).json();
+    expect(closed).toMatchObject({ code: 'giveaway_closed', opensAt: g.opensAt });
+    // Closed at the draw, not at the end of the window it was opened with.
+    expect(Date.parse(closed.closesAt)).toBeLessThanOrEqual(Date.parse(g.closesAt));
+    expect(new Date(Date.parse(closed.closesAt)).toISOString()).toBe(closed.closesAt);
     const ship = await t.http('PUT', `/api/orders/${drawn.orderId}/shipping`, {
       token: entrants.find((e) => e.id === drawn.winnerId)?.token,
       body: SHIPPING,
@@ -354,7 +393,7 @@ describe('live shows', () => {
     for (const s of [hostView, viewer, buyerHost]) s.close();
   });
 
-  it('shows - follow a host; their followers are listed for the host', async () => {
+  it('shows - follow a host; their followers are listed for the host and hear when the host goes live', async () => {
     const fan = await makeUser(t.fm, 'buyer');
     const res = await t.http('POST', `/api/hosts/${host.id}/follow`, { token: fan.token });
     expect(res.json()).toMatchObject({ following: true });
@@ -364,6 +403,26 @@ describe('live shows', () => {
       403,
     );
     expect((await t.http('POST', `/api/hosts/${fan.id}/follow`, { token: host.token })).statusCode).toBe(404);
+
+    // The host goes live: a follower who is online hears it on their user channel; others do not.
+    const stranger = await makeUser(t.fm, 'buyer');
+    const listen = async (u: Actor) => {
+      const s = await openSocket(base, { token: u.token });
+      s.send({ op: 'sub', ch: 'user' });
+      await s.next((m) => m.ch === 'user' && m.ev === 'reset');
+      return s;
+    };
+    const fanSocket = await listen(fan);
+    const strangerSocket = await listen(stranger);
+    const { show } = await makeShow(t.fm, host, { live: false });
+    await t.http('POST', `/api/shows/${show.id}/live`, { token: host.token });
+    const notice = await fanSocket.next((m) => m.ch === 'user' && m.ev === 'host.live', 3_000);
+    expect(notice.data).toEqual({ showId: show.id, hostId: host.id, title: show.title });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(strangerSocket.messages.some((m) => m.ev === 'host.live')).toBe(false);
+    fanSocket.close();
+    strangerSocket.close();
+
     expect(
       (await t.http('DELETE', `/api/hosts/${host.id}/follow`, { token: fan.token })).json().following,
     ).toBe(false);

@@ -226,7 +226,8 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
       config: { access: 'user' },
       schema: {
         tags: ['shows'],
-        summary: 'Follow a host (their followers are told when they go live)',
+        summary:
+          'Follow a host (followers who are online get `host.live` on their user channel when the host goes live)',
         params: HostParams,
         response: withProblems({ 200: Follow }),
       },
@@ -346,6 +347,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
       schema: {
         tags: ['shows'],
         summary: 'React (hearts and a few emoji): counted and sent to the room as totals per tick',
+        description: '404 not_found for no such show; 410 show_ended once it has ended.',
         params: ShowParams,
         body: Body({
           type: Type.Union(REACTIONS.map((r) => Type.Literal(r))),
@@ -355,6 +357,9 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
       },
     },
     async (req, reply) => {
+      // As chat: the show must exist and not be over (before it goes live is fine: pre-show hype).
+      const show = await d.chat.show(req.params.id);
+      if (show.status === 'ended') throw new AppError('show_ended', 'This show has ended');
       d.reactions.add(req.params.id, req.body.type, req.body.count ?? 1);
       return reply.code(202).send({ accepted: true });
     },

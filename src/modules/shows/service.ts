@@ -230,7 +230,7 @@ export class ShowsService {
           new Date(now + SHOW_SALE_HOURS * HOUR),
         ]);
       },
-      { hostId: show.hostId },
+      { hostId: show.hostId, title: show.title },
     );
     this.sales.forget(show.saleId);
     return result;
@@ -410,6 +410,16 @@ export class ShowsService {
       [hostId, limit],
     );
     return rows.map((r) => ({ id: r.id, name: r.name, since: r.created_at.toISOString() }));
+  }
+
+  /** Which of these users follow the host (to tell the ones online that the host went live). */
+  async followersAmong(hostId: string, userIds: readonly string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.store.query<{ follower_id: string }>(
+      'select follower_id from host_follows where host_id = $1 and follower_id = any($2::text[])',
+      [hostId, userIds],
+    );
+    return rows.map((r) => r.follower_id);
   }
 
   async isFollowing(followerId: string, hostId: string): Promise<boolean> {

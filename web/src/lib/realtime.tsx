@@ -30,7 +30,17 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const token = useSyncExternalStore(session.subscribe, session.token);
   const [status, setStatus] = useState<SocketStatus>('idle');
   const socket = useMemo(
-    () => new FlashmobSocket({ url: socketUrl(), ...(token ? { token } : {}), onStatus: setStatus }),
+    () =>
+      new FlashmobSocket({
+        url: socketUrl(),
+        ...(token ? { token } : {}),
+        onStatus: setStatus,
+        // The server refused the token (expired, or signed with a key it no longer has): sign
+        // out, as the API does on invalid_token; the socket comes back as a guest's.
+        onError: (e) => {
+          if (e.code === 'unauthorized' && session.token() === token) session.set(null);
+        },
+      }),
     [token],
   );
 
