@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { call } from './lib/http.ts';
 import { type LoadResult, load } from './lib/load.ts';
 import { type Proc, startTs } from './lib/process.ts';
 import { fmt, machine, table, writeSection } from './lib/report.ts';
@@ -17,19 +18,6 @@ const SERVER_DATABASE_URL =
   existsSync('/var/run/postgresql/.s.PGSQL.5432') && !process.env.TEST_DATABASE_URL
     ? 'postgres://postgres@%2Fvar%2Frun%2Fpostgresql/test'
     : DATABASE_URL;
-
-async function http(base: string, method: string, url: string, body?: unknown, token?: string) {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as any;
-}
 
 interface StoreRun {
   readonly store: string;
@@ -61,34 +49,25 @@ async function runOn(store: 'pglite' | 'postgres'): Promise<StoreRun> {
   try {
     server = await startTs('bench/server.ts', env);
     const base = server.url;
-    const { token: adminToken } = await http(base, 'POST', '/api/auth/login', {
+    const { token: adminToken } = await call(base, 'POST', '/api/auth/login', undefined, {
       email: env.ADMIN_EMAIL,
       password: env.ADMIN_PASSWORD,
     });
-    await http(
-      base,
-      'POST',
-      '/api/products',
-      { title: 'Hot item', variants: [{ sku: 'HOT', title: 'Hot', priceCents: 1_000, currency: 'USD' }] },
-      adminToken,
-    );
-    const sale = await http(
-      base,
-      'POST',
-      '/api/sales',
-      {
-        title: 'Benchmark drop',
-        startsAt: new Date(Date.now() - 1_000).toISOString(),
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        holdSeconds: 3_600,
-        items: [{ sku: 'HOT', stock: STOCK, perBuyerLimit: 10_000 }],
-      },
-      adminToken,
-    );
+    await call(base, 'POST', '/api/products', adminToken, {
+      title: 'Hot item',
+      variants: [{ sku: 'HOT', title: 'Hot', priceCents: 1_000, currency: 'USD' }],
+    });
+    const sale = await call(base, 'POST', '/api/sales', adminToken, {
+      title: 'Benchmark drop',
+      startsAt: new Date(Date.now() - 1_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      holdSeconds: 3_600,
+      items: [{ sku: 'HOT', stock: STOCK, perBuyerLimit: 10_000 }],
+    });
     const tokens: string[] = [];
     for (let i = 0; i < BUYERS; i += 200) {
       const batch = await Promise.all(
-        Array.from({ length: 200 }, () => http(base, 'POST', '/api/auth/guest')),
+        Array.from({ length: 200 }, () => call(base, 'POST', '/api/auth/guest')),
       );
       tokens.push(...batch.map((b) => b.token as string));
     }
@@ -112,7 +91,7 @@ async function runOn(store: 'pglite' | 'postgres'): Promise<StoreRun> {
     const naive = await run(`/bench/naive/sales/${sale.id}/claims`);
 
     // Nothing oversold or lost: stock moved exactly by the reserved units.
-    const after = await http(base, 'GET', `/api/sales/${sale.id}`);
+    const after = await call(base, 'GET', `/api/sales/${sale.id}`);
     const reserved = STOCK - after.items[0].remaining;
     const acknowledged = batched.total - batched.non2xx + (naive.total - naive.non2xx);
     const consistent = reserved >= acknowledged && after.items[0].remaining >= 0;

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Proc, ROOT, rssOf, startTs } from './lib/process.ts';
+import { call, percentile } from './lib/http.ts';
+import { type Proc, ROOT, startTs } from './lib/process.ts';
 import { fmt, machine, table, writeSection } from './lib/report.ts';
 
 const VIEWER_COUNTS = (process.env.FANOUT_VIEWERS ?? '5000,10000').split(',').map(Number);
@@ -21,20 +22,6 @@ interface Run {
   readonly max: number;
   readonly framesPerSecond: number;
   readonly bytesPerConnection: number;
-}
-
-async function post(url: string, body: unknown, token?: string): Promise<any> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /** Starts the viewer processes; resolves when all are subscribed. */
@@ -87,39 +74,36 @@ async function runOne(system: 'flashmob' | 'socketio', viewers: number): Promise
     let saleId = 'sale';
     let saleState: Record<string, unknown> = {};
     if (system === 'flashmob') {
-      const { token } = await post(`${server.url}/api/auth/login`, {
+      const { token } = await call(server.url, 'POST', '/api/auth/login', undefined, {
         email: env.ADMIN_EMAIL,
         password: env.ADMIN_PASSWORD,
       });
-      await post(
-        `${server.url}/api/products`,
-        { title: 'Fan-out', variants: [{ sku: 'FAN', title: 'Fan', priceCents: 100, currency: 'USD' }] },
-        token,
-      );
-      const sale = await post(
-        `${server.url}/api/sales`,
-        {
-          title: 'Fan-out drop',
-          startsAt: new Date(Date.now() - 1000).toISOString(),
-          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-          items: [{ sku: 'FAN', stock: 100_000, perBuyerLimit: 1 }],
-        },
-        token,
-      );
+      await call(server.url, 'POST', '/api/products', token, {
+        title: 'Fan-out',
+        variants: [{ sku: 'FAN', title: 'Fan', priceCents: 100, currency: 'USD' }],
+      });
+      const sale = await call(server.url, 'POST', '/api/sales', token, {
+        title: 'Fan-out drop',
+        startsAt: new Date(Date.now() - 1000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        items: [{ sku: 'FAN', stock: 100_000, perBuyerLimit: 1 }],
+      });
       saleId = sale.id;
     }
     await new Promise((r) => setTimeout(r, 1_000));
-    const rssBefore = await rssOf(server.proc.pid as number);
+    const settled = async () =>
+      ((await (await fetch(`${server?.url}/bench/memory`)).json()) as { rss: number }).rss;
+    const rssBefore = await settled();
     procs = await startViewers(system, server.url, saleId, viewers);
     await new Promise((r) => setTimeout(r, 2_000));
-    const rssAfter = await rssOf(server.proc.pid as number);
+    const rssAfter = await settled();
 
     const sentAt = new Map<number, number>();
     for (let k = 1; k <= CHANGES; k++) {
       const remaining = 100_000 - k;
       sentAt.set(remaining, Date.now());
       if (system === 'flashmob') {
-        await post(`${server.url}/bench/broadcast/${saleId}`, { sku: 'FAN', remaining });
+        await call(server.url, 'POST', `/bench/broadcast/${saleId}`, undefined, { sku: 'FAN', remaining });
       } else {
         saleState = {
           id: saleId,
@@ -139,7 +123,7 @@ async function runOne(system: 'flashmob' | 'socketio', viewers: number): Promise
             },
           ],
         };
-        await post(`${server.url}/broadcast`, saleState);
+        await call(server.url, 'POST', '/broadcast', undefined, saleState);
       }
       await new Promise((r) => setTimeout(r, SPACING_MS));
     }
@@ -205,7 +189,7 @@ made ${SPACING_MS} ms apart; latency is from the moment the change is posted to 
 a viewer's handler has the new value (both clocks are this machine's). Flashmob's change is
 pushed into the sale channel as a relayed event is; the baseline is a plain Socket.IO 4 server
 (websocket transport) emitting the same state object to a room. Memory is the server's RSS growth
-per connected, subscribed, idle viewer.
+per connected, subscribed, idle viewer, both RSS figures taken after a full garbage collection.
 
 ${table(['server', 'viewers', 'frames delivered', 'p50 ms', 'p99 ms', 'max ms', 'frames/s', 'RSS per connection'], rows)}
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TokenService } from '../src/modules/auth/tokens.ts';
+import { call } from './lib/http.ts';
 import { type Proc, ROOT, startTs } from './lib/process.ts';
 import { fmt, machine, table, writeSection } from './lib/report.ts';
 
@@ -13,20 +14,6 @@ const REACTIONS_PER_SECOND = 2_000;
 /** Reactions are sent the way apps send taps: a few per request. */
 const REACTIONS_PER_REQUEST = 5;
 const SECONDS = Number(process.env.ROOM_SECONDS ?? 10);
-
-async function call(base: string, method: string, url: string, token?: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (res.status >= 300 && res.status !== 429)
-    throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? undefined : res.json();
-}
 
 /** Sends `perSecond` requests a second, evenly, for `seconds`; returns how many were accepted. */
 async function paced(

@@ -5,6 +5,7 @@
 import { claimsBench } from './claims-bench.ts';
 import { fanoutBench } from './fanout-bench.ts';
 import { liveRoomBench } from './live-room-bench.ts';
+import { scaleOutBench } from './scale-out-bench.ts';
 import { waitingRoomBench } from './waiting-room-bench.ts';
 
 const SUITES: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   fanout: fanoutBench,
   'waiting-room': waitingRoomBench,
   'live-room': liveRoomBench,
+  'scale-out': scaleOutBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

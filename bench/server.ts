@@ -5,6 +5,7 @@
  */
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { settledRss } from './lib/settled-rss.ts';
 import { naiveClaimRoutes } from './naive-claims.ts';
 
 const config = loadConfig(process.env);
@@ -39,6 +40,8 @@ fm.app.post<{ Params: { id: string }; Body: { sku: string; remaining: number } }
     return { ok: true };
   },
 );
+// Resident memory after a full GC (the fan-out benchmark's per-connection figure).
+fm.app.get('/bench/memory', { config: { access: 'public' } }, async () => ({ rss: await settledRss() }));
 await fm.start();
 const address = await fm.listen();
 process.stdout.write(`${JSON.stringify({ msg: 'flashmob is serving', address })}\n`);

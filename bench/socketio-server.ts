@@ -4,8 +4,15 @@
  */
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { settledRss } from './lib/settled-rss.ts';
 
 const server = createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/bench/memory') {
+    void settledRss().then((rss) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ rss })),
+    );
+    return;
+  }
   if (req.method === 'POST' && req.url === '/broadcast') {
     let body = '';
     req.on('data', (c) => {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { TokenService } from '../src/modules/auth/tokens.ts';
+import { call, percentile } from './lib/http.ts';
 import { load } from './lib/load.ts';
 import { type Proc, ROOT, startTs } from './lib/process.ts';
 import { fmt, machine, table, writeSection } from './lib/report.ts';
@@ -13,22 +14,6 @@ const JOINERS = Number(process.env.WR_JOINERS ?? 50_000);
 const WAITING_VIEWERS = Number(process.env.WR_VIEWERS ?? 10_000);
 const CONNECTIONS = 200;
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function call(base: string, method: string, url: string, token?: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 interface Result {
   adapter: string;
@@ -142,8 +127,8 @@ async function runOne(adapter: 'memory' | 'redis'): Promise<Result> {
       joined: view.length + view.admitted,
       viewers: holders.length,
       moved: latencies.length,
-      p50: pct(latencies, 50),
-      p99: pct(latencies, 99),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
       max: latencies.at(-1) ?? Number.NaN,
     };
   } finally {

@@ -59,9 +59,3 @@ export function startTs(entry: string, env: Record<string, string>, args: string
 }
 
 /** Resident memory of a process in bytes (Linux /proc). */
-export async function rssOf(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) * 1024 : 0;
-}
