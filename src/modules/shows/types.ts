@@ -1,19 +1,12 @@
+import type { SaleItem } from '../sales/types.ts';
+
 export const SHOW_STATUSES = ['scheduled', 'live', 'ended'] as const;
 export type ShowStatus = (typeof SHOW_STATUSES)[number];
 
 /** The product pinned in the room: a sale item of the show's own sale, bought through the claim engine. */
-export interface FeaturedItem {
+export interface FeaturedItem extends Omit<SaleItem, 'id' | 'active'> {
   readonly saleId: string;
   readonly itemId: string;
-  readonly sku: string;
-  readonly title: string;
-  readonly priceCents: number;
-  readonly currency: string;
-  readonly stock: number;
-  readonly remaining: number;
-  readonly perBuyerLimit: number;
-  readonly imageUrl: string | null;
-  readonly version: number;
 }
 
 export interface Show {
