@@ -30,6 +30,7 @@ import { SaleSchema, salesRoutes } from './modules/sales/routes.ts';
 import { SalesService } from './modules/sales/service.ts';
 import { ChatService } from './modules/shows/chat.ts';
 import { ChatArchive } from './modules/shows/chat-archive.ts';
+import { MemoryChatPace, RedisChatPace } from './modules/shows/chat-pace.ts';
 import { GiveawaysService } from './modules/shows/giveaways.ts';
 import { ModerationCache } from './modules/shows/moderation.ts';
 import { PollsService } from './modules/shows/polls.ts';
@@ -205,7 +206,10 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   const intelligence = new RoomIntelligence(store, bus, clock, shows);
   const moderation = new ModerationCache(store, bus, () => clock.now());
   const chatArchive = new ChatArchive(store, logger.child({ component: 'chat-archive' }));
+  // Who spoke when: one history for every api node in scale-out, or a chatter gets each node's allowance.
+  const chatPace = config.redisUrl ? new RedisChatPace(config.redisUrl) : new MemoryChatPace();
   const chat = new ChatService({
+    pace: chatPace,
     store,
     bus,
     clock,
@@ -484,6 +488,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       await sandbox.flush();
       await bus.stop();
       await counters.close();
+      await chatPace.close();
       await queueStore.close();
       if (ownsStore) await store.close();
     },

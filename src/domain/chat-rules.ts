@@ -1,8 +1,8 @@
 /**
  * The rules a chat line passes before it is fanned out: bans, mutes, slow mode and a per-user
- * burst limit; profanity; "comment to buy"; the reaction set. Pure: ChatService keeps each
- * user's recent send times in its node's memory (so with several nodes the per-user rate and
- * slow mode hold per node) and asks `chatAllowed` with the clock's `now`.
+ * burst limit; profanity; "comment to buy"; the reaction set. Pure: ChatService reads each
+ * user's recent send times from its ChatPace (memory on one node, Redis shared by every node in
+ * scale-out) and asks `chatAllowed` with the clock's `now`.
  */
 import {
   asteriskCensorStrategy,

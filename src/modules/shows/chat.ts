@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import {
+  CHAT_RATE_WINDOW_MS,
   type ChatDecision,
   censor,
   chatAllowed,
@@ -14,6 +15,7 @@ import type { Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
 import type { ClaimEngine } from '../claims/engine.ts';
 import type { ChatArchive } from './chat-archive.ts';
+import { type ChatPace, MemoryChatPace } from './chat-pace.ts';
 import { type ChatMessage, SUBJECTS, type UserNotice } from './chat-types.ts';
 import type { ModerationCache } from './moderation.ts';
 import type { RoomIntelligence } from './room-intelligence.ts';
@@ -34,6 +36,8 @@ export interface ChatServiceOptions {
   readonly archive: ChatArchive;
   readonly engine: ClaimEngine;
   readonly intelligence: RoomIntelligence;
+  /** Who spoke when: shared by every node in scale-out (a MemoryChatPace when absent). */
+  readonly pace?: ChatPace;
 }
 
 /**
@@ -42,7 +46,6 @@ export interface ChatServiceOptions {
  * behind, history on join, comment-to-buy, and the room intelligence hooks.
  */
 export class ChatService {
-  private readonly recent = new Map<string, { last: number; stamps: number[] }>();
   private readonly names = new Map<string, string>();
   private readonly showCache = new Map<string, { at: number; show: Show }>();
   private readonly history = new Map<string, ChatMessage[]>();
@@ -50,7 +53,11 @@ export class ChatService {
   private readonly privileged = new Map<string, { at: number; yes: boolean }>();
   private unsubscribe: Array<() => void> = [];
 
-  constructor(private readonly o: ChatServiceOptions) {}
+  private readonly pace: ChatPace;
+
+  constructor(private readonly o: ChatServiceOptions) {
+    this.pace = o.pace ?? new MemoryChatPace();
+  }
 
   start(): void {
     this.unsubscribe = [
@@ -144,22 +151,23 @@ export class ChatService {
   private async decide(show: Show, userId: string, privileged: boolean): Promise<ChatDecision> {
     const now = this.o.clock.now();
     const key = `${show.id}|${userId}`;
-    const mine = this.recent.get(key) ?? { last: 0, stamps: [] };
-    mine.stamps = mine.stamps.filter((t) => now - t < 10_000);
-    const mod = await this.o.moderation.status(show.id, userId);
+    const [mine, mod] = await Promise.all([
+      this.pace.read(key, now - CHAT_RATE_WINDOW_MS),
+      this.o.moderation.status(show.id, userId),
+    ]);
     const decision = chatAllowed({
       now,
-      lastMessageAt: mine.last || undefined,
+      lastMessageAt: mine.last,
       slowModeSeconds: show.slowModeSeconds,
-      recentTimestamps: mine.stamps,
+      recentTimestamps: [...mine.stamps],
       muted: mod.muted,
       banned: mod.banned,
       privileged,
     });
+    // Kept as long as either rule looks back. Two nodes deciding in the same instant may both
+    // allow a line: the limit is a courtesy to the room, not a ledger.
     if (decision.ok) {
-      mine.last = now;
-      mine.stamps.push(now);
-      this.recent.set(key, mine);
+      await this.pace.record(key, now, Math.max(CHAT_RATE_WINDOW_MS, show.slowModeSeconds * 1_000));
     }
     return decision;
   }

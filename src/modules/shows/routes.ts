@@ -234,6 +234,25 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
     },
     async (req) => d.shows.follow(principalOf(req).id, req.params.id),
   );
+  app.get(
+    '/api/hosts/:id/follow',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['shows'],
+        summary: 'Whether you follow a host, and their follower count (what a Follow button shows)',
+        params: HostParams,
+        response: withProblems({ 200: Follow }),
+      },
+    },
+    async (req) => {
+      const [following, followers] = await Promise.all([
+        d.shows.isFollowing(principalOf(req).id, req.params.id),
+        d.shows.followerCount(req.params.id),
+      ]);
+      return { following, followers };
+    },
+  );
   app.delete(
     '/api/hosts/:id/follow',
     {
