@@ -395,8 +395,15 @@ describe('live shows', () => {
 
   it('shows - follow a host; their followers are listed for the host and hear when the host goes live', async () => {
     const fan = await makeUser(t.fm, 'buyer');
+    const before = await t.http('GET', `/api/hosts/${host.id}/follow`, { token: fan.token });
+    expect(before.json()).toMatchObject({ following: false });
+    expect((await t.http('GET', `/api/hosts/${host.id}/follow`)).statusCode).toBe(401);
     const res = await t.http('POST', `/api/hosts/${host.id}/follow`, { token: fan.token });
-    expect(res.json()).toMatchObject({ following: true });
+    expect(res.json()).toMatchObject({ following: true, followers: before.json().followers + 1 });
+    // What the room's Follow button reads: the fan's own state and the count.
+    expect((await t.http('GET', `/api/hosts/${host.id}/follow`, { token: fan.token })).json()).toEqual(
+      res.json(),
+    );
     const list = (await t.http('GET', `/api/hosts/${host.id}/followers`, { token: host.token })).json();
     expect(list.map((f: any) => f.id)).toContain(fan.id);
     expect((await t.http('GET', `/api/hosts/${host.id}/followers`, { token: fan.token })).statusCode).toBe(
@@ -425,6 +432,9 @@ describe('live shows', () => {
 
     expect(
       (await t.http('DELETE', `/api/hosts/${host.id}/follow`, { token: fan.token })).json().following,
+    ).toBe(false);
+    expect(
+      (await t.http('GET', `/api/hosts/${host.id}/follow`, { token: fan.token })).json().following,
     ).toBe(false);
   });
 
