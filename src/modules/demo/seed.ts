@@ -42,7 +42,8 @@ const PRODUCTS = [
 
 /**
  * First start with the embedded store: a host account (credentials printed and kept in
- * DATA_DIR/demo-credentials.txt), products, one sale live now and one opening two minutes later.
+ * DATA_DIR/demo-credentials.txt), products, one sale live now and one opening two minutes later,
+ * a live show with a featured product and an upcoming show.
  * Does nothing when the demo host exists already.
  */
 export async function seedDemo(fm: Flashmob): Promise<{ email: string; password: string } | undefined> {
@@ -81,6 +82,22 @@ export async function seedDemo(fm: Flashmob): Promise<{ email: string; password:
       { sku: 'GLOW-TRIO', stock: 200, perBuyerLimit: 3, priceCents: 2_900 },
       { sku: 'RETRO-MINI', stock: 30, perBuyerLimit: 1 },
     ],
+  });
+  // A live show with a product on screen, and the host's next one.
+  const shows = fm.services.shows;
+  const live = await shows.create(host, {
+    title: 'Sneaker Sunday LIVE',
+    startsAt: new Date(now).toISOString(),
+    description: 'Unboxing the Aurora restock, a signed LP auction, and your questions.',
+    hashtags: ['sneakers', 'live'],
+  });
+  await shows.goLive(host, live.id);
+  await shows.feature(host, live.id, { sku: 'AUR-RUN-43', stock: 25, priceCents: 17_900, perBuyerLimit: 1 });
+  await shows.create(host, {
+    title: 'Retro Gaming Night',
+    startsAt: new Date(now + 45 * minute).toISOString(),
+    description: 'Console restock and a live auction for a sealed cartridge.',
+    hashtags: ['gaming', 'live'],
   });
   const file = path.join(fm.config.dataDir, 'demo-credentials.txt');
   writeFileSync(file, `email: ${DEMO_HOST_EMAIL}\npassword: ${password}\n`, { mode: 0o600 });

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_HOST_EMAIL, seedDemo } from '../../src/modules/demo/seed.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+/** What `npm start` shows on a fresh machine: the demo data, made once. */
+describe('demo data', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('demo - a host, a live sale, a sale about to open, a live show with a product on screen and an upcoming show', async () => {
+    const creds = await seedDemo(t.fm);
+    expect(creds?.email).toBe(DEMO_HOST_EMAIL);
+    expect(readFileSync(path.join(t.fm.config.dataDir, 'demo-credentials.txt'), 'utf8')).toContain(
+      creds?.password as string,
+    );
+    const login = await t.http('POST', '/api/auth/login', {
+      body: { email: DEMO_HOST_EMAIL, password: creds?.password },
+    });
+    expect(login.json().user.role).toBe('host');
+
+    const live = (await t.http('GET', '/api/sales?status=live')).json();
+    const upcoming = (await t.http('GET', '/api/sales?status=upcoming')).json();
+    expect(live.map((s: any) => s.title)).toContain('Midnight Drop: Aurora Runner');
+    expect(upcoming.map((s: any) => s.title)).toContain('Flash Hour: Beauty & Retro');
+
+    const liveShows = (await t.http('GET', '/api/shows?status=live')).json();
+    const room = liveShows.find((s: any) => s.title === 'Sneaker Sunday LIVE');
+    expect(room.featured).toMatchObject({ sku: 'AUR-RUN-43', remaining: 25, priceCents: 17_900 });
+    const next = (await t.http('GET', '/api/shows?status=upcoming')).json();
+    expect(next.map((s: any) => s.title)).toContain('Retro Gaming Night');
+
+    // A second start changes nothing.
+    expect(await seedDemo(t.fm)).toBeUndefined();
+    expect((await t.http('GET', '/api/sales?status=live')).json()).toHaveLength(live.length);
+  });
+});
