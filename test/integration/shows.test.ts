@@ -433,9 +433,9 @@ describe('live shows', () => {
     expect(
       (await t.http('DELETE', `/api/hosts/${host.id}/follow`, { token: fan.token })).json().following,
     ).toBe(false);
-    expect(
-      (await t.http('GET', `/api/hosts/${host.id}/follow`, { token: fan.token })).json().following,
-    ).toBe(false);
+    expect((await t.http('GET', `/api/hosts/${host.id}/follow`, { token: fan.token })).json().following).toBe(
+      false,
+    );
   });
 
   it('shows - bad input on the new routes is a 4xx problem with a code; host actions refuse buyers', async () => {
