@@ -1,6 +1,14 @@
 import { session } from './session.ts';
 import type {
+  Auction,
+  AuctionBid,
+  BidAccepted,
+  ChatMessage,
+  Faq,
+  FollowState,
+  Giveaway,
   Order,
+  Poll,
   PowChallenge,
   Problem,
   Product,
@@ -13,6 +21,8 @@ import type {
   SavedPaymentMethod,
   Session,
   Shipping,
+  Show,
+  ShowStatus,
   User,
   Variant,
   WaitingRoomConfig,
@@ -130,9 +140,39 @@ export interface NewSale {
   items: Array<{ sku: string; stock: number; priceCents?: number; perBuyerLimit: number }>;
 }
 
+export interface NewShow {
+  title: string;
+  startsAt: string;
+  streamUrl?: string;
+  hashtags?: string[];
+  description?: string;
+}
+
+export interface ShowPatch {
+  title?: string;
+  description?: string;
+  streamUrl?: string | null;
+  commentToBuy?: boolean;
+  keyword?: string;
+  slowModeSeconds?: number;
+}
+
+export interface NewAuction {
+  sku: string;
+  startCents: number;
+  incrementCents: number;
+  durationSeconds: number;
+  suddenDeath: boolean;
+  reserveCents?: number;
+  extendWindowSeconds?: number;
+}
+
 export type CheckoutPayment =
   | { method: 'card' | 'wallet' | 'bnpl'; token: string; save?: boolean }
   | { savedMethodId: string };
+
+const showPath = (id: string, rest = '') => `/api/shows/${encodeURIComponent(id)}${rest}`;
+const hostPath = (id: string) => `/api/hosts/${encodeURIComponent(id)}/follow`;
 
 /** Every endpoint the web app calls, typed. */
 export const api = {
@@ -215,6 +255,72 @@ export const api = {
   cancelOrder: (id: string) =>
     request<Order>('POST', `/api/orders/${encodeURIComponent(id)}/cancel`, { body: {} }),
   paymentMethods: () => request<SavedPaymentMethod[]>('GET', '/api/payment-methods'),
+
+  /** Pay an order that waits for its payment (an auction won, a runner-up offer). */
+  payOrder: (id: string, body: { payment: CheckoutPayment; shipping: Shipping }) =>
+    request<Order>('POST', `/api/orders/${encodeURIComponent(id)}/pay`, { body }),
+  /** Where to send an order that has no address yet (a giveaway prize). */
+  setShipping: (id: string, shipping: Shipping) =>
+    request<Order>('PUT', `/api/orders/${encodeURIComponent(id)}/shipping`, { body: shipping }),
+
+  // Live shows: the room (anyone), chat and reactions (signed in), the host's controls.
+  shows: (
+    params: { status?: 'upcoming' | ShowStatus; tag?: string; host?: string; limit?: number } = {},
+    signal?: AbortSignal,
+  ) => request<Show[]>('GET', `/api/shows${q(params)}`, signal ? { signal } : {}),
+  show: (id: string, signal?: AbortSignal) =>
+    request<Show>('GET', `/api/shows/${encodeURIComponent(id)}`, signal ? { signal } : {}),
+  createShow: (body: NewShow) => request<Show>('POST', '/api/shows', { body }),
+  updateShow: (id: string, body: ShowPatch) => request<Show>('PATCH', showPath(id), { body }),
+  goLive: (id: string) => request<Show>('POST', showPath(id, '/live')),
+  endShow: (id: string) => request<Show>('POST', showPath(id, '/end')),
+  feature: (id: string, body: { sku: string; stock: number; priceCents: number; perBuyerLimit: number }) =>
+    request<Show>('POST', showPath(id, '/feature'), { body }),
+  unfeature: (id: string) => request<Show>('DELETE', showPath(id, '/feature')),
+  pinAnnouncement: (id: string, text: string) =>
+    request<Show>('POST', showPath(id, '/announcements'), { body: { text } }),
+  unpinAnnouncement: (id: string) => request<Show>('DELETE', showPath(id, '/announcements')),
+  chat: (id: string) => request<ChatMessage[]>('GET', showPath(id, '/chat')),
+  sendChat: (id: string, text: string) =>
+    request<ChatMessage>('POST', showPath(id, '/chat'), { body: { text } }),
+  deleteChat: (id: string, messageId: string) =>
+    request<null>('DELETE', showPath(id, `/chat/${encodeURIComponent(messageId)}`)),
+  moderate: (
+    id: string,
+    body: { userId: string; action: 'mute' | 'ban' | 'unmute' | 'unban'; minutes?: number },
+  ) => request<null>('POST', showPath(id, '/moderation'), { body }),
+  react: (id: string, type: string, count: number) =>
+    request<{ accepted: boolean }>('POST', showPath(id, '/reactions'), { body: { type, count } }),
+  openPoll: (id: string, body: { question: string; options: string[] }) =>
+    request<Poll>('POST', showPath(id, '/polls'), { body }),
+  vote: (pollId: string, option: number) =>
+    request<Poll>('POST', `/api/polls/${encodeURIComponent(pollId)}/votes`, { body: { option } }),
+  closePoll: (pollId: string) => request<Poll>('POST', `/api/polls/${encodeURIComponent(pollId)}/close`),
+  openGiveaway: (id: string, body: { sku: string; durationSeconds: number }) =>
+    request<Giveaway>('POST', showPath(id, '/giveaways'), { body }),
+  enterGiveaway: (giveawayId: string) =>
+    request<{ entered: boolean; alreadyEntered: boolean; giveaway: Giveaway }>(
+      'POST',
+      `/api/giveaways/${encodeURIComponent(giveawayId)}/entries`,
+    ),
+  drawGiveaway: (giveawayId: string) =>
+    request<Giveaway>('POST', `/api/giveaways/${encodeURIComponent(giveawayId)}/draw`),
+  faqs: (id: string) => request<Faq[]>('GET', showPath(id, '/faqs')),
+  addFaq: (id: string, body: { question: string; answer: string }) =>
+    request<Faq>('POST', showPath(id, '/faqs'), { body }),
+  markAnswered: (id: string, questionId: string) =>
+    request<unknown>('POST', showPath(id, `/questions/${encodeURIComponent(questionId)}/answered`)),
+  followState: (hostId: string) => request<FollowState>('GET', hostPath(hostId)),
+  follow: (hostId: string) => request<FollowState>('POST', hostPath(hostId)),
+  unfollow: (hostId: string) => request<FollowState>('DELETE', hostPath(hostId)),
+
+  // Live auctions.
+  startAuction: (showId: string, body: NewAuction) =>
+    request<Auction>('POST', showPath(showId, '/auctions'), { body }),
+  auction: (id: string) => request<Auction>('GET', `/api/auctions/${encodeURIComponent(id)}`),
+  auctionBids: (id: string) => request<AuctionBid[]>('GET', `/api/auctions/${encodeURIComponent(id)}/bids`),
+  bid: (id: string, body: { amountCents: number; idempotencyKey: string }) =>
+    request<BidAccepted>('POST', `/api/auctions/${encodeURIComponent(id)}/bids`, { body }),
 
   products: (params: { host?: string; tag?: string; limit?: number } = {}) =>
     request<Product[]>('GET', `/api/products${q(params)}`),

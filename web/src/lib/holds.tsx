@@ -12,6 +12,7 @@ import type { Frame } from '../../../src/client/socket.ts';
 import { api } from './api.ts';
 import { useSession } from './auth.ts';
 import { useChannel } from './realtime.tsx';
+import { navigate } from './router.tsx';
 import { useToasts } from './toast.tsx';
 import type { Order, Reservation, SaleItem } from './types.ts';
 
@@ -129,6 +130,45 @@ export function HoldsProvider({ children }: { children: ReactNode }) {
           ms: 10_000,
         });
         break;
+      case 'host.live': {
+        // A host this buyer follows went live: say who (the frame names the show), link to the room.
+        const showId = String(d.showId);
+        if (location.pathname === `/shows/${showId}`) break;
+        const title = typeof d.title === 'string' ? d.title : 'A live show';
+        void api
+          .show(showId)
+          .then(
+            (s) => s.hostName,
+            () => undefined,
+          )
+          .then((name) =>
+            notify({
+              tone: 'info',
+              title: `${name ?? 'A host you follow'} is live`,
+              detail: title,
+              ms: 15_000,
+              action: { label: 'Watch', onClick: () => navigate(`/shows/${showId}`) },
+            }),
+          );
+        break;
+      }
+      case 'auction.won':
+      case 'auction.offered': {
+        const orderId = String(d.orderId);
+        const won = f.ev === 'auction.won';
+        // In the show's room the auction panel says it already, with its own Pay button.
+        if (won && location.pathname === `/shows/${String(d.showId)}`) break;
+        notify({
+          tone: 'success',
+          title: won ? 'You won the auction!' : "The winner didn't pay: it's yours if you want it",
+          detail: won
+            ? 'Pay within 15 minutes to keep it: the runner-up is next in line.'
+            : 'Offered to you at your last bid, once. Pay for it to keep it.',
+          ms: 20_000,
+          action: { label: 'Pay now', onClick: () => navigate(`/orders/${orderId}`) },
+        });
+        break;
+      }
       default:
         if (f.ev.startsWith('order.')) void refresh().catch(() => {});
     }
@@ -176,9 +216,10 @@ export function useLiveOrder(orderId: string | undefined, initial?: Order) {
       if (f.ev.startsWith('order.') && d?.orderId === orderId) void load();
     });
     // Until the order settles, also ask now and then (a missed frame must not leave it stuck).
+    // An order waiting for the buyer to start paying (an auction won) only moves when they do.
     const poll = setInterval(() => {
       const o = current.current;
-      if (!o || o.state === 'pending_payment') void load();
+      if (!o || (o.state === 'pending_payment' && o.payment !== null)) void load();
     }, 3000);
     return () => {
       live = false;

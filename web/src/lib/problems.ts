@@ -137,6 +137,53 @@ export function friendlyProblem(p: Problem): Friendly {
         first ? `${first.path.replace(/^\/?body[./]?/, '') || 'input'} ${first.message}` : p.title,
       );
     }
+    // Live shows: chat, polls, giveaways, auctions.
+    case 'muted':
+      return f("You're muted in this chat", 'The host muted you. You can keep watching and buying.');
+    case 'banned':
+      return f("You're banned from this chat", 'The host removed you from the chat of this show.');
+    case 'slow_mode': {
+      const wait = Math.max(1, Math.ceil(Number(p.retryAfterMs ?? 1000) / 1000));
+      return f(
+        `Slow mode: one message every ${p.slowModeSeconds ?? wait} s`,
+        `You can send again in ${wait} s.`,
+      );
+    }
+    case 'chat_rate_limited': {
+      const wait = Math.max(1, Math.ceil(Number(p.retryAfterMs ?? 1000) / 1000));
+      return f('Easy there!', `You're sending messages too fast. Try again in ${wait} s.`);
+    }
+    case 'show_ended':
+      return f(
+        'This show has ended',
+        'Chat, bids and giveaways are closed. Your holds can still be checked out.',
+      );
+    case 'show_not_live':
+      return f('The show is not live', 'Go live first: auctions run while the show is live.');
+    case 'auction_running':
+      return f('An auction is already running', 'Wait for it to end before starting the next one.');
+    case 'invalid_auction':
+      return f('Check the auction', `${p.field ? `${String(p.field)}: ` : ''}${p.title}`);
+    case 'auction_not_started':
+      return f('The auction has not started', 'Bidding opens in a moment.');
+    case 'auction_ended':
+      return f('Too late: the auction has ended', 'Bids count until the server’s clock says it is over.');
+    case 'bid_too_low':
+      return f('Someone bid first', 'The price moved up: the button shows the new minimum. Tap Bid again.');
+    case 'already_highest':
+      return f("You're already the highest bidder", 'Sit tight: you only need to bid again if outbid.');
+    case 'invalid_amount':
+      return f('That bid is not a valid amount', 'Bids are in whole cents, above zero.');
+    case 'invalid_poll':
+      return f('Check the poll', p.title);
+    case 'poll_closed':
+      return f('This poll is closed', 'The results are final.');
+    case 'invalid_option':
+      return f('That option is not in the poll', 'Pick one of the answers shown.');
+    case 'already_voted':
+      return f('You already voted', 'One vote per person in each poll.');
+    case 'giveaway_closed':
+      return f('Entries are closed', 'This giveaway is not taking entries any more.');
     case 'malformed_json':
     case 'body_too_large':
     case 'unsupported_media_type':

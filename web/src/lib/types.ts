@@ -257,3 +257,162 @@ export interface Problem {
   opensAt?: string;
   [fact: string]: unknown;
 }
+
+// ---- Live shows (GET /api/shows, the `show:ID` and `show:ID:host` channels)
+
+export type ShowStatus = 'scheduled' | 'live' | 'ended';
+
+/** The product pinned in a show: an item of the show's own sale, bought with a claim. */
+export interface FeaturedItem {
+  saleId: string;
+  itemId: string;
+  sku: string;
+  title: string;
+  priceCents: number;
+  currency: string;
+  stock: number;
+  remaining: number;
+  perBuyerLimit: number;
+  imageUrl: string | null;
+  version: number;
+}
+
+export interface Show {
+  id: string;
+  hostId: string;
+  hostName: string;
+  title: string;
+  description: string;
+  startsAt: string;
+  streamUrl: string | null;
+  hashtags: string[];
+  status: ShowStatus;
+  wentLiveAt: string | null;
+  endedAt: string | null;
+  saleId: string;
+  featured: FeaturedItem | null;
+  commentToBuy: { enabled: boolean; keyword: string };
+  slowModeSeconds: number;
+  pinned: { text: string; at: string } | null;
+  followers: number;
+  serverTime: string;
+}
+
+export type AuctionStatus = 'running' | 'sold' | 'no_bids' | 'reserve_not_met' | 'cancelled' | 'unpaid';
+
+export interface Auction {
+  id: string;
+  showId: string;
+  sku: string;
+  title: string;
+  currency: string;
+  startCents: number;
+  incrementCents: number;
+  /** Whether a reserve exists and is met (its amount stays the host's secret). */
+  reserve: { set: boolean; met: boolean };
+  suddenDeath: boolean;
+  startsAt: string;
+  endsAt: string;
+  status: AuctionStatus;
+  highCents: number | null;
+  highBidderId: string | null;
+  bidCount: number;
+  nextMinimumCents: number;
+  winnerId: string | null;
+  orderId: string | null;
+  serverTime: string;
+}
+
+export interface AuctionBid {
+  id: string;
+  bidderId: string;
+  bidderName: string;
+  amountCents: number;
+  at: string;
+}
+
+export interface BidAccepted {
+  bid: { id: string; amountCents: number; at: string };
+  endsAt: string;
+  extended: boolean;
+  nextMinimumCents: number;
+  replay: boolean;
+}
+
+export interface Poll {
+  id: string;
+  showId: string;
+  question: string;
+  status: 'open' | 'closed';
+  results: { total: number; options: Array<{ option: string; count: number; percent: number }> };
+}
+
+export interface Giveaway {
+  id: string;
+  showId: string;
+  sku: string;
+  title: string;
+  opensAt: string;
+  closesAt: string;
+  status: 'open' | 'drawn' | 'no_entries';
+  entrants: number;
+  winnerId: string | null;
+  orderId: string | null;
+}
+
+export interface ChatMessage {
+  id: string;
+  showId: string;
+  userId: string | null;
+  userName: string;
+  text: string;
+  kind: 'chat' | 'announcement' | 'bot' | 'system';
+  /** Profanity was masked in this line. */
+  flagged: boolean;
+  at: string;
+  replyTo?: string;
+}
+
+/** A `show:ID` state frame: the whole room, always the latest. */
+export interface RoomState {
+  show: Show;
+  auction: Auction | null;
+  poll: Poll | null;
+  giveaway: Giveaway | null;
+  /** Running totals per reaction; its keys are the reactions the server accepts. */
+  reactions: Record<string, number>;
+  viewers: number;
+  serverTime: string;
+}
+
+export interface RadarQuestion {
+  id: string;
+  showId: string;
+  messageId: string;
+  userId: string | null;
+  userName: string;
+  text: string;
+  topics: string[];
+  status: 'open' | 'answered';
+  at: string;
+}
+
+/** A `show:ID:host` state frame: the chat's mood over the last minute and the open questions. */
+export interface HostRoomState {
+  showId: string;
+  sentiment: { average: number; count: number; label: 'positive' | 'neutral' | 'negative' };
+  questions: RadarQuestion[];
+  viewers: number;
+  serverTime: string;
+}
+
+export interface Faq {
+  id: string;
+  question: string;
+  answer: string;
+}
+
+export interface FollowState {
+  following: boolean;
+  followers: number;
+}

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { FeaturedDrop } from '../components/FeaturedDrop.tsx';
 import { BoltIcon } from '../components/Icons.tsx';
 import { SaleCard } from '../components/SaleCard.tsx';
+import { ShowCard } from '../components/ShowCard.tsx';
 import { Button, EmptyState, ProblemNotice, Skeleton } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { rememberItems } from '../lib/holds.tsx';
@@ -9,7 +10,7 @@ import { useLoad, useMediaQuery, useTitle } from '../lib/hooks.ts';
 import { friendlyError } from '../lib/problems.ts';
 import { navigate, useLocation } from '../lib/router.tsx';
 import { useServerNow } from '../lib/ticker.ts';
-import type { Sale } from '../lib/types.ts';
+import type { Sale, Show } from '../lib/types.ts';
 
 async function loadSales(signal: AbortSignal): Promise<Sale[]> {
   const [live, soldOut, upcoming] = await Promise.all([
@@ -21,19 +22,32 @@ async function loadSales(signal: AbortSignal): Promise<Sale[]> {
   return [...live, ...soldOut, ...upcoming].filter((s) => !seen.has(s.id) && seen.add(s.id));
 }
 
-/** Live now and upcoming drops, filterable by hashtag, with live stock on every visible card. */
+/** Live shows first, then the next ones (`GET /api/shows` lists live, then upcoming). */
+async function loadShows(signal: AbortSignal): Promise<Show[]> {
+  const [live, upcoming] = await Promise.all([
+    api.shows({ status: 'live', limit: 20 }, signal),
+    api.shows({ status: 'upcoming', limit: 20 }, signal),
+  ]);
+  return [...live, ...upcoming];
+}
+
+/** Live shows, then live and upcoming drops, filterable by hashtag, with live stock on visible cards. */
 export default function HomePage() {
   useTitle('Live drops');
   const { search } = useLocation();
   const tag = search.get('tag') ?? '';
   const sales = useLoad(loadSales, []);
+  const shows = useLoad(loadShows, []);
   const now = useServerNow(1000);
 
-  // New drops appear without a reload.
+  // New drops and shows appear without a reload.
   useEffect(() => {
-    const t = setInterval(sales.reload, 30_000);
+    const t = setInterval(() => {
+      sales.reload();
+      shows.reload();
+    }, 30_000);
     return () => clearInterval(t);
-  }, [sales.reload]);
+  }, [sales.reload, shows.reload]);
 
   useEffect(() => {
     for (const s of sales.data ?? []) rememberItems(s.items);
@@ -94,6 +108,30 @@ export default function HomePage() {
             </button>
           ))}
         </fieldset>
+      ) : null}
+
+      {shows.data && shows.data.length > 0 ? (
+        <section aria-labelledby="shows-heading" className="section shows-row" data-testid="shows-row">
+          <div className="section__head">
+            <h2 id="shows-heading">
+              {shows.data.some((x) => x.status === 'live') ? (
+                <>
+                  <span className="live-dot" aria-hidden="true" /> Live shows
+                </>
+              ) : (
+                'Upcoming shows'
+              )}
+            </h2>
+            <span className="section__count">{shows.data.length}</span>
+          </div>
+          <ul className="shows-row__list">
+            {shows.data.map((x) => (
+              <li key={x.id}>
+                <ShowCard show={x} />
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
 
       {sales.error ? (

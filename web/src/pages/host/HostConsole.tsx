@@ -6,18 +6,22 @@ import { useTitle } from '../../lib/hooks.ts';
 import { Link, type PageProps, useLocation } from '../../lib/router.tsx';
 import { HostProducts } from './HostProducts.tsx';
 import { HostSales } from './HostSales.tsx';
+import { HostShows, ScheduleShow } from './HostShows.tsx';
 import { SaleDashboard } from './SaleDashboard.tsx';
 import { ScheduleSale } from './ScheduleSale.tsx';
+import { ShowControlRoom } from './ShowControlRoom.tsx';
 
 const TABS: Array<[string, string]> = [
   ['/host', 'Sales'],
+  ['/host/shows', 'Shows'],
   ['/host/products', 'Products'],
   ['/host/schedule', 'Schedule'],
 ];
 
 /**
  * The host console (lazy-loaded: buyers never download it). Sub-pages under /host/*; a new
- * one is a tab here and a branch below (e.g. `shows/:id` for live show controls).
+ * one is a tab here and a branch below. Shows: `shows` (the list), `shows/new`, `shows/:id`
+ * (the live control room).
  */
 export default function HostConsole({ params }: PageProps) {
   useTitle('Host console');
@@ -50,11 +54,15 @@ export default function HostConsole({ params }: PageProps) {
   }
 
   const saleMatch = /^sales\/([^/]+)$/.exec(rest);
+  const showMatch = /^shows\/([^/]+)$/.exec(rest);
   let body: ReactNode;
   if (rest === '') body = <HostSales user={user} />;
   else if (rest === 'products') body = <HostProducts user={user} />;
   else if (rest === 'schedule') body = <ScheduleSale user={user} />;
   else if (saleMatch?.[1]) body = <SaleDashboard saleId={saleMatch[1]} />;
+  else if (rest === 'shows') body = <HostShows user={user} />;
+  else if (rest === 'shows/new') body = <ScheduleShow user={user} />;
+  else if (showMatch?.[1]) body = <ShowControlRoom key={showMatch[1]} showId={showMatch[1]} />;
   else
     body = (
       <EmptyState title="Nothing here">
@@ -69,7 +77,9 @@ export default function HostConsole({ params }: PageProps) {
         <nav className="tabs tabs--nav" aria-label="Host console">
           {TABS.map(([to, label]) => {
             const active =
-              to === '/host' ? pathname === '/host' || pathname.startsWith('/host/sales') : pathname === to;
+              to === '/host'
+                ? pathname === '/host' || pathname.startsWith('/host/sales')
+                : pathname === to || (to === '/host/shows' && pathname.startsWith('/host/shows/'));
             return (
               <Link
                 key={to}
