@@ -386,7 +386,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
         bus,
         logger,
         now: () => clock.now(),
-        tickMs: config.wsTickMs,
+        tickMs: config.showTickMs,
         rooms: new RoomService(shows, auctions, polls, giveaways),
         shows,
         chat,

@@ -17,6 +17,11 @@ export const DEFAULT_CLAIM_BATCH_MAX = 256;
 export const DEFAULT_CLAIM_BATCH_WAIT_MS = 2;
 export const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
 export const DEFAULT_WS_TICK_MS = 100;
+/**
+ * Show rooms tick slower than stock: a quarter second is still live for chat and hearts, and at
+ * thousands of viewers each tick is one write per viewer (the cost that limits a node).
+ */
+export const DEFAULT_SHOW_TICK_MS = 250;
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface Config {
@@ -43,6 +48,8 @@ export interface Config {
   readonly claimBatchWaitMs: number;
   readonly sweepIntervalMs: number;
   readonly wsTickMs: number;
+  /** The tick of show rooms: a chat batch and the room state (reaction totals…) per tick. */
+  readonly showTickMs: number;
   readonly wsHeartbeatMs: number;
   /** Unsent bytes after which a WebSocket client is closed as a slow consumer. */
   readonly wsMaxBufferedBytes: number;
@@ -165,6 +172,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     claimBatchWaitMs: intIn(env, 'CLAIM_BATCH_WAIT_MS', DEFAULT_CLAIM_BATCH_WAIT_MS, 0, 1_000),
     sweepIntervalMs: intIn(env, 'SWEEP_INTERVAL_MS', DEFAULT_SWEEP_INTERVAL_MS, 10, 3_600_000),
     wsTickMs: intIn(env, 'WS_TICK_MS', DEFAULT_WS_TICK_MS, 10, 10_000),
+    showTickMs: intIn(env, 'SHOW_TICK_MS', DEFAULT_SHOW_TICK_MS, 10, 10_000),
     wsHeartbeatMs: intIn(env, 'WS_HEARTBEAT_MS', 30_000, 100, 600_000),
     wsMaxBufferedBytes: intIn(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     wsFramesPerSecond: intIn(env, 'WS_FRAMES_PER_SECOND', 20, 1, 10_000),

@@ -7,8 +7,11 @@ import type { ChannelFrame } from './protocol.ts';
 export interface Subscriber {
   readonly id: number;
   principal: Principal | undefined;
-  /** Sends one text frame; returns false when the subscriber was dropped (slow consumer). */
-  send(text: string): boolean;
+  /**
+   * Sends one text frame; returns false when the subscriber was dropped (slow consumer).
+   * `utf8` is the same text already encoded (a broadcast encodes once for all its subscribers).
+   */
+  send(text: string, utf8?: Buffer): boolean;
   /** Channels this subscriber is in, by name. */
   readonly channels: Set<string>;
   /** Hold writes until `uncork` (several frames of one tick leave in one system call). */
@@ -300,9 +303,11 @@ export class ChannelHub {
     if (conflated) ch.lastSentAt = now;
     const frame: ChannelFrame = { ch: ch.display, ev, data, seq: ch.seq };
     const text = JSON.stringify(frame);
+    // Encoded once: a socket library would otherwise encode the string again for every viewer.
+    const utf8 = Buffer.from(text);
     for (const s of ch.subscribers) {
       try {
-        s.send(text);
+        s.send(text, utf8);
       } catch (e) {
         this.o.logger.warn({ err: toError(e) }, 'send failed');
       }

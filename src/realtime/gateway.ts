@@ -54,7 +54,7 @@ class Connection implements Subscriber {
     this.refilledAt = now;
   }
 
-  send(text: string): boolean {
+  send(text: string, utf8?: Buffer): boolean {
     if (this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.ws.bufferedAmount > this.maxBuffered) {
       // Bounded, never buffered without end: a consumer this far behind resyncs on reconnect.
@@ -64,7 +64,9 @@ class Connection implements Subscriber {
       setTimeout(() => this.ws.terminate(), 1_000).unref();
       return false;
     }
-    this.ws.send(text);
+    // A Buffer goes out as it is (a server does not mask); `binary: false` keeps it a text frame.
+    if (utf8) this.ws.send(utf8, { binary: false });
+    else this.ws.send(text);
     return true;
   }
 

@@ -15,8 +15,11 @@ import { idPattern } from '../platform/ids.ts';
 import type { ChannelHub, ChannelProvider, Subscriber } from './channel-hub.ts';
 
 const SHOW_ID = new RegExp(idPattern('show'));
-/** At most this many chat lines per room per tick reach viewers (the rest are archived, not shown). */
-const MAX_LINES_PER_TICK = 40;
+/**
+ * At most this many chat lines per room per second reach viewers (the newest of each tick; the
+ * rest are archived, not shown, and the frame says how many were left out): more than anyone reads.
+ */
+const MAX_LINES_PER_SECOND = 400;
 
 interface Room {
   state: RoomState | undefined;
@@ -60,7 +63,11 @@ export class ShowChannels implements ChannelProvider {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: Array<() => void> = [];
 
-  constructor(private readonly d: ShowChannelsDeps) {}
+  private readonly maxLinesPerTick: number;
+
+  constructor(private readonly d: ShowChannelsDeps) {
+    this.maxLinesPerTick = Math.max(1, Math.ceil((MAX_LINES_PER_SECOND * d.tickMs) / 1000));
+  }
 
   private parse(name: string): { showId: string; host: boolean } {
     const [, showId, part] = name.split(':');
@@ -296,8 +303,8 @@ export class ShowChannels implements ChannelProvider {
       this.d.hub.together(name, () => {
         if (lines.length > 0) {
           this.d.hub.publishEvent(name, 'chat', {
-            messages: lines.slice(-MAX_LINES_PER_TICK),
-            dropped: Math.max(0, lines.length - MAX_LINES_PER_TICK),
+            messages: lines.slice(-this.maxLinesPerTick),
+            dropped: Math.max(0, lines.length - this.maxLinesPerTick),
           });
         }
         if (state) {

@@ -36,7 +36,9 @@ export const SCREENSHOTS = path.resolve(import.meta.dirname, '../../artifacts/sc
 
 export async function startStack(): Promise<Stack> {
   if (webBuildIsStale()) await buildWebApp(pino({ level: 'silent' }));
-  const t = await createTestApp({ config: { port: 0, host: '127.0.0.1', serveWeb: true, wsTickMs: 50 } });
+  const t = await createTestApp({
+    config: { port: 0, host: '127.0.0.1', serveWeb: true, wsTickMs: 50, showTickMs: 50 },
+  });
   const base = await t.fm.listen();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   return {

@@ -9,7 +9,7 @@ describe('live shows', () => {
   let base: string;
   let host: Actor;
   beforeAll(async () => {
-    t = await createTestApp({ config: { port: 0, host: '127.0.0.1', wsTickMs: 50 } });
+    t = await createTestApp({ config: { port: 0, host: '127.0.0.1', wsTickMs: 50, showTickMs: 50 } });
     base = await t.fm.listen();
     host = await makeUser(t.fm, 'host');
   });
