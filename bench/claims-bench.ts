@@ -36,6 +36,8 @@ async function runOn(store: 'pglite' | 'postgres'): Promise<StoreRun> {
     ADMIN_PASSWORD: 'bench-password',
     JWT_SECRET: randomBytes(32).toString('hex'),
   };
+  // BENCH_PROFILE=file: a CPU profile of the server during the batched run (bench/server.ts).
+  if (process.env.BENCH_PROFILE) env.BENCH_PROFILE = process.env.BENCH_PROFILE;
   let admin: pg.Client | undefined;
   if (store === 'postgres') {
     admin = new pg.Client({ connectionString: DATABASE_URL });
@@ -86,7 +88,9 @@ async function runOn(store: 'pglite' | 'postgres'): Promise<StoreRun> {
       body: '{"sku":"HOT","quantity":1,"idempotencyKey":"x"}',
     }));
     process.stdout.write(`  ${store}: batched claim engine…\n`);
+    if (process.env.BENCH_PROFILE) server.proc.kill('SIGUSR2');
     const batched = await run(`/api/sales/${sale.id}/claims`);
+    if (process.env.BENCH_PROFILE) server.proc.kill('SIGUSR2');
     process.stdout.write(`  ${store}: naive one-transaction-per-claim…\n`);
     const naive = await run(`/bench/naive/sales/${sale.id}/claims`);
 

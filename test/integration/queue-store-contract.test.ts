@@ -66,6 +66,17 @@ describe.each(kinds)('queue store contract (%s)', (kind) => {
     const next = await q.nextWaiting(s, 2, 2_000);
     expect(next).toEqual([ids[0], ids[2]]);
     expect((await q.ticket(s, ids[1] as string))?.state).toBe('abandoned');
+    // Many at once: the same tickets as one by one; unknown ids are left out.
+    const many = await q.tickets(s, [...ids, 'tkt_unknown']);
+    expect([...many.keys()]).toEqual(ids);
+    expect([...many.values()].map((t) => [t.buyerId, t.state])).toEqual([
+      ['b0', 'waiting'],
+      ['b1', 'abandoned'],
+      ['b2', 'waiting'],
+      ['b3', 'waiting'],
+      ['b4', 'waiting'],
+    ]);
+    expect(await q.tickets(s, [])).toEqual(new Map());
     await q.admit(s, next, 6_000, 66_000);
     expect(await q.lineVersion(s)).toBeGreaterThan(v0);
     expect([...(await q.positions(s, ids)).values()]).toEqual([0, undefined, 0, 1, 2]);

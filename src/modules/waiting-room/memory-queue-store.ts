@@ -178,6 +178,16 @@ export class MemoryQueueStore implements QueueStore {
     return this.sales.get(saleId)?.tickets.get(ticketId);
   }
 
+  async tickets(saleId: string, ticketIds: readonly string[]): Promise<Map<string, Ticket>> {
+    const out = new Map<string, Ticket>();
+    const all = this.sales.get(saleId)?.tickets;
+    for (const id of ticketIds) {
+      const t = all?.get(id);
+      if (t) out.set(id, t);
+    }
+    return out;
+  }
+
   async ticketOfBuyer(saleId: string, buyerId: string): Promise<Ticket | undefined> {
     const q = this.sales.get(saleId);
     const id = q?.byBuyer.get(buyerId);

@@ -45,6 +45,8 @@ export interface QueueStore {
    */
   join(candidate: Ticket): Promise<{ ticket: Ticket; created: boolean }>;
   ticket(saleId: string, ticketId: string): Promise<Ticket | undefined>;
+  /** Many tickets in one round trip (the queue channels refresh thousands at once); unknown ids are absent. */
+  tickets(saleId: string, ticketIds: readonly string[]): Promise<Map<string, Ticket>>;
   ticketOfBuyer(saleId: string, buyerId: string): Promise<Ticket | undefined>;
   /** The holder is still here (a poll, an open socket). */
   touch(saleId: string, ticketIds: readonly string[], now: number): Promise<void>;

@@ -186,6 +186,16 @@ export class RedisQueueStore implements QueueStore {
     return raw ? (JSON.parse(raw) as Ticket) : undefined;
   }
 
+  async tickets(saleId: string, ticketIds: readonly string[]): Promise<Map<string, Ticket>> {
+    const out = new Map<string, Ticket>();
+    if (ticketIds.length === 0) return out;
+    const raws = await this.redis.hmget(k(saleId, 't'), ...ticketIds);
+    raws.forEach((raw, i) => {
+      if (raw) out.set(ticketIds[i] as string, JSON.parse(raw) as Ticket);
+    });
+    return out;
+  }
+
   async ticketOfBuyer(saleId: string, buyerId: string): Promise<Ticket | undefined> {
     const id = await this.redis.hget(k(saleId, 'b'), buyerId);
     return id ? this.ticket(saleId, id) : undefined;

@@ -179,13 +179,14 @@ export class WaitingRoomService {
   /** Statuses of many tickets at once (the queue channels of one node). */
   async statuses(saleId: string, ticketIds: readonly string[]): Promise<Map<string, QueueStatus>> {
     const sale = await this.sale(saleId);
-    const positions = await this.o.store.positions(saleId, ticketIds);
-    const rates = await this.rates(sale);
+    const [positions, tickets, rates] = await Promise.all([
+      this.o.store.positions(saleId, ticketIds),
+      this.o.store.tickets(saleId, ticketIds),
+      this.rates(sale),
+    ]);
     const out = new Map<string, QueueStatus>();
-    for (const id of ticketIds) {
-      const ticket = await this.o.store.ticket(saleId, id);
-      if (ticket) out.set(id, await this.describe(sale, ticket, positions.get(id), rates));
-    }
+    for (const [id, ticket] of tickets)
+      out.set(id, await this.describe(sale, ticket, positions.get(id), rates));
     return out;
   }
 
