@@ -2,20 +2,56 @@ import { describe, expect, it } from 'vitest';
 import { ClockEstimator } from './clock.ts';
 
 describe('clock estimator', () => {
+  /** A seeded generator (mulberry32): the same delays on every run, so a failure can be replayed. */
+  function seeded(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+  }
+
   it('clock - finds a +5 s skew through asymmetric random delays of 0–50 ms within 10 ms', () => {
-    for (let trial = 0; trial < 50; trial++) {
+    // As the client library samples: 8 round trips, then more while the proven uncertainty is
+    // above 5 ms, up to 32. The error is never more than the uncertainty the estimator proves.
+    const random = seeded(20261127);
+    for (let trial = 0; trial < 500; trial++) {
       const est = new ClockEstimator();
       const skew = 5_000; // the client's clock runs 5 s ahead
       let serverTime = 1_000_000;
-      for (let i = 0; i < 12; i++) {
+      let samples = 0;
+      while (samples < 8 || ((est.uncertainty() ?? Number.POSITIVE_INFINITY) > 5 && samples < 32)) {
         serverTime += 60;
-        const up = Math.random() * 50;
-        const down = Math.random() * 50;
-        const c0 = serverTime + skew;
-        est.add({ c0, s: serverTime + up, c1: serverTime + up + down + skew });
+        const up = random() * 50;
+        const down = random() * 50;
+        est.add({ c0: serverTime + skew, s: serverTime + up, c1: serverTime + up + down + skew });
+        samples += 1;
       }
-      expect(Math.abs(est.offset() - -skew)).toBeLessThan(10);
+      const error = Math.abs(est.offset() - -skew);
+      expect(error).toBeLessThan(10);
+      expect(error).toBeLessThanOrEqual((est.uncertainty() as number) + 1e-9);
     }
+  });
+
+  it('clock - with only a few samples the error can exceed 10 ms, and the estimator says so', () => {
+    // Why the client keeps sampling: 3 round trips often leave a wide interval.
+    const random = seeded(7);
+    let wide = 0;
+    for (let trial = 0; trial < 200; trial++) {
+      const est = new ClockEstimator();
+      for (let i = 0; i < 3; i++) {
+        const up = random() * 50;
+        const down = random() * 50;
+        est.add({ c0: i * 60, s: i * 60 + up, c1: i * 60 + up + down });
+      }
+      const error = Math.abs(est.offset());
+      expect(error).toBeLessThanOrEqual((est.uncertainty() as number) + 1e-9);
+      if ((est.uncertainty() as number) > 10) wide++;
+    }
+    expect(wide).toBeGreaterThan(20);
   });
 
   it('clock - keeps the lowest round trips and ignores impossible samples', () => {

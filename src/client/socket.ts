@@ -33,8 +33,15 @@ export interface FlashmobSocketOptions {
   /** The local clock (tests shift it). */
   readonly now?: () => number;
   readonly random?: () => number;
-  /** Time round trips per sync burst, and how often to sync again. */
+  /**
+   * Time round trips per sync burst (8), and how often to sync again. A burst then goes on, one
+   * round trip at a time, while the proven uncertainty of the offset is above
+   * `syncTargetMs` (5 ms), up to `syncMaxSamples` (32) in all: a jittery network gets more
+   * samples, a quiet one is done after the first eight.
+   */
   readonly syncSamples?: number;
+  readonly syncTargetMs?: number;
+  readonly syncMaxSamples?: number;
   readonly resyncMs?: number;
   /** A connection silent for this long is presumed dead and replaced. */
   readonly idleTimeoutMs?: number;
@@ -67,6 +74,8 @@ export class FlashmobSocket {
   private lastHeard = 0;
   private syncWaiters: Array<() => void> = [];
   private pending = 0;
+  /** Round trips sent in the current sync burst. */
+  private burstSent = 0;
 
   constructor(private readonly o: FlashmobSocketOptions) {
     this.now = o.now ?? (() => Date.now());
@@ -218,7 +227,16 @@ export class FlashmobSocket {
     }
     if (msg.op === 'time' && typeof msg.c === 'number' && typeof msg.s === 'number') {
       this.clock.add({ c0: msg.c, s: msg.s, c1: this.now() });
-      if (--this.pending === 0) for (const w of this.syncWaiters.splice(0)) w();
+      if (--this.pending > 0) return;
+      const uncertainty = this.clock.uncertainty() ?? Number.POSITIVE_INFINITY;
+      if (uncertainty > (this.o.syncTargetMs ?? 5) && this.burstSent < (this.o.syncMaxSamples ?? 32)) {
+        // Not proven tight enough yet: one more round trip (each one can only narrow it).
+        this.pending += 1;
+        this.burstSent += 1;
+        this.later(20, () => this.sendFrame({ op: 'time', c: this.now() }));
+        return;
+      }
+      for (const w of this.syncWaiters.splice(0)) w();
       return;
     }
     if (msg.op === 'error') {
@@ -228,7 +246,9 @@ export class FlashmobSocket {
 
   /** Several time round trips a little apart; only the fastest ones will count. */
   private syncBurst(samples: number): void {
-    this.pending += samples;
+    // A new burst replaces an unfinished one (answers lost with a dropped connection never come).
+    this.pending = samples;
+    this.burstSent = samples;
     for (let i = 0; i < samples; i++) this.later(i * 60, () => this.sendFrame({ op: 'time', c: this.now() }));
     this.later(this.o.resyncMs ?? 60_000, () => {
       if (this.ws?.readyState === 1) this.syncBurst(4);

@@ -57,7 +57,6 @@ describe('client library', () => {
         url: `${base}/ws`,
         WebSocket: delayedWebSocket(50),
         now: () => Date.now() + skew,
-        syncSamples: 12,
       });
       const synced = client.synced();
       client.connect();

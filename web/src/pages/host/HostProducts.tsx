@@ -14,11 +14,11 @@ import { money } from '../../lib/format.ts';
 import { useLoad } from '../../lib/hooks.ts';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import type { Product, User } from '../../lib/types.ts';
+import { HASHTAG } from './VariantPicker.tsx';
 
 export const DEMO_IMAGES = ['/demo/sneaker.svg', '/demo/vinyl.svg', '/demo/serum.svg', '/demo/console.svg'];
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY'];
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const TAG = /^#?[A-Za-z0-9_]{1,40}$/;
 
 export const parseTags = (s: string) =>
   s
@@ -95,7 +95,7 @@ function ProductForm({
     const url = imageUrl.trim();
     if (url && !/^(https?:\/\/|\/)\S+$/.test(url))
       e.imageUrl = 'Use an https:// address or a path like /demo/sneaker.svg.';
-    const bad = parseTags(tags).find((t) => !TAG.test(t));
+    const bad = parseTags(tags).find((t) => !HASHTAG.test(t));
     if (bad) e.tags = `"${bad}" is not a hashtag: letters, digits and _ only.`;
     const skus = new Set<string>();
     for (const r of rows) {

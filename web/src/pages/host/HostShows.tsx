@@ -2,12 +2,13 @@ import { type FormEvent, useState } from 'react';
 import { Button, EmptyState, ProblemNotice, Skeleton, TextField } from '../../components/ui.tsx';
 import { api } from '../../lib/api.ts';
 import { serverClock } from '../../lib/clock.ts';
-import { dateTime, money, plural, toLocalInput } from '../../lib/format.ts';
+import { dateTime, plural, toLocalInput } from '../../lib/format.ts';
 import { useLoad } from '../../lib/hooks.ts';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import type { ShowStatus, User } from '../../lib/types.ts';
 import { parseTags, toCents } from './HostProducts.tsx';
+import { HASHTAG, usePickRows, VariantPicker, wholeNumber } from './VariantPicker.tsx';
 
 /**
  * A show's line-up: the products the host means to sell in it, with the stock, price and limit
@@ -102,15 +103,7 @@ export function HostShows({ user }: { user: User }) {
   );
 }
 
-interface Row {
-  include: boolean;
-  stock: string;
-  limit: string;
-  price: string;
-}
-const TAG = /^#?[A-Za-z0-9_]{1,40}$/;
 const STREAM = /^(https?:\/\/\S+|\/\S*)$/;
-const int = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : Number.NaN);
 
 /** Schedule a show: title, when, stream, hashtags, and the line-up from the host's catalog. */
 export function ScheduleShow({ user }: { user: User }) {
@@ -121,21 +114,17 @@ export function ScheduleShow({ user }: { user: User }) {
   const [startsAt, setStartsAt] = useState(() => toLocalInput(serverClock.now() + 30 * 60_000));
   const [now, setNow] = useState(false);
   const [stream, setStream] = useState('');
-  const [rows, setRows] = useState<Record<string, Row>>({});
+  const { rows, row, setRow } = usePickRows({ stock: '20', limit: '2' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<Friendly>();
   const [busy, setBusy] = useState(false);
-
-  const row = (sku: string): Row => rows[sku] ?? { include: false, stock: '20', limit: '2', price: '' };
-  const setRow = (sku: string, patch: Partial<Row>) =>
-    setRows((r) => ({ ...r, [sku]: { ...row(sku), ...patch } }));
 
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
     setProblem(undefined);
     const e: Record<string, string> = {};
     if (!title.trim()) e.title = 'Name the show.';
-    const badTag = parseTags(tags).find((t) => !TAG.test(t));
+    const badTag = parseTags(tags).find((t) => !HASHTAG.test(t));
     if (badTag) e.tags = `"${badTag}" is not a hashtag.`;
     const start = now ? serverClock.now() : new Date(startsAt).getTime();
     if (!Number.isFinite(start)) e.startsAt = 'Pick when the show starts.';
@@ -146,8 +135,8 @@ export function ScheduleShow({ user }: { user: User }) {
     for (const [sku, r] of Object.entries(rows)) {
       if (!r.include) continue;
       const v = variants.find((x) => x.sku === sku);
-      const stock = int(r.stock);
-      const limit = int(r.limit);
+      const stock = wholeNumber(r.stock);
+      const limit = wholeNumber(r.limit);
       const price = r.price.trim() ? toCents(r.price) : (v?.priceCents ?? Number.NaN);
       if (!(stock >= 1)) e[`stock-${sku}`] = 'At least 1.';
       if (!(limit >= 1)) e[`limit-${sku}`] = 'At least 1.';
@@ -255,66 +244,14 @@ export function ScheduleShow({ user }: { user: User }) {
             </Link>
           </EmptyState>
         ) : null}
-        <div className="sched-items">
-          {(products.data ?? []).flatMap((p) =>
-            p.variants.map((v) => {
-              const r = row(v.sku);
-              return (
-                <div
-                  key={v.sku}
-                  className={`sched-item${r.include ? ' is-on' : ''}`}
-                  data-testid={`lineup-${v.sku}`}
-                >
-                  <label className="check sched-item__pick">
-                    <input
-                      type="checkbox"
-                      checked={r.include}
-                      onChange={(e) => setRow(v.sku, { include: e.target.checked })}
-                      data-testid={`lineup-include-${v.sku}`}
-                    />
-                    {p.imageUrl ? <img src={p.imageUrl} alt="" width={40} height={40} /> : null}
-                    <span>
-                      <strong>{p.title}</strong> · {v.title}
-                      <span className="muted small block">
-                        <span className="mono">{v.sku}</span> · {money(v.priceCents, v.currency)}
-                      </span>
-                    </span>
-                  </label>
-                  {r.include ? (
-                    <div className="sched-item__fields">
-                      <TextField
-                        label="Stock"
-                        inputMode="numeric"
-                        value={r.stock}
-                        onChange={(e) => setRow(v.sku, { stock: e.target.value })}
-                        error={errors[`stock-${v.sku}`]}
-                        data-testid={`lineup-stock-${v.sku}`}
-                      />
-                      <TextField
-                        label="Limit per buyer"
-                        inputMode="numeric"
-                        value={r.limit}
-                        onChange={(e) => setRow(v.sku, { limit: e.target.value })}
-                        error={errors[`limit-${v.sku}`]}
-                        data-testid={`lineup-limit-${v.sku}`}
-                      />
-                      <TextField
-                        label={`Show price (${v.currency})`}
-                        inputMode="decimal"
-                        value={r.price}
-                        placeholder={(v.priceCents / 100).toFixed(2)}
-                        onChange={(e) => setRow(v.sku, { price: e.target.value })}
-                        error={errors[`price-${v.sku}`]}
-                        hint="Empty: the list price."
-                        data-testid={`lineup-price-${v.sku}`}
-                      />
-                    </div>
-                  ) : null}
-                </div>
-              );
-            }),
-          )}
-        </div>
+        <VariantPicker
+          products={products.data ?? []}
+          row={row}
+          setRow={setRow}
+          errors={errors}
+          testIdPrefix="lineup"
+          priceLabel="Show price"
+        />
       </section>
 
       {problem ? <ProblemNotice problem={problem} testId="show-form-problem" /> : null}

@@ -2,22 +2,13 @@ import { type FormEvent, useState } from 'react';
 import { Button, EmptyState, ProblemNotice, Skeleton, TextField } from '../../components/ui.tsx';
 import { api, type NewSale } from '../../lib/api.ts';
 import { serverClock } from '../../lib/clock.ts';
-import { money, toLocalInput } from '../../lib/format.ts';
+import { toLocalInput } from '../../lib/format.ts';
 import { useLoad } from '../../lib/hooks.ts';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import type { User } from '../../lib/types.ts';
 import { parseTags, toCents } from './HostProducts.tsx';
-
-interface ItemRow {
-  include: boolean;
-  stock: string;
-  limit: string;
-  price: string;
-}
-
-const TAG = /^#?[A-Za-z0-9_]{1,40}$/;
-const int = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : Number.NaN);
+import { HASHTAG, usePickRows, VariantPicker, wholeNumber } from './VariantPicker.tsx';
 
 /** Schedule a drop: items from the host's products, times, holds, an optional waiting room. */
 export function ScheduleSale({ user }: { user: User }) {
@@ -28,7 +19,7 @@ export function ScheduleSale({ user }: { user: User }) {
   const [endsAt, setEndsAt] = useState(() => toLocalInput(serverClock.now() + 70 * 60_000));
   const [startNow, setStartNow] = useState(false);
   const [hold, setHold] = useState('300');
-  const [items, setItems] = useState<Record<string, ItemRow>>({});
+  const { rows: items, row, setRow } = usePickRows({ stock: '50', limit: '1' });
   const [room, setRoom] = useState(false);
   const [admitPerMinute, setAdmit] = useState('120');
   const [maxActive, setMaxActive] = useState('500');
@@ -39,30 +30,26 @@ export function ScheduleSale({ user }: { user: User }) {
   const [problem, setProblem] = useState<Friendly>();
   const [busy, setBusy] = useState(false);
 
-  const row = (sku: string): ItemRow => items[sku] ?? { include: false, stock: '50', limit: '1', price: '' };
-  const setRow = (sku: string, patch: Partial<ItemRow>) =>
-    setItems((it) => ({ ...it, [sku]: { ...row(sku), ...patch } }));
-
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
     setProblem(undefined);
     const e: Record<string, string> = {};
     if (!title.trim()) e.title = 'Name the drop.';
-    const badTag = parseTags(tags).find((t) => !TAG.test(t));
+    const badTag = parseTags(tags).find((t) => !HASHTAG.test(t));
     if (badTag) e.tags = `"${badTag}" is not a hashtag.`;
     const start = startNow ? serverClock.now() : new Date(startsAt).getTime();
     const end = new Date(endsAt).getTime();
     if (!startNow && !Number.isFinite(start)) e.startsAt = 'Pick the opening time.';
     if (!Number.isFinite(end)) e.endsAt = 'Pick the closing time.';
     else if (end <= start) e.endsAt = 'The drop must close after it opens.';
-    const holdS = int(hold);
+    const holdS = wholeNumber(hold);
     if (!(holdS >= 10 && holdS <= 86_400)) e.hold = 'Between 10 and 86,400 seconds.';
     const chosen = Object.entries(items).filter(([, r]) => r.include);
     if (chosen.length === 0) e.items = 'Pick at least one product variant.';
     const saleItems: NewSale['items'] = [];
     for (const [sku, r] of chosen) {
-      const stock = int(r.stock);
-      const limit = int(r.limit);
+      const stock = wholeNumber(r.stock);
+      const limit = wholeNumber(r.limit);
       if (!(stock >= 0)) e[`stock-${sku}`] = 'Whole units.';
       if (!(limit >= 1)) e[`limit-${sku}`] = 'At least 1.';
       const price = r.price.trim() ? toCents(r.price) : undefined;
@@ -76,11 +63,11 @@ export function ScheduleSale({ user }: { user: User }) {
     }
     let waitingRoom: NewSale['waitingRoom'];
     if (room) {
-      const a = int(admitPerMinute);
-      const m = int(maxActive);
-      const o = int(opensBefore);
-      const t = int(ttl);
-      const p = int(pow);
+      const a = wholeNumber(admitPerMinute);
+      const m = wholeNumber(maxActive);
+      const o = wholeNumber(opensBefore);
+      const t = wholeNumber(ttl);
+      const p = wholeNumber(pow);
       if (!(a >= 1)) e.admit = 'At least 1 a minute.';
       if (!(m >= 1)) e.maxActive = 'At least 1.';
       if (!(o >= 0)) e.opensBefore = 'Seconds, 0 or more.';
@@ -193,66 +180,14 @@ export function ScheduleSale({ user }: { user: User }) {
             {errors.items}
           </p>
         ) : null}
-        <div className="sched-items">
-          {(products.data ?? []).flatMap((p) =>
-            p.variants.map((v) => {
-              const r = row(v.sku);
-              return (
-                <div
-                  key={v.sku}
-                  className={`sched-item${r.include ? ' is-on' : ''}`}
-                  data-testid={`sched-${v.sku}`}
-                >
-                  <label className="check sched-item__pick">
-                    <input
-                      type="checkbox"
-                      checked={r.include}
-                      onChange={(e) => setRow(v.sku, { include: e.target.checked })}
-                      data-testid={`sched-include-${v.sku}`}
-                    />
-                    {p.imageUrl ? <img src={p.imageUrl} alt="" width={40} height={40} /> : null}
-                    <span>
-                      <strong>{p.title}</strong> · {v.title}
-                      <span className="muted small block">
-                        <span className="mono">{v.sku}</span> · {money(v.priceCents, v.currency)}
-                      </span>
-                    </span>
-                  </label>
-                  {r.include ? (
-                    <div className="sched-item__fields">
-                      <TextField
-                        label="Stock"
-                        inputMode="numeric"
-                        value={r.stock}
-                        onChange={(e) => setRow(v.sku, { stock: e.target.value })}
-                        error={errors[`stock-${v.sku}`]}
-                        data-testid={`sched-stock-${v.sku}`}
-                      />
-                      <TextField
-                        label="Limit per buyer"
-                        inputMode="numeric"
-                        value={r.limit}
-                        onChange={(e) => setRow(v.sku, { limit: e.target.value })}
-                        error={errors[`limit-${v.sku}`]}
-                        data-testid={`sched-limit-${v.sku}`}
-                      />
-                      <TextField
-                        label={`Price (${v.currency})`}
-                        inputMode="decimal"
-                        value={r.price}
-                        placeholder={(v.priceCents / 100).toFixed(2)}
-                        onChange={(e) => setRow(v.sku, { price: e.target.value })}
-                        error={errors[`price-${v.sku}`]}
-                        hint="Empty: the list price."
-                        data-testid={`sched-price-${v.sku}`}
-                      />
-                    </div>
-                  ) : null}
-                </div>
-              );
-            }),
-          )}
-        </div>
+        <VariantPicker
+          products={products.data ?? []}
+          row={row}
+          setRow={setRow}
+          errors={errors}
+          testIdPrefix="sched"
+          priceLabel="Price"
+        />
       </section>
 
       <section className="card pad">
