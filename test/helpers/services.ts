@@ -1,4 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -45,18 +49,69 @@ export async function serviceAvailable(name: 'postgres' | 'redis' | 'nats'): Pro
   return ok;
 }
 
-/** Stops the machine's NATS server and starts it again with the command the machine uses. */
-export async function restartNats(downForMs: number): Promise<void> {
-  const { execSync } = await import('node:child_process');
-  execSync('start-stop-daemon --stop --oknodo --retry 5 --exec /usr/sbin/nats-server', { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, downForMs));
-  execSync(
-    'start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log',
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 100; i++) {
-    if (await reachable(TEST_NATS_URL, 4222)) return;
-    await new Promise((r) => setTimeout(r, 100));
+const NATS_SERVER = '/usr/sbin/nats-server';
+
+/**
+ * A NATS JetStream server of the suite's own (the machine's nats-server binary, a free port, a
+ * fresh store directory), for tests that stop NATS mid-run: stopping the machine's shared
+ * server would break every other suite running at the same time.
+ */
+export class PrivateNats {
+  private child: ChildProcess | undefined;
+
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  get url(): string {
+    return `nats://127.0.0.1:${this.port}`;
   }
-  throw new Error('NATS did not come back');
+
+  static async start(): Promise<PrivateNats> {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as net.AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    const nats = new PrivateNats(port, mkdtempSync(path.join(os.tmpdir(), 'flashmob-nats-')));
+    await nats.up();
+    return nats;
+  }
+
+  private async up(): Promise<void> {
+    this.child = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.dir], {
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 100; i++) {
+      if (await reachable(this.url, this.port)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the private NATS server did not start on port ${this.port}`);
+  }
+
+  private async down(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+
+  /** Stops the server, waits, and starts it again on the same port and store (its streams kept). */
+  async restart(downForMs: number): Promise<void> {
+    await this.down();
+    await new Promise((r) => setTimeout(r, downForMs));
+    await this.up();
+  }
+
+  async stop(): Promise<void> {
+    await this.down();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }

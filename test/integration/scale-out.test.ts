@@ -5,13 +5,7 @@ import { NatsBus } from '../../src/platform/bus/nats-bus.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { openPostgresStore } from '../../src/platform/store/postgres-store.ts';
 import { type Actor, makeBuyers, makeSale, makeUser, SHIPPING } from '../factories/index.ts';
-import {
-  restartNats,
-  serviceAvailable,
-  TEST_DATABASE_URL,
-  TEST_NATS_URL,
-  TEST_REDIS_URL,
-} from '../helpers/services.ts';
+import { PrivateNats, serviceAvailable, TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/services.ts';
 import { api, type ServerProcess, spawnServer } from '../helpers/spawn-server.ts';
 import { createSchema, dropSchema, postgresUrlFor } from '../helpers/stores.ts';
 import { testConfig } from '../helpers/test-app.ts';
@@ -24,7 +18,8 @@ const ok =
 
 /**
  * Scale-out mode for real: two api nodes, one realtime node and one worker, as separate
- * processes on the machine's PostgreSQL, NATS JetStream and Redis.
+ * processes on the machine's PostgreSQL and Redis, and a NATS JetStream server of this suite's
+ * own (the machine's nats-server, on its own port), since one test stops NATS mid-sale.
  */
 describe.skipIf(!ok)('scale-out: api ×2, realtime, worker on PostgreSQL, NATS and Redis', () => {
   const secret = randomBytes(32).toString('hex');
@@ -32,14 +27,16 @@ describe.skipIf(!ok)('scale-out: api ×2, realtime, worker on PostgreSQL, NATS a
   let schema: string;
   let fm: Flashmob;
   let env: Record<string, string>;
+  let nats: PrivateNats;
   const nodes: Record<string, ServerProcess> = {};
   beforeAll(async () => {
+    nats = await PrivateNats.start();
     schema = await createSchema();
     const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema });
     fm = await buildApp(testConfig({ jwtSecret: secret }), { store });
     env = {
       DATABASE_URL: postgresUrlFor(schema),
-      NATS_URL: TEST_NATS_URL,
+      NATS_URL: nats.url,
       NATS_PREFIX: prefix,
       REDIS_URL: TEST_REDIS_URL,
       JWT_SECRET: secret,
@@ -57,7 +54,7 @@ describe.skipIf(!ok)('scale-out: api ×2, realtime, worker on PostgreSQL, NATS a
   afterAll(async () => {
     await Promise.all(Object.values(nodes).map((n) => n.kill()));
     const cleanup = new NatsBus({
-      url: TEST_NATS_URL,
+      url: nats.url,
       store: fm.store,
       logger: createLogger('silent'),
       prefix,
@@ -66,6 +63,7 @@ describe.skipIf(!ok)('scale-out: api ×2, realtime, worker on PostgreSQL, NATS a
     await cleanup.start().catch(() => {});
     await cleanup.deleteStreams().catch(() => {});
     await cleanup.stop();
+    await nats?.stop();
     await fm?.close();
     await fm?.store.close();
     await dropSchema(schema);
@@ -223,13 +221,13 @@ describe.skipIf(!ok)('scale-out: api ×2, realtime, worker on PostgreSQL, NATS a
       }
     })();
     await new Promise((r) => setTimeout(r, 1_000));
-    await restartNats(1_500);
+    await nats.restart(1_500);
     await new Promise((r) => setTimeout(r, 1_500));
     running = false;
     await claims;
     // Every event the outbox holds is on the stream (checked by event id), once the relay caught up.
     const check = new NatsBus({
-      url: TEST_NATS_URL,
+      url: nats.url,
       store: fm.store,
       logger: createLogger('silent'),
       prefix,
