@@ -31,6 +31,7 @@ export function startTs(entry: string, env: Record<string, string>, args: string
     const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${out}`)), 90_000);
     proc.stderr?.on('data', (d: Buffer) => {
       out += d.toString();
+      if (process.env.BENCH_DEBUG) process.stderr.write(d);
     });
     proc.stdout?.on('data', (d: Buffer) => {
       out += d.toString();

@@ -73,6 +73,43 @@ describe.each(kinds)('claim engine under a flash crowd (%s)', (kind) => {
     expect(item?.remaining).toBe(0);
   });
 
+  it('claims - one key sent at once for two items: one reservation per buyer, the other refused; a failed batch write is rolled back and retried, never half-kept', async () => {
+    // The two items have their own writers: their batches commit concurrently, and on PostgreSQL
+    // the later insert of a (buyer, key) pair fails on the unique index; that batch's
+    // transaction is rolled back and decided again, seeing the other item's reservation.
+    const host = await makeUser(t.fm, 'host');
+    const sale = await makeSale(t.fm, host, {
+      items: [
+        { stock: 1_000, perBuyerLimit: 5 },
+        { stock: 1_000, perBuyerLimit: 5 },
+      ],
+    });
+    const [a, b] = sale.items.map((i) => i.sku) as [string, string];
+    const crowd = buyers.slice(0, 200);
+    const results = await Promise.all(
+      shuffle(crowd.flatMap((buyer) => [a, b].map((sku) => ({ buyer, sku })))).map(async ({ buyer, sku }) => {
+        const res = await t.http('POST', `/api/sales/${sale.id}/claims`, {
+          token: buyer.token,
+          body: { sku, quantity: 1, idempotencyKey: 'one-key' },
+        });
+        return { buyer: buyer.id, status: res.statusCode, code: res.json().code as string | undefined };
+      }),
+    );
+    for (const buyer of crowd) {
+      const mine = results.filter((r) => r.buyer === buyer.id);
+      expect(mine.map((r) => r.status).sort()).toEqual([201, 422]);
+      expect(mine.find((r) => r.status === 422)?.code).toBe('idempotency_conflict');
+    }
+    const fresh = await t.fm.services.sales.get(sale.id);
+    const remaining = (fresh?.items ?? []).reduce((n, i) => n + i.remaining, 0);
+    expect(remaining).toBe(2_000 - 200);
+    const [row] = await t.fm.store.query<{ n: number }>(
+      "select count(*)::int as n from reservations where sale_id = $1 and idempotency_key = 'one-key'",
+      [sale.id],
+    );
+    expect(row?.n).toBe(200);
+  });
+
   it('claims - a key reused with another body is refused with idempotency_conflict and changes nothing', async () => {
     const host = await makeUser(t.fm, 'host');
     const sale = await makeSale(t.fm, host, { items: [{ stock: 10, perBuyerLimit: 5 }] });

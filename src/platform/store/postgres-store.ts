@@ -39,9 +39,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     query: root.query,
     async transaction(fn) {
       const client = await pool.connect();
+      // BEGIN is not awaited on its own: node-postgres queues statements per connection and sends
+      // the next the moment the previous one is answered, so the transaction's first statement
+      // goes out with no round trip through this process in between. Its failure fails the
+      // statements queued behind it, and is rethrown here.
+      const begun = client.query('begin');
+      begun.catch(() => {});
       try {
-        await client.query('begin');
         const out = await fn(wrap(client));
+        await begun;
         await client.query('commit');
         return out;
       } catch (e) {
