@@ -36,6 +36,33 @@ describe.each(kinds)('store contract (%s)', (kind) => {
     expect(await store.query(`select 1 from users where id = 'usr_rollback00000000'`)).toHaveLength(0);
   });
 
+  it('store - statements queued without awaiting run in order inside the transaction; one that fails unawaited rolls it back and its error (with its code) is thrown', async () => {
+    // The claim engine sends its write and lets COMMIT queue behind it.
+    const ok = await store.transaction(async (tx) => {
+      const first = tx.query(`insert into users (id, name) values ('usr_queued0000000001', 'a')`);
+      const second = tx.query<{ n: number }>(
+        `select count(*)::int as n from users where id = 'usr_queued0000000001'`,
+      );
+      first.catch(() => {});
+      return second;
+    });
+    expect(ok[0]?.n).toBe(1);
+    expect(await store.query(`select 1 from users where id = 'usr_queued0000000001'`)).toHaveLength(1);
+
+    let thrown: unknown;
+    try {
+      await store.transaction(async (tx) => {
+        await tx.query(`insert into users (id, name) values ('usr_queued0000000002', 'b')`);
+        // A duplicate primary key, not awaited: the COMMIT behind it is a rollback.
+        tx.query(`insert into users (id, name) values ('usr_queued0000000001', 'dup')`).catch(() => {});
+      });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(pgCode(thrown)).toBe(PG.uniqueViolation);
+    expect(await store.query(`select 1 from users where id = 'usr_queued0000000002'`)).toHaveLength(0);
+  });
+
   it('store - constraint violations carry the PostgreSQL error code', async () => {
     await store.query(
       `insert into users (id, email, name) values ('usr_a000000000000000', 'dup@x.dev', 'a')`,

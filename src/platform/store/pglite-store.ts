@@ -22,7 +22,28 @@ export async function openPgliteStore(dataDir: string): Promise<Store> {
   return {
     kind: 'pglite',
     query: root.query,
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    async transaction(fn) {
+      // The first statement that failed, awaited by the caller or not: when one fails unawaited,
+      // PGlite's COMMIT finds the transaction aborted and throws without the SQLSTATE; the
+      // statement's own error is thrown instead (its code tells a caller whether to retry).
+      let failed: unknown;
+      try {
+        return await db.transaction((tx) =>
+          fn({
+            async query<R>(text: string, params?: readonly unknown[]) {
+              try {
+                return (await tx.query<R>(text, params ? [...params] : undefined)).rows;
+              } catch (e) {
+                failed ??= e;
+                throw e;
+              }
+            },
+          }),
+        );
+      } catch (e) {
+        throw failed ?? e;
+      }
+    },
     exec: async (sql) => {
       await db.exec(sql);
     },

@@ -45,10 +45,28 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       // statements queued behind it, and is rethrown here.
       const begun = client.query('begin');
       begun.catch(() => {});
+      // The first statement of the transaction that failed, awaited by the caller or not.
+      let failed: unknown;
+      const tx: Sql = {
+        async query<R>(text: string, params?: readonly unknown[]) {
+          try {
+            return (await client.query(text, params as unknown[] | undefined)).rows as R[];
+          } catch (e) {
+            failed ??= e;
+            throw e;
+          }
+        },
+      };
       try {
-        const out = await fn(wrap(client));
+        const out = await fn(tx);
         await begun;
-        await client.query('commit');
+        // A statement that failed unawaited leaves the transaction aborted: PostgreSQL answers
+        // this COMMIT with ROLLBACK (no error), which must not pass for a commit: the failed
+        // statement's own error is thrown (its SQLSTATE tells a caller whether to retry).
+        const commit = await client.query('commit');
+        if (commit.command === 'ROLLBACK') {
+          throw failed ?? new Error('the transaction was rolled back: a statement in it failed');
+        }
         return out;
       } catch (e) {
         await client.query('rollback').catch(() => {});
