@@ -29,8 +29,10 @@ export const DEFAULT_HEARTBEAT_MS = 30_000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024;
 export const DEFAULT_FRAMES_PER_SECOND = 20;
-/** Rate-limit violations before the socket is closed for abuse. */
+/** Rate-limit violations before the socket is closed for abuse… */
 const MAX_STRIKES = 20;
+/** …within this window from the first of them: a client that slowed down starts afresh. */
+const STRIKE_WINDOW_MS = 60_000;
 
 /** One WebSocket connection: its subscriptions, its frame budget, its liveness. */
 class Connection implements Subscriber {
@@ -42,6 +44,7 @@ class Connection implements Subscriber {
   tokens: number;
   refilledAt: number;
   strikes = 0;
+  firstStrikeAt = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -218,7 +221,12 @@ export class Gateway {
     data: RawData,
     isBinary: boolean,
   ): { code: string; title: string } | 'closed' | undefined {
-    if (!conn.allow(this.o.now())) {
+    const now = this.o.now();
+    if (!conn.allow(now)) {
+      if (conn.strikes === 0 || now - conn.firstStrikeAt > STRIKE_WINDOW_MS) {
+        conn.strikes = 0;
+        conn.firstStrikeAt = now;
+      }
       conn.strikes += 1;
       if (conn.strikes >= MAX_STRIKES) {
         this.o.metrics?.dropped('abuse');

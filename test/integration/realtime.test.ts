@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { ManualClock } from '../../src/platform/clock.ts';
 import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { openSocket } from '../helpers/ws-client.ts';
@@ -254,5 +255,34 @@ describe('real-time gateway', () => {
     await expect(openSocket(base, { origin: 'https://evil.example' })).rejects.toThrow('403');
     const same = await openSocket(base, { origin: base });
     same.close();
+  });
+});
+
+describe('real-time gateway: abuse strikes over time', () => {
+  const clock = new ManualClock(Date.now());
+  let t: TestApp;
+  let base: string;
+  beforeAll(async () => {
+    t = await createTestApp({ clock, config: { port: 0, host: '127.0.0.1', wsFramesPerSecond: 20 } });
+    base = await t.fm.listen();
+  });
+  afterAll(() => t.close());
+
+  it('realtime - rate-limit strikes are forgiven after a quiet minute: 20 within a minute close the socket, not 20 in a lifetime', async () => {
+    const s = await openSocket(base);
+    const refusals = () => s.messages.filter((m) => m.code === 'rate_limited').length;
+    // The clock stands still: a burst of 40 frames is allowed, then every frame is a strike.
+    for (let i = 0; i < 45; i++) s.send({ op: 'ping', id: i });
+    await s.next(() => refusals() === 5);
+    clock.advance(61_000); // a quiet minute: the bucket is full again and the strikes are forgiven
+    for (let i = 0; i < 56; i++) s.send({ op: 'ping', id: 100 + i });
+    await s.next(() => refusals() === 21);
+    // 5 + 16 strikes in all, but only 16 in this minute: still open.
+    clock.advance(1_000);
+    s.send({ op: 'ping', id: 999 });
+    expect(await s.next((m) => m.op === 'pong' && m.id === 999)).toEqual({ op: 'pong', id: 999 });
+    // 20 within the minute do close it.
+    for (let i = 0; i < 60; i++) s.send({ op: 'ping', id: 2_000 + i });
+    expect((await s.closed).code).toBe(4029);
   });
 });
