@@ -151,6 +151,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
           logger: logger.child({ component: 'bus' }),
           retentionSeconds: config.eventRetentionSeconds,
           prefix: config.natsPrefix,
+          ackWaitMs: config.natsAckWaitMs,
         })
       : new StoreBus({ store, logger }));
   const counters =

@@ -70,6 +70,8 @@ export interface Config {
   readonly eventRetentionSeconds: number;
   /** Prefix of the JetStream streams and NATS subjects (several deployments can share one NATS). */
   readonly natsPrefix: string;
+  /** JetStream's ack wait for consumer groups: how soon a crashed consumer's batch is redelivered. */
+  readonly natsAckWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustProxy: bool(env, 'TRUST_PROXY', false),
     eventRetentionSeconds: intIn(env, 'EVENT_RETENTION_SECONDS', 7 * 24 * 3600, 0, 10 * 365 * 24 * 3600),
     natsPrefix: env.NATS_PREFIX || 'flashmob',
+    natsAckWaitMs: intIn(env, 'NATS_ACK_WAIT_MS', 10_000, 1_000, 600_000),
   };
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus } from '../../src/platform/bus/bus.ts';
 import { appendEvents, type EventRecord, LOG_START } from '../../src/platform/bus/events.ts';
@@ -140,5 +142,62 @@ describe.each(kinds)('bus contract (%s)', (kind) => {
     await until(() => again.length >= first.length);
     expect(again.slice(0, first.length).sort()).toEqual([...first].sort().slice(0, first.length));
     await h.stop();
+  });
+});
+
+describe.skipIf(!natsOk)('NATS consumer groups: the ack wait', () => {
+  let ts: TestStore;
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const buses: NatsBus[] = [];
+  const natsBus = (ackWaitMs: number) => {
+    const b = new NatsBus({ url: TEST_NATS_URL, store: ts.store, logger, prefix, ackWaitMs });
+    buses.push(b);
+    return b;
+  };
+  beforeAll(async () => {
+    ts = await createTestStore('postgres');
+  });
+  afterAll(async () => {
+    await buses[0]?.deleteStreams().catch(() => {});
+    for (const b of buses) await b.stop();
+    await ts.dispose();
+  });
+
+  it('bus (nats) - a batch handled for longer than the ack wait is kept alive, not redelivered; an existing consumer takes the configured ack wait', async () => {
+    // A group made by a deployment with a 30 s ack wait…
+    const old = natsBus(30_000);
+    await old.start();
+    const first = old.consume('g-ack-wait', async () => {});
+    await new Promise((r) => setTimeout(r, 300));
+    await first.stop();
+    await old.stop();
+    // …is run by a node configured for 1 s, whose handler takes 2.5 s over the first event.
+    const bus = natsBus(1_000);
+    await bus.start();
+    const deliveries = new Map<string, number>();
+    const handle = bus.consume('g-ack-wait', async (e) => {
+      if (e.type !== 'test.slow') return;
+      deliveries.set(e.id, (deliveries.get(e.id) ?? 0) + 1);
+      if (deliveries.size === 1) await new Promise((r) => setTimeout(r, 2_500));
+    });
+    // 50 ms apart: the first is handled on its own, the others arrive while it is (and wait).
+    for (let i = 0; i < 3; i++) {
+      await ts.store.transaction((tx) =>
+        appendEvents(tx, [{ type: 'test.slow', key: 'slow', payload: { i } }]),
+      );
+      bus.notifyCommitted();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await until(() => deliveries.size === 3, 15_000);
+    await new Promise((r) => setTimeout(r, 2_500)); // two more ack waits: nothing comes back
+    expect([...deliveries.values()]).toEqual([1, 1, 1]);
+    await handle.drained();
+    await handle.stop();
+
+    const nc = await connect({ servers: TEST_NATS_URL });
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.consumers.info(bus.names.events, 'g-ack-wait');
+    expect(info.config.ack_wait).toBe(1_000 * 1_000_000);
+    await nc.close();
   });
 });

@@ -39,7 +39,15 @@ export interface NatsBusOptions {
   readonly relay?: boolean;
   /** Names streams and subjects, so that several deployments (or test runs) share one NATS. */
   readonly prefix?: string;
+  /**
+   * How long JetStream waits for an ack before it redelivers (to this or another node): the
+   * recovery time after a consumer crashed mid-batch. A batch being handled is kept alive with
+   * `working()` meanwhile, so a slow batch is not redelivered under its handler. Default 10 s.
+   */
+  readonly ackWaitMs?: number;
 }
+
+const DEFAULT_ACK_WAIT_MS = 10_000;
 
 /** Stream and subject names of one deployment. */
 export function natsNames(prefix = 'flashmob') {
@@ -97,6 +105,11 @@ export class NatsBus implements Bus {
 
   constructor(private readonly o: NatsBusOptions) {
     this.names = natsNames(o.prefix);
+  }
+
+  /** The consumers' ack wait, in nanoseconds (JetStream's unit). */
+  private get ackWait(): number {
+    return nanos(this.o.ackWaitMs ?? DEFAULT_ACK_WAIT_MS);
   }
 
   subjectOf(e: Pick<EventRecord, 'type' | 'key'>): string {
@@ -242,13 +255,21 @@ export class NatsBus implements Bus {
 
   private async ensureConsumer(stream: string, name: string, filter?: string): Promise<void> {
     const jsm = this.jsm as JetStreamManager;
+    let info: Awaited<ReturnType<JetStreamManager['consumers']['info']>> | undefined;
     try {
-      await jsm.consumers.info(stream, name);
+      info = await jsm.consumers.info(stream, name);
     } catch {
+      info = undefined;
+    }
+    if (info) {
+      // A consumer made with another ack wait (an older deployment, another setting) takes this one.
+      if (info.config.ack_wait !== this.ackWait)
+        await jsm.consumers.update(stream, name, { ack_wait: this.ackWait });
+    } else {
       await jsm.consumers.add(stream, {
         durable_name: name,
         ack_policy: AckPolicy.Explicit,
-        ack_wait: nanos(30_000),
+        ack_wait: this.ackWait,
         deliver_policy: DeliverPolicy.All,
         ...(filter ? { filter_subject: filter } : {}),
       });
@@ -269,17 +290,68 @@ export class NatsBus implements Bus {
         await this.ensureConsumer(stream, name, filter);
         const consumer = await (this.js as JetStreamClient).consumers.get(stream, name);
         while (!stopped() && !this.stopping) {
-          const batch = await consumer.fetch({ max_messages: FETCH, expires: 1_000 });
-          const msgs: JsMsg[] = [];
-          for await (const m of batch) msgs.push(m);
-          if (msgs.length === 0) continue;
-          await this.handleBatch(group, g, msgs);
+          const fetched = await consumer.fetch({ max_messages: FETCH, expires: 1_000 });
+          await this.drainFetch(group, g, fetched);
         }
       } catch (e) {
         if (stopped() || this.stopping) return;
         this.o.logger.warn({ err: toError(e), group }, 'consumer loop failed; retrying');
         await sleep(500);
       }
+    }
+  }
+
+  /**
+   * Handles a fetch's messages as they arrive, in order: whatever came in while the previous
+   * messages were handled makes the next batch (a fetch lasts until it has FETCH messages or
+   * expires, and nothing waits for that). Every message received stays in progress
+   * (`working()`) until it is acked, so a slow batch is not redelivered under its handler.
+   */
+  private async drainFetch(
+    group: string,
+    g: { handler: EventHandler; options: ConsumeOptions },
+    fetched: AsyncIterable<JsMsg>,
+  ): Promise<void> {
+    const received: JsMsg[] = [];
+    let queue: JsMsg[] = [];
+    let ended = false;
+    let wake: (() => void) | undefined;
+    const pump = (async () => {
+      try {
+        for await (const m of fetched) {
+          received.push(m);
+          queue.push(m);
+          wake?.();
+        }
+      } finally {
+        ended = true;
+        wake?.();
+      }
+    })();
+    pump.catch(() => {}); // rethrown below, once the messages in hand are handled
+    const alive = setInterval(
+      () => {
+        for (const m of received) m.working(); // a no-op for those already acked
+      },
+      Math.max(100, (this.o.ackWaitMs ?? DEFAULT_ACK_WAIT_MS) / 3),
+    );
+    try {
+      for (;;) {
+        if (queue.length === 0) {
+          if (ended) break;
+          await new Promise<void>((r) => {
+            wake = r;
+          });
+          wake = undefined;
+          continue;
+        }
+        const msgs = queue;
+        queue = [];
+        await this.handleBatch(group, g, msgs);
+      }
+      await pump;
+    } finally {
+      clearInterval(alive);
     }
   }
 
@@ -492,7 +564,7 @@ export class NatsBus implements Bus {
     await jsm.consumers.add(this.names.events, {
       durable_name: durable(group),
       ack_policy: AckPolicy.Explicit,
-      ack_wait: nanos(30_000),
+      ack_wait: this.ackWait,
       ...(startSeq
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }
         : { deliver_policy: DeliverPolicy.All }),
