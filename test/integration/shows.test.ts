@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUBJECTS } from '../../src/modules/shows/chat-types.ts';
 import { type Actor, makeBuyers, makeUser, SHIPPING } from '../factories/index.ts';
 import { makeShow } from '../factories/shows.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -92,6 +93,30 @@ describe('live shows', () => {
     expect(now.statusCode).toBe(201);
     const off = await t.http('DELETE', `/api/shows/${show.id}/feature`, { token: host.token });
     expect(off.json().featured).toBeNull();
+  });
+
+  it('shows - a chat burst beyond what anyone reads: one frame per tick with the newest lines, the rest counted as dropped', async () => {
+    const { show } = await makeShow(t.fm, host);
+    const viewer = await room(show.id);
+    // 100 lines in one go (as nodes relay them on the bus), within one tick of 50 ms: the cap
+    // is 400 lines a second, 20 a tick.
+    const lines = Array.from({ length: 100 }, (_, i) => ({
+      id: `msg_burst${String(i).padStart(11, '0')}`,
+      showId: show.id,
+      userId: null,
+      userName: `fan${i}`,
+      text: `line ${i}`,
+      kind: 'chat',
+      flagged: false,
+      at: new Date().toISOString(),
+    }));
+    for (const line of lines) t.fm.bus.publish(SUBJECTS.chat, line);
+    const frame = await viewer.next(
+      (m) => m.ev === 'chat' && m.data.messages.some((x: any) => x.text === 'line 99'),
+    );
+    expect(frame.data.messages.map((x: any) => x.text)).toEqual(lines.slice(80).map((l) => l.text));
+    expect(frame.data.dropped).toBe(80);
+    viewer.close();
   });
 
   it('shows - chat: history on join, per-user rate limit, slow mode, profanity masked, delete', async () => {
