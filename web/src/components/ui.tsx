@@ -11,10 +11,6 @@ import type { Friendly } from '../lib/problems.ts';
 import type { SaleStatus } from '../lib/types.ts';
 import { MinusIcon, PlusIcon } from './Icons.tsx';
 
-export function Spinner({ label = 'Loading' }: { label?: string }) {
-  return <span className="spinner" role="status" aria-label={label} />;
-}
-
 type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
   readonly variant?: 'primary' | 'secondary' | 'ghost' | 'danger';
   readonly size?: 'small' | 'large';

@@ -55,6 +55,12 @@ export class NetworkError extends Error {
   }
 }
 
+/** Worth retrying with the same idempotency key: no answer, or the server was briefly unavailable. */
+export const isRetriable = (e: unknown) =>
+  e instanceof NetworkError || (e instanceof ApiError && e.code === 'unavailable');
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export interface RequestOptions {
   readonly body?: unknown;
   readonly signal?: AbortSignal;

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { ApiError, api } from './api.ts';
 import { session } from './session.ts';
-import type { Role, Session, User } from './types.ts';
+import type { Session, User } from './types.ts';
 
 export function useSession(): Session | null {
   return useSyncExternalStore(session.subscribe, session.get);
@@ -12,8 +12,6 @@ export function useUser(): User | null {
 }
 
 export const isHost = (u: User | null | undefined) => u?.role === 'host' || u?.role === 'admin';
-export const hasRole = (u: User | null | undefined, role: Role) =>
-  !!u && (u.role === role || u.role === 'admin');
 
 export const auth = {
   async signIn(email: string, password: string): Promise<User> {

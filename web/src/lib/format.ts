@@ -52,6 +52,9 @@ export function isLow(remaining: number, stock: number): boolean {
   return remaining > 0 && remaining <= Math.min(10, Math.max(1, Math.ceil(stock * 0.25)));
 }
 
+/** An order's short reference, as buyers see it: the id's last six characters. */
+export const orderRef = (id: string) => id.slice(-6).toUpperCase();
+
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** A datetime-local input's value for an instant, in the browser's zone. */

@@ -4,7 +4,7 @@ import { ChallengeModal, PaymentSection, ShippingSection, usePayForm } from '../
 import { Button, EmptyState, Notice, ProblemNotice, Skeleton } from '../components/ui.tsx';
 import { ApiError, api } from '../lib/api.ts';
 import { useUser } from '../lib/auth.ts';
-import { dateTime, money, shortDate } from '../lib/format.ts';
+import { dateTime, money, orderRef, shortDate } from '../lib/format.ts';
 import { itemImage, useLiveOrder } from '../lib/holds.tsx';
 import { useTitle } from '../lib/hooks.ts';
 import { type Friendly, friendlyError } from '../lib/problems.ts';
@@ -179,7 +179,7 @@ export default function OrderPage({ params }: PageProps) {
   const [cancelling, setCancelling] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [cancelError, setCancelError] = useState<unknown>();
-  useTitle(order ? `Order ${order.id.slice(-6).toUpperCase()}` : 'Order');
+  useTitle(order ? `Order ${orderRef(order.id)}` : 'Order');
 
   if (error && !order) {
     const f = friendlyError(error);
@@ -236,8 +236,8 @@ export default function OrderPage({ params }: PageProps) {
           </div>
           <h1 className="display display--sm">You got it!</h1>
           <p className="lede">
-            Order <span className="mono">#{order.id.slice(-6).toUpperCase()}</span> is confirmed. A receipt is
-            on its way{order.shipping?.email ? ` to ${order.shipping.email}` : ''}.
+            Order <span className="mono">#{orderRef(order.id)}</span> is confirmed. A receipt is on its way
+            {order.shipping?.email ? ` to ${order.shipping.email}` : ''}.
           </p>
         </section>
       ) : (
@@ -246,7 +246,7 @@ export default function OrderPage({ params }: PageProps) {
             ← Orders
           </Link>
           <h1 className="page__title">
-            Order <span className="mono">#{order.id.slice(-6).toUpperCase()}</span>
+            Order <span className="mono">#{orderRef(order.id)}</span>
           </h1>
         </div>
       )}

@@ -4,7 +4,7 @@ import { BagIcon } from '../components/Icons.tsx';
 import { EmptyState, ProblemNotice, Skeleton } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { useSession } from '../lib/auth.ts';
-import { dateTime, money, plural } from '../lib/format.ts';
+import { dateTime, money, orderRef, plural } from '../lib/format.ts';
 import { useHolds } from '../lib/holds.tsx';
 import { useLoad, useTitle } from '../lib/hooks.ts';
 import { friendlyError } from '../lib/problems.ts';
@@ -57,7 +57,7 @@ export default function OrdersPage() {
                 </Link>
               </p>
               <p className="muted small">
-                #{o.id.slice(-6).toUpperCase()} · {dateTime(o.createdAt)}
+                #{orderRef(o.id)} · {dateTime(o.createdAt)}
               </p>
             </div>
             <div className="order-row__right">

@@ -14,7 +14,7 @@ import {
   Skeleton,
   StatusPill,
 } from '../components/ui.tsx';
-import { ApiError, api, NetworkError, uuid } from '../lib/api.ts';
+import { ApiError, api, isRetriable, sleep, uuid } from '../lib/api.ts';
 import { useSession } from '../lib/auth.ts';
 import { dateTime, money, plural } from '../lib/format.ts';
 import { type Hold, itemTitle, rememberItems, useHolds } from '../lib/holds.tsx';
@@ -26,8 +26,6 @@ import { session } from '../lib/session.ts';
 import { useReachedAt } from '../lib/ticker.ts';
 import type { SaleItem, WaitlistEntry } from '../lib/types.ts';
 import { forgetAdmission, queueOpensAt, useQueueEntry } from '../lib/waiting-room.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function HoldCard({ hold }: { hold: Hold }) {
   const { release } = useHolds();
@@ -225,8 +223,7 @@ export default function SalePage({ params }: PageProps) {
           setQty(1);
           return;
         } catch (e) {
-          const retriable = e instanceof NetworkError || (e instanceof ApiError && e.code === 'unavailable');
-          if (retriable && attempt < 3) {
+          if (isRetriable(e) && attempt < 3) {
             setRetrying(true);
             await sleep(300 * 2 ** attempt + Math.random() * 200);
             continue;

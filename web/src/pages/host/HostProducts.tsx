@@ -35,7 +35,8 @@ export function toCents(s: string): number {
 /** Image URLs are sent as typed: an https:// address or a same-origin path like /demo/sneaker.svg. */
 const samePath = (a: string, b: string) => a === b || a === `${location.origin}${b}`;
 
-const fromCents = (c: number) => (c % 100 === 0 ? String(c / 100) : (c / 100).toFixed(2));
+/** 18950 → "189.50", 18900 → "189": a price as a host types it. */
+export const fromCents = (c: number) => (c % 100 === 0 ? String(c / 100) : (c / 100).toFixed(2));
 
 interface VariantRow {
   key: number;

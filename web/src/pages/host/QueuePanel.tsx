@@ -6,31 +6,13 @@ import { api } from '../../lib/api.ts';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { useReachedAt } from '../../lib/ticker.ts';
 import type { QueueHostView } from '../../lib/types.ts';
+import { Stat } from './Stat.tsx';
+import { wholeNumber } from './VariantPicker.tsx';
 
 const REFRESH_MS = 2_000;
 const time = (iso: string) =>
   new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 const rate = (n: number) => `${n.toLocaleString(undefined, { maximumFractionDigits: 1 })}/min`;
-
-function Figure({
-  label,
-  value,
-  sub,
-  testId,
-}: {
-  label: string;
-  value: string;
-  sub?: string | undefined;
-  testId: string;
-}) {
-  return (
-    <div className="stat" data-testid={testId}>
-      <p className="stat__label">{label}</p>
-      <p className="stat__value">{value}</p>
-      {sub ? <p className="stat__sub">{sub}</p> : null}
-    </div>
-  );
-}
 
 /**
  * A sale's waiting room for its host: the line, who is shopping, the admission rate (set and
@@ -82,8 +64,7 @@ export function QueuePanel({ saleId }: { saleId: string }) {
 
   const submitRate = (ev: FormEvent) => {
     ev.preventDefault();
-    const text = (draft ?? '').trim();
-    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+    const n = wholeNumber(draft ?? '');
     if (!(n >= 1 && n <= 1_000_000)) {
       setRateError('A whole number of buyers per minute, from 1.');
       return;
@@ -118,25 +99,25 @@ export function QueuePanel({ saleId }: { saleId: string }) {
       </div>
 
       <div className="queue-panel__stats">
-        <Figure
+        <Stat
           label="In line"
           value={view.length.toLocaleString()}
           sub={view.preOpen > 0 ? `${view.preOpen.toLocaleString()} waiting for the draw` : undefined}
           testId="queue-length"
         />
-        <Figure
+        <Stat
           label="Shopping now"
           value={`${view.active.toLocaleString()} / ${view.maxActive.toLocaleString()}`}
           sub="admitted, within their time"
           testId="queue-active"
         />
-        <Figure
+        <Stat
           label="Admitted"
           value={view.admitted.toLocaleString()}
           sub="in total"
           testId="queue-admitted"
         />
-        <Figure
+        <Stat
           label="Admitting"
           value={view.paused ? 'paused' : rate(view.admitPerMinute)}
           sub={

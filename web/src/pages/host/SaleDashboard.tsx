@@ -13,30 +13,9 @@ import { Link, useLocation } from '../../lib/router.tsx';
 import { useReachedAt, useServerNow } from '../../lib/ticker.ts';
 import type { SaleStats } from '../../lib/types.ts';
 import { QueuePanel } from './QueuePanel.tsx';
+import { Stat } from './Stat.tsx';
 
 const STATS_EVERY_MS = 3000;
-
-function Stat({
-  label,
-  value,
-  testId,
-  live,
-}: {
-  label: string;
-  value: string;
-  testId: string;
-  live?: boolean;
-}) {
-  return (
-    <div className="stat" data-testid={testId}>
-      <p className="stat__label">
-        {live ? <span className="live-dot" aria-hidden="true" /> : null}
-        {label}
-      </p>
-      <p className="stat__value">{value}</p>
-    </div>
-  );
-}
 
 /** Claims per minute, last 15 minutes (what /stats keeps), as bars. */
 function ClaimsChart({ stats, now }: { stats: SaleStats; now: number }) {

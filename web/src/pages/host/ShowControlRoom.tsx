@@ -22,6 +22,7 @@ import {
   ProductsControl,
   SettingsControl,
 } from './ShowControls.tsx';
+import { Stat } from './Stat.tsx';
 
 type ModAction = 'mute' | 'ban' | 'unmute' | 'unban';
 interface Moderated {
@@ -382,22 +383,10 @@ export function ShowControlRoom({ showId }: { showId: string }) {
       {problem ? <ProblemNotice problem={problem} testId="control-problem" /> : null}
 
       <div className="stats control-room__stats">
-        <div className="stat" data-testid="cr-viewers">
-          <p className="stat__label">Viewers</p>
-          <p className="stat__value">{viewers.toLocaleString()}</p>
-        </div>
-        <div className="stat" data-testid="cr-stock">
-          <p className="stat__label">Stock</p>
-          <p className="stat__value">{f ? `${f.remaining}/${f.stock}` : '–'}</p>
-        </div>
-        <div className="stat" data-testid="cr-reactions">
-          <p className="stat__label">Reactions</p>
-          <p className="stat__value">{compact(reactions)}</p>
-        </div>
-        <div className="stat" data-testid="cr-followers">
-          <p className="stat__label">Followers</p>
-          <p className="stat__value">{show.followers.toLocaleString()}</p>
-        </div>
+        <Stat label="Viewers" value={viewers.toLocaleString()} testId="cr-viewers" />
+        <Stat label="Stock" value={f ? `${f.remaining}/${f.stock}` : '–'} testId="cr-stock" />
+        <Stat label="Reactions" value={compact(reactions)} testId="cr-reactions" />
+        <Stat label="Followers" value={show.followers.toLocaleString()} testId="cr-followers" />
       </div>
 
       <div className="control-room__grid">

@@ -8,8 +8,9 @@ import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { useReachedAt } from '../../lib/ticker.ts';
 import type { Auction, AuctionBid, Faq, Giveaway, Poll, Product, Show } from '../../lib/types.ts';
 import type { Room } from '../show/room.tsx';
-import { toCents } from './HostProducts.tsx';
+import { fromCents, toCents } from './HostProducts.tsx';
 import { type LineupItem, loadLineup } from './HostShows.tsx';
+import { wholeNumber } from './VariantPicker.tsx';
 
 /** A control panel of the room: a card with a heading and its own refusal line. */
 function Panel({
@@ -59,9 +60,6 @@ function useAction() {
   return { busy, problem, run, setProblem };
 }
 
-const int = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : Number.NaN);
-const fromCents = (c: number) => (c % 100 === 0 ? String(c / 100) : (c / 100).toFixed(2));
-
 interface Variant {
   readonly sku: string;
   readonly title: string;
@@ -106,8 +104,8 @@ function FeatureRow({
   const [limit, setLimit] = useState(String(plan?.perBuyerLimit ?? 1));
   const [error, setError] = useState<string>();
   const submit = () => {
-    const s = int(stock);
-    const l = int(limit);
+    const s = wholeNumber(stock);
+    const l = wholeNumber(limit);
     const p = toCents(price);
     if (!(s >= 1) || !(l >= 1) || !Number.isFinite(p)) {
       setError('Stock and limit: whole numbers from 1; price like 25 or 24.99.');
@@ -329,9 +327,9 @@ export function AuctionControl({
     e.preventDefault();
     const startCents = toCents(start);
     const incrementCents = toCents(inc);
-    const durationSeconds = int(duration);
+    const durationSeconds = wholeNumber(duration);
     const reserveCents = reserve.trim() ? toCents(reserve) : undefined;
-    const extendWindowSeconds = extend.trim() ? int(extend) : undefined;
+    const extendWindowSeconds = extend.trim() ? wholeNumber(extend) : undefined;
     if (
       !chosen ||
       !(startCents >= 1) ||
@@ -573,7 +571,7 @@ export function GiveawayControl({
   const entriesClosed = useReachedAt(giveaway ? Date.parse(giveaway.closesAt) : undefined);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const d = int(duration);
+    const d = wholeNumber(duration);
     if (!chosen || !(d >= 5 && d <= 3600)) {
       setProblem({
         code: 'validation_failed',

@@ -3,7 +3,7 @@ import { Countdown } from '../../components/Countdown.tsx';
 import { CheckIcon } from '../../components/Icons.tsx';
 import { StockBar } from '../../components/StockBar.tsx';
 import { Button, ProblemNotice } from '../../components/ui.tsx';
-import { ApiError, api, uuid } from '../../lib/api.ts';
+import { ApiError, api, isRetriable, sleep, uuid } from '../../lib/api.ts';
 import { money, plural } from '../../lib/format.ts';
 import { rememberItems, useHolds } from '../../lib/holds.tsx';
 import type { Friendly } from '../../lib/problems.ts';
@@ -11,7 +11,7 @@ import { Link, navigate } from '../../lib/router.tsx';
 import { useReachedAt } from '../../lib/ticker.ts';
 import type { Auction, FeaturedItem, Giveaway, Poll, ShowStatus } from '../../lib/types.ts';
 import { GavelIcon, GiftIcon } from './icons.tsx';
-import { isRetriable, type Room, roomProblem, sleep } from './room.tsx';
+import { type Room, roomProblem } from './room.tsx';
 
 type Gate = (title: string, run: () => void) => void;
 

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { AuthPanel } from '../../components/AuthPanel.tsx';
 import { Modal } from '../../components/ui.tsx';
-import { ApiError, NetworkError } from '../../lib/api.ts';
+import { ApiError } from '../../lib/api.ts';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { useChannel } from '../../lib/realtime.tsx';
 import { session } from '../../lib/session.ts';
@@ -176,11 +176,6 @@ export function roomProblem(e: unknown): Friendly {
     return { code: f.code, title: 'Not yet', detail: 'Buying opens when the show goes live.' };
   return f;
 }
-
-export const isRetriable = (e: unknown) =>
-  e instanceof NetworkError || (e instanceof ApiError && e.code === 'unavailable');
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `1.2k`, `38k`: counters on buttons. */
 export function compact(n: number): string {
