@@ -68,9 +68,9 @@ function ClaimsChart({ stats, now }: { stats: SaleStats; now: number }) {
 export function SaleDashboard({ saleId }: { saleId: string }) {
   const { search } = useLocation();
   const sale = useLoad((signal) => api.sale(saleId, signal), [saleId]);
-  // Counted as a viewer for now: a glancing subscriber (presence: false) is only sent the viewer
-  // count when it changes, so "Watching" would show "–" until someone comes or goes.
-  const live = useLiveSale(saleId);
+  // A glance (presence: false): the host is not one of the sale's viewers. The hub sends every
+  // new subscriber the current count at once, glancing or not.
+  const live = useLiveSale(saleId, true, { presence: false });
   const [stats, setStats] = useState<SaleStats>();
   const [statsError, setStatsError] = useState<unknown>();
   const now = useServerNow(5000);
