@@ -7,13 +7,13 @@ import {
   type Outcome,
   type PriorReservation,
 } from '../../domain/allocation.ts';
-import { windowRefusal } from '../../domain/sale-status.ts';
+import { type SaleTiming, windowRefusal } from '../../domain/sale-status.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, type ErrorCode, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Sql, type Store } from '../../platform/store/store.ts';
 import type { SalesService } from '../sales/service.ts';
-import type { Reservation } from './types.ts';
+import { type Reservation, type ReservationRow, toReservation } from './types.ts';
 
 export interface ClaimRequest {
   readonly saleId: string;
@@ -87,39 +87,19 @@ interface BatchDecision {
 
 const MAX_BATCH_ATTEMPTS = 3;
 
-/** A reservation found under an idempotency key, as the batch query returns it (JSON). */
-interface PriorRow {
-  id: string;
-  buyer: string;
+/**
+ * A reservation found under an idempotency key, as the batch query returns it: the reservation
+ * row in JSON (timestamps as text), with the key and request hash it was claimed under.
+ */
+interface PriorRow extends Omit<ReservationRow, 'expires_at' | 'created_at'> {
   key: string;
   hash: string;
-  saleId: string;
-  itemId: string;
-  sku: string;
-  quantity: number;
-  priceCents: number;
-  currency: string;
-  state: Reservation['state'];
-  source: string;
-  expiresAt: string;
-  createdAt: string;
-  orderId: string | null;
+  expires_at: string;
+  created_at: string;
 }
 
-const priorToReservation = (r: PriorRow): Reservation => ({
-  id: r.id,
-  saleId: r.saleId,
-  saleItemId: r.itemId,
-  sku: r.sku,
-  quantity: r.quantity,
-  priceCents: r.priceCents,
-  currency: r.currency,
-  state: r.state,
-  source: r.source,
-  expiresAt: new Date(r.expiresAt).toISOString(),
-  createdAt: new Date(r.createdAt).toISOString(),
-  orderId: r.orderId,
-});
+const priorToReservation = (r: PriorRow): Reservation =>
+  toReservation({ ...r, expires_at: new Date(r.expires_at), created_at: new Date(r.created_at) });
 
 export function requestHash(r: Pick<ClaimRequest, 'saleId' | 'sku' | 'quantity'>): string {
   return createHash('sha256')
@@ -158,7 +138,7 @@ export class ClaimEngine {
     }
     // Early answer without touching the database; the commit checks the window again.
     const early = windowRefusal(info, this.o.clock.now());
-    if (early) return windowResult(early, info.startsAt, info.endsAt);
+    if (early) return windowResult(early, info);
 
     let writer = this.writers.get(item.id);
     if (!writer) {
@@ -182,19 +162,19 @@ export class ClaimEngine {
   }
 }
 
-function windowResult(refusal: 'not_started' | 'ended', startsAt: number, endsAt: number): ClaimResult {
+function windowResult(refusal: 'not_started' | 'ended', sale: SaleTiming): ClaimResult {
   return refusal === 'not_started'
     ? {
         ok: false,
         code: 'not_started',
         message: 'The sale has not started',
-        extra: { startsAt: new Date(startsAt).toISOString() },
+        extra: { startsAt: new Date(sale.startsAt).toISOString() },
       }
     : {
         ok: false,
         code: 'ended',
         message: 'The sale has ended',
-        extra: { endedAt: new Date(endsAt).toISOString() },
+        extra: { endedAt: new Date(sale.endsAt).toISOString() },
       };
 }
 
@@ -209,7 +189,8 @@ const MAX_IN_FLIGHT = 2;
 class ItemWriter {
   private queue: Pending[] = [];
   private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the flush that is scheduled (a timer, or an immediate when no wait is due). */
+  private cancelFlush: (() => void) | undefined;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -231,14 +212,20 @@ class ItemWriter {
   private schedule(): void {
     if (this.queue.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
     const full = this.queue.length >= this.o.batchMax;
-    if (this.timer && !full) return;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.cancelFlush && !full) return;
+    this.cancelFlush?.();
     const run = () => {
-      this.timer = undefined;
+      this.cancelFlush = undefined;
       this.flush();
     };
     const wait = full || this.inFlight > 0 ? 0 : this.o.batchWaitMs;
-    this.timer = wait > 0 ? setTimeout(run, wait) : (setImmediate(run) as unknown as NodeJS.Timeout);
+    if (wait > 0) {
+      const t = setTimeout(run, wait);
+      this.cancelFlush = () => clearTimeout(t);
+    } else {
+      const i = setImmediate(run);
+      this.cancelFlush = () => clearImmediate(i);
+    }
   }
 
   private flush(): void {
@@ -313,10 +300,10 @@ class ItemWriter {
     );
     const knowing = tx.query<{ priors: PriorRow[] | null; held: Record<string, number> | null }>(
       `select
-         (select json_agg(json_build_object('id', r.id, 'buyer', r.buyer_id, 'key', r.idempotency_key,
-                   'hash', r.request_hash, 'saleId', r.sale_id, 'itemId', r.sale_item_id, 'sku', r.sku,
-                   'quantity', r.quantity, 'priceCents', r.price_cents, 'currency', r.currency, 'state', r.state,
-                   'source', r.source, 'expiresAt', r.expires_at, 'createdAt', r.created_at, 'orderId', r.order_id))
+         (select json_agg(json_build_object('id', r.id, 'buyer_id', r.buyer_id, 'key', r.idempotency_key,
+                   'hash', r.request_hash, 'sale_id', r.sale_id, 'sale_item_id', r.sale_item_id, 'sku', r.sku,
+                   'quantity', r.quantity, 'price_cents', r.price_cents, 'currency', r.currency, 'state', r.state,
+                   'source', r.source, 'expires_at', r.expires_at, 'created_at', r.created_at, 'order_id', r.order_id))
           from reservations r
           join unnest($1::text[], $2::text[]) as k(buyer, key) on r.buyer_id = k.buyer and r.idempotency_key = k.key
          ) as priors,
@@ -329,12 +316,10 @@ class ItemWriter {
     );
     const [[item], [known]] = await Promise.all([locking, knowing]);
     if (!item) throw new Error(`sale item ${this.itemId} vanished`);
-    const refusal = windowRefusal(
-      { startsAt: item.starts_at.getTime(), endsAt: item.ends_at.getTime() },
-      now,
-    );
+    const timing = { startsAt: item.starts_at.getTime(), endsAt: item.ends_at.getTime() };
+    const refusal = windowRefusal(timing, now);
     if (refusal) {
-      const r = windowResult(refusal, item.starts_at.getTime(), item.ends_at.getTime());
+      const r = windowResult(refusal, timing);
       return { results: batch.map(() => r), wroteEvents: false };
     }
     if (!item.active) {
@@ -345,7 +330,7 @@ class ItemWriter {
     const priorByKey = new Map<string, PriorReservation>();
     const priorRows = new Map<string, Reservation>();
     for (const r of known?.priors ?? []) {
-      priorByKey.set(idempotencyKeyOf(r.buyer, r.key), { reservationId: r.id, requestHash: r.hash });
+      priorByKey.set(idempotencyKeyOf(r.buyer_id, r.key), { reservationId: r.id, requestHash: r.hash });
       priorRows.set(r.id, priorToReservation(r));
     }
     const allocation = allocate(

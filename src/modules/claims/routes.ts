@@ -16,6 +16,8 @@ export interface AdmissionGate {
   check(request: FastifyRequest, sale: SaleInfo, buyerId: string): Promise<void>;
 }
 
+const ReservationStateSchema = Type.Union(RESERVATION_STATES.map((s) => Type.Literal(s)));
+
 export const ReservationSchema = Type.Object(
   {
     id: Type.String(),
@@ -25,7 +27,7 @@ export const ReservationSchema = Type.Object(
     quantity: Type.Integer(),
     priceCents: Type.Integer(),
     currency: Type.String(),
-    state: Type.Union(RESERVATION_STATES.map((s) => Type.Literal(s))),
+    state: ReservationStateSchema,
     source: Type.String(),
     expiresAt: Type.String(),
     createdAt: Type.String(),
@@ -45,7 +47,7 @@ const WaitlistEntrySchema = Type.Object({
   createdAt: Type.String(),
 });
 
-export const Quantity = Type.Integer({ minimum: 1, maximum: 1_000 });
+const Quantity = Type.Integer({ minimum: 1, maximum: 1_000 });
 const CLAIM_LIMIT = { points: 40, windowSeconds: 10, by: 'user' } as const;
 
 export interface ClaimRoutesDeps {
@@ -102,7 +104,7 @@ export function claimRoutes(app: App, d: ClaimRoutesDeps): void {
         tags: ['claims'],
         summary: "The buyer's holds, newest first, with their state",
         querystring: Type.Object(
-          { state: Type.Optional(Type.Union(RESERVATION_STATES.map((s) => Type.Literal(s)))) },
+          { state: Type.Optional(ReservationStateSchema) },
           { additionalProperties: false },
         ),
         response: withProblems({ 200: Type.Array(Type.Ref('Reservation')) }),

@@ -15,6 +15,20 @@ export interface ReturnedUnits {
 
 export type ReturnReason = 'expired' | 'released' | 'payment_failed' | 'cancelled';
 
+/** The item row `returnStock` locks, with its sale's hold time and end. */
+interface LockedItem {
+  sale_id: string;
+  sku: string;
+  remaining: number;
+  version: number;
+  per_buyer_limit: number;
+  price_cents: number;
+  currency: string;
+  hold_seconds: number;
+  active: boolean;
+  ends_at: Date;
+}
+
 const EVENT_FOR: Record<ReturnReason, string> = {
   expired: 'reservation.expired',
   released: 'reservation.released',
@@ -34,22 +48,15 @@ export async function returnStock(
   opts: { reason: ReturnReason; now: number },
 ): Promise<void> {
   const byItem = new Map<string, ReturnedUnits[]>();
-  for (const r of returns) byItem.set(r.saleItemId, [...(byItem.get(r.saleItemId) ?? []), r]);
+  for (const r of returns) {
+    const units = byItem.get(r.saleItemId);
+    if (units) units.push(r);
+    else byItem.set(r.saleItemId, [r]);
+  }
   const events: NewEvent[] = [];
   for (const itemId of [...byItem.keys()].sort()) {
     const units = byItem.get(itemId) as ReturnedUnits[];
-    const [item] = await tx.query<{
-      sale_id: string;
-      sku: string;
-      remaining: number;
-      version: number;
-      per_buyer_limit: number;
-      price_cents: number;
-      currency: string;
-      hold_seconds: number;
-      active: boolean;
-      ends_at: Date;
-    }>(
+    const [item] = await tx.query<LockedItem>(
       `select i.sale_id, i.sku, i.remaining, i.version, i.per_buyer_limit, i.price_cents, i.currency, i.active,
               s.hold_seconds, s.ends_at
        from sale_items i join sales s on s.id = i.sale_id where i.id = $1 for update of i`,
@@ -95,14 +102,7 @@ export async function returnStock(
 async function offerToWaitlist(
   tx: Sql,
   itemId: string,
-  item: {
-    sale_id: string;
-    sku: string;
-    per_buyer_limit: number;
-    price_cents: number;
-    currency: string;
-    hold_seconds: number;
-  },
+  item: LockedItem,
   units: number,
   now: number,
   version: number,

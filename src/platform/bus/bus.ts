@@ -16,6 +16,10 @@ export interface ConsumeOptions {
   readonly batch?: BatchHandler;
 }
 
+/** Whether a group with these options handles `event` (its `types` filter). */
+export const wants = (options: ConsumeOptions, event: EventRecord): boolean =>
+  !options.types || options.types.includes(event.type);
+
 export interface ConsumerHandle {
   readonly group: string;
   stop(): Promise<void>;

@@ -77,32 +77,22 @@ export function compareCursors(a: Cursor, b: Cursor): number {
   return a.seq - b.seq;
 }
 
-/**
- * `insert into events …` from five array parameters starting at `$first`; for statements that
- * write their events in the same round trip as their change (the claim engine).
- */
-export function insertEventsSql(first: number): string {
-  const p = (i: number) => `$${first + i}`;
-  return `insert into events (id, type, key, version, payload)
-     select * from unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::int[], ${p(4)}::json[])`;
-}
-
-export function eventParams(events: readonly NewEvent[]): [string[], string[], string[], number[], string[]] {
-  return [
-    events.map(() => newId('event')),
-    events.map((e) => e.type),
-    events.map((e) => e.key),
-    events.map((e) => e.version ?? 1),
-    events.map((e) => JSON.stringify(e.payload)),
-  ];
-}
-
 /** Writes events to the outbox with one statement, whatever their number. */
 export async function appendEvents(tx: Sql, events: readonly NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const params = eventParams(events);
-  await tx.query(insertEventsSql(1), params);
-  return params[0];
+  const ids = events.map(() => newId('event'));
+  await tx.query(
+    `insert into events (id, type, key, version, payload)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::json[])`,
+    [
+      ids,
+      events.map((e) => e.type),
+      events.map((e) => e.key),
+      events.map((e) => e.version ?? 1),
+      events.map((e) => JSON.stringify(e.payload)),
+    ],
+  );
+  return ids;
 }
 
 /** The visibility horizon: only transactions below it are certainly finished. */

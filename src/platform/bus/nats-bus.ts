@@ -20,14 +20,26 @@ import type { Logger } from 'pino';
 import { toError } from '../errors.ts';
 import { Signal, sleep } from '../signal.ts';
 import type { Store } from '../store/store.ts';
-import type { Bus, ConsumeOptions, ConsumerHandle, DeadLetter, EventHandler } from './bus.ts';
+import {
+  type Bus,
+  type ConsumeOptions,
+  type ConsumerHandle,
+  type DeadLetter,
+  type EventHandler,
+  wants,
+} from './bus.ts';
 import { type Cursor, type EventRecord, LOG_START } from './events.ts';
-import { StoreConsumer } from './store-consumer.ts';
+import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_DELIVER, StoreConsumer } from './store-consumer.ts';
 
 const RELAY_GROUP = 'nats-relay';
-const DEFAULT_MAX_DELIVER = 5;
-const DEFAULT_BACKOFF_MS = 100;
 const FETCH = 100;
+
+/** A consumer group registered on this node. */
+interface Group {
+  readonly handler: EventHandler;
+  readonly options: ConsumeOptions;
+  stop?: () => Promise<void>;
+}
 
 export interface NatsBusOptions {
   readonly url: string;
@@ -91,10 +103,7 @@ export class NatsBus implements Bus {
   private readonly wake = new Signal();
   private readonly nodeId = randomUUID();
   private relay: StoreConsumer | undefined;
-  private readonly groups = new Map<
-    string,
-    { handler: EventHandler; options: ConsumeOptions; stop?: () => Promise<void> }
-  >();
+  private readonly groups = new Map<string, Group>();
   private readonly tails = new Set<(events: readonly EventRecord[]) => void>();
   private readonly subs = new Map<string, Set<(data: unknown) => void>>();
   private readonly natsSubs = new Map<string, Subscription>();
@@ -281,7 +290,7 @@ export class NatsBus implements Bus {
     group: string,
     stream: string,
     name: string,
-    g: { handler: EventHandler; options: ConsumeOptions },
+    g: Group,
     stopped: () => boolean,
     filter?: string,
   ): Promise<void> {
@@ -307,11 +316,7 @@ export class NatsBus implements Bus {
    * expires, and nothing waits for that). Every message received stays in progress
    * (`working()`) until it is acked, so a slow batch is not redelivered under its handler.
    */
-  private async drainFetch(
-    group: string,
-    g: { handler: EventHandler; options: ConsumeOptions },
-    fetched: AsyncIterable<JsMsg>,
-  ): Promise<void> {
+  private async drainFetch(group: string, g: Group, fetched: AsyncIterable<JsMsg>): Promise<void> {
     const received: JsMsg[] = [];
     let queue: JsMsg[] = [];
     let ended = false;
@@ -355,13 +360,9 @@ export class NatsBus implements Bus {
     }
   }
 
-  private async handleBatch(
-    group: string,
-    g: { handler: EventHandler; options: ConsumeOptions },
-    msgs: JsMsg[],
-  ): Promise<void> {
+  private async handleBatch(group: string, g: Group, msgs: JsMsg[]): Promise<void> {
     const events = msgs.map((m) => m.json<EventRecord>());
-    const wanted = events.filter((e) => !g.options.types || g.options.types.includes(e.type));
+    const wanted = events.filter((e) => wants(g.options, e));
     if (g.options.batch && wanted.length > 0) {
       try {
         await g.options.batch(wanted);
@@ -373,17 +374,12 @@ export class NatsBus implements Bus {
     }
     for (const [i, m] of msgs.entries()) {
       const event = events[i] as EventRecord;
-      if (!g.options.types || g.options.types.includes(event.type)) await this.deliver(group, g, m, event);
+      if (wants(g.options, event)) await this.deliver(group, g, m, event);
       m.ack();
     }
   }
 
-  private async deliver(
-    group: string,
-    g: { handler: EventHandler; options: ConsumeOptions },
-    m: JsMsg,
-    event: EventRecord,
-  ): Promise<void> {
+  private async deliver(group: string, g: Group, m: JsMsg, event: EventRecord): Promise<void> {
     const max = g.options.maxDeliver ?? DEFAULT_MAX_DELIVER;
     let delay = g.options.backoffMs ?? DEFAULT_BACKOFF_MS;
     for (let attempt = 1; ; attempt++) {

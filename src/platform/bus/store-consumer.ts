@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { toError } from '../errors.ts';
 import { type Signal, sleep } from '../signal.ts';
 import type { Store } from '../store/store.ts';
-import type { ConsumeOptions, ConsumerHandle, EventHandler } from './bus.ts';
+import { type ConsumeOptions, type ConsumerHandle, type EventHandler, wants } from './bus.ts';
 import {
   type Cursor,
   committedHead,
@@ -28,6 +28,10 @@ const REDELIVER_CHECK_MS = 1_000;
 /** After a read, commits of the next few ms are gathered into the next one. */
 const GATHER_MS = 10;
 const IDLE_POLL_MS = 250;
+/** The event columns, read through the `e` alias (dead letters joined to their events). */
+const EVENT_COLUMNS_OF_E = EVENT_COLUMNS.split(', ')
+  .map((c) => `e.${c}`)
+  .join(', ');
 
 export interface StoreConsumerOptions extends ConsumeOptions {
   readonly store: Store;
@@ -133,7 +137,7 @@ export class StoreConsumer implements ConsumerHandle {
           await this.o.wake.wait(this.o.pollMs ?? IDLE_POLL_MS);
           continue;
         }
-        const wanted = events.filter((e) => this.wants(e));
+        const wanted = events.filter((e) => wants(this.o, e));
         await this.handle(wanted);
         if (this.stopped) break;
         this.cursor = cursorOf(events[events.length - 1] as EventRecord);
@@ -147,10 +151,6 @@ export class StoreConsumer implements ConsumerHandle {
         await sleep(500);
       }
     }
-  }
-
-  private wants(event: EventRecord): boolean {
-    return !this.o.types || this.o.types.includes(event.type);
   }
 
   private async handle(events: EventRecord[]): Promise<void> {
@@ -243,9 +243,7 @@ export class StoreConsumer implements ConsumerHandle {
   /** Dead letters an operator asked to retry (`flashmob dlq retry`) are delivered once more. */
   private async redeliverRequested(): Promise<void> {
     const rows = await this.o.store.query<EventRow & { dl_id: number }>(
-      `select d.id as dl_id, ${EVENT_COLUMNS.split(', ')
-        .map((c) => `e.${c}`)
-        .join(', ')}
+      `select d.id as dl_id, ${EVENT_COLUMNS_OF_E}
        from dead_letters d join events e on e.seq = d.event_seq
        where d.consumer = $1 and d.retry_requested
        order by d.id limit 50`,

@@ -44,9 +44,6 @@ export async function openPgliteStore(dataDir: string): Promise<Store> {
         throw failed ?? e;
       }
     },
-    exec: async (sql) => {
-      await db.exec(sql);
-    },
     ping: async () => {
       await db.query('select 1');
     },

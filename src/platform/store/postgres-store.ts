@@ -75,9 +75,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         client.release();
       }
     },
-    exec: async (sql) => {
-      await pool.query(sql);
-    },
     ping: async () => {
       await pool.query('select 1');
     },

@@ -13,8 +13,6 @@ export interface Store extends Sql {
   readonly kind: StoreKind;
   /** Run `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
-  /** Run several statements without parameters (migrations). */
-  exec(sql: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -22,25 +20,14 @@ export interface Store extends Sql {
 /** PostgreSQL error codes we act on. */
 export const PG = {
   uniqueViolation: '23505',
-  checkViolation: '23514',
-  foreignKeyViolation: '23503',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
-  invalidTextRepresentation: '22P02',
 } as const;
 
 export function pgCode(e: unknown): string | undefined {
   if (typeof e === 'object' && e !== null && 'code' in e) {
     const code = (e as { code: unknown }).code;
     return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
-}
-
-export function pgConstraint(e: unknown): string | undefined {
-  if (typeof e === 'object' && e !== null && 'constraint' in e) {
-    const c = (e as { constraint: unknown }).constraint;
-    return typeof c === 'string' ? c : undefined;
   }
   return undefined;
 }
