@@ -55,12 +55,7 @@ export class ClockEstimator {
   /** Server time minus client time, in ms (0 until the first sample). */
   offset(): number {
     if (this.samples.length === 0) return 0;
-    let lo = Number.NEGATIVE_INFINITY;
-    let hi = Number.POSITIVE_INFINITY;
-    for (const x of this.samples) {
-      lo = Math.max(lo, x.lo);
-      hi = Math.min(hi, x.hi);
-    }
+    const { lo, hi } = this.interval();
     if (lo <= hi) return (lo + hi) / 2;
     const best = this.samples.slice(0, this.use);
     return best.reduce((n, x) => n + x.offset, 0) / best.length;
@@ -69,9 +64,19 @@ export class ClockEstimator {
   /** Half the width of the proven interval: the most the estimate can be wrong by. */
   uncertainty(): number | undefined {
     if (this.samples.length === 0) return undefined;
-    const lo = Math.max(...this.samples.map((x) => x.lo));
-    const hi = Math.min(...this.samples.map((x) => x.hi));
+    const { lo, hi } = this.interval();
     return lo <= hi ? (hi - lo) / 2 : undefined;
+  }
+
+  /** The intersection of the kept samples' intervals (empty when lo > hi: the clock jumped). */
+  private interval(): { lo: number; hi: number } {
+    let lo = Number.NEGATIVE_INFINITY;
+    let hi = Number.POSITIVE_INFINITY;
+    for (const x of this.samples) {
+      lo = Math.max(lo, x.lo);
+      hi = Math.min(hi, x.hi);
+    }
+    return { lo, hi };
   }
 
   /** The best round trip seen: the estimate is wrong by at most half of it. */

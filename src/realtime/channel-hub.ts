@@ -60,7 +60,6 @@ interface Channel {
   state: { ev: string; data: unknown } | undefined;
   pending: { ev: string; data: unknown } | undefined;
   lastSentAt: number;
-  viewers: number;
   sentViewers: number;
   viewersSentAt: number;
 }
@@ -110,10 +109,6 @@ export class ChannelHub {
     if (this.timer) clearInterval(this.timer);
   }
 
-  channelCount(): number {
-    return this.channels.size;
-  }
-
   viewers(name: string): number {
     return (this.channels.get(name)?.watchers.size ?? 0) + (this.o.remoteViewers?.(name) ?? 0);
   }
@@ -134,11 +129,17 @@ export class ChannelHub {
     return this.channels.has(name);
   }
 
-  providerFor(requested: string): ChannelProvider {
+  private providerFor(requested: string): ChannelProvider {
     const prefix = requested.split(':', 1)[0] as string;
     const provider = this.providers.get(prefix);
     if (!provider) throw new AppError('not_found', `No channel type "${prefix}"`);
     return provider;
+  }
+
+  /** The provider of a requested channel and the channel's internal name. */
+  private locate(requested: string, sub: Subscriber): { provider: ChannelProvider; name: string } {
+    const provider = this.providerFor(requested);
+    return { provider, name: provider.resolve ? provider.resolve(requested, sub) : requested };
   }
 
   /** Subscribes; sends the current state (or the missed events since `since`) first. */
@@ -148,8 +149,7 @@ export class ChannelHub {
     since?: number,
     opts: { presence?: boolean } = {},
   ): Promise<number> {
-    const provider = this.providerFor(requested);
-    const name = provider.resolve ? provider.resolve(requested, sub) : requested;
+    const { provider, name } = this.locate(requested, sub);
     await provider.authorize(name, sub);
     let ch = this.channels.get(name);
     const fresh = !ch;
@@ -165,7 +165,6 @@ export class ChannelHub {
         state: undefined,
         pending: undefined,
         lastSentAt: 0,
-        viewers: 0,
         sentViewers: -1,
         viewersSentAt: 0,
       };
@@ -220,8 +219,7 @@ export class ChannelHub {
   }
 
   unsubscribe(sub: Subscriber, requested: string): void {
-    const provider = this.providerFor(requested);
-    const name = provider.resolve ? provider.resolve(requested, sub) : requested;
+    const { name } = this.locate(requested, sub);
     this.leave(sub, name);
   }
 
@@ -291,8 +289,7 @@ export class ChannelHub {
   }
 
   async receive(sub: Subscriber, requested: string, ev: string, data: unknown): Promise<void> {
-    const provider = this.providerFor(requested);
-    const name = provider.resolve ? provider.resolve(requested, sub) : requested;
+    const { provider, name } = this.locate(requested, sub);
     if (!provider.receive) throw new AppError('forbidden', 'This channel does not take messages');
     if (!sub.channels.has(name)) throw new AppError('forbidden', 'Subscribe to the channel first');
     await provider.receive(name, sub, ev, data);

@@ -28,7 +28,6 @@ interface Room {
   pollDirty: boolean;
   giveawayDirty: boolean;
   changed: boolean;
-  immediate: boolean;
   chat: ChatMessage[];
   reactions: ReactionCounts;
   sentiment: SentimentWindow;
@@ -94,7 +93,6 @@ export class ShowChannels implements ChannelProvider {
         pollDirty: false,
         giveawayDirty: false,
         changed: false,
-        immediate: false,
         chat: [],
         reactions: emptyCounts(),
         sentiment: new SentimentWindow({ windowSeconds: 60 }),
@@ -149,11 +147,6 @@ export class ShowChannels implements ChannelProvider {
       try {
         const next = await this.d.rooms.snapshot(showId, r.reactions, this.d.hub.viewers(`show:${showId}`));
         if (next) {
-          const statusChanged = r.state !== undefined && r.state.show.status !== next.show.status;
-          const auctionChanged =
-            r.state?.auction?.status !== next.auction?.status || r.state?.auction?.id !== next.auction?.id;
-          r.immediate ||=
-            statusChanged || auctionChanged || r.state?.show.featured?.itemId !== next.show.featured?.itemId;
           r.state = next;
           r.changed = true;
         }
@@ -240,14 +233,12 @@ export class ShowChannels implements ChannelProvider {
       if (!featured || r.state?.show.saleId !== saleId || featured.sku !== e.payload['sku']) continue;
       const version = Number(e.payload['itemVersion']);
       if (version <= featured.version) continue;
-      const soldOut = featured.remaining > 0 && e.payload['remaining'] === 0;
       (r.state as { show: { featured: unknown } }).show.featured = {
         ...featured,
         remaining: e.payload['remaining'],
         version,
       };
       r.changed = true;
-      r.immediate ||= soldOut;
     }
   }
 
@@ -298,7 +289,6 @@ export class ShowChannels implements ChannelProvider {
     const lines = r.chat.splice(0);
     const state = r.changed ? r.state : undefined;
     r.changed = false;
-    r.immediate = false;
     if (lines.length > 0 || state) {
       this.d.hub.together(name, () => {
         if (lines.length > 0) {

@@ -171,7 +171,11 @@ describe('real-time gateway', () => {
     await s.next((m) => m.ev === 'state');
     (s.ws as any)._socket.pause(); // stops reading: the server's buffer for it can only grow
     const big = { blob: 'x'.repeat(200_000) };
-    for (let i = 0; i < 300 && s.ws.readyState === 1; i++) {
+    // Until the server drops it (the paused client cannot see that): publishing on would only
+    // delay the client's reading past the server's 1 s grace for the close frame.
+    const serverSide = () =>
+      [...((t.fm.realtime as any).hub.channels.get(`sale:${sale.id}`)?.subscribers ?? [])][0]?.ws;
+    for (let i = 0; i < 300 && serverSide()?.readyState === WebSocket.OPEN; i++) {
       t.fm.realtime?.hub.publishState(`sale:${sale.id}`, 'state', big, { immediate: true });
       await new Promise((r) => setImmediate(r));
     }

@@ -89,6 +89,8 @@ export class BidEngine {
     const batch = q.pending.splice(0, 500);
     try {
       const answers = await this.o.store.transaction((tx) => this.commit(tx, auctionId, batch));
+      // After the commit, not inside the transaction: a wake before it finds nothing to read.
+      if (answers.some((a) => !(a instanceof AppError) && !a.replay)) this.o.onCommit();
       for (const [i, a] of answers.entries()) {
         if (a instanceof AppError) batch[i]?.reject(a);
         else batch[i]?.resolve(a);
@@ -168,7 +170,6 @@ export class BidEngine {
         },
       ]);
     }
-    if (accepted.length > 0) setImmediate(() => this.o.onCommit());
     return result.outcomes.map((o) =>
       o.ok
         ? {

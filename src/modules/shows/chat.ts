@@ -159,7 +159,7 @@ export class ChatService {
       now,
       lastMessageAt: mine.last,
       slowModeSeconds: show.slowModeSeconds,
-      recentTimestamps: [...mine.stamps],
+      recentTimestamps: mine.stamps,
       muted: mod.muted,
       banned: mod.banned,
       privileged,

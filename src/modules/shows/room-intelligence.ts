@@ -136,12 +136,6 @@ export class RoomIntelligence {
     );
   }
 
-  async removeFaq(actor: Principal, showId: string, faqId: string): Promise<void> {
-    await this.shows.owned(actor, showId);
-    await this.store.query('delete from show_faqs where id = $1 and show_id = $2', [faqId, showId]);
-    this.faqs.delete(showId);
-  }
-
   async questions(
     actor: Principal,
     showId: string,

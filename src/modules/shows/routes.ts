@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, Cents, Id, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
-import type { ChatService } from './chat.ts';
+import { type ChatService, MAX_CHAT_LENGTH } from './chat.ts';
 import type { GiveawaysService } from './giveaways.ts';
 import type { PollsService } from './polls.ts';
 import type { ReactionCounter } from './reactions.ts';
@@ -311,7 +311,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
         description:
           '429 chat_rate_limited / slow_mode (retryAfterMs); 403 muted / banned; 410 show_ended. Profanity is masked, obfuscated spellings too.',
         params: ShowParams,
-        body: Body({ text: Type.String({ minLength: 1, maxLength: 300 }) }),
+        body: Body({ text: Type.String({ minLength: 1, maxLength: MAX_CHAT_LENGTH }) }),
         response: withProblems({ 201: Any }),
       },
     },
