@@ -131,7 +131,8 @@ export interface Flashmob {
   close(): Promise<void>;
 }
 
-const servesHttp = (c: Config) => c.role === 'all' || c.role === 'api';
+/** Roles that serve the HTTP API and the web app. */
+export const servesHttp = (c: Config) => c.role === 'all' || c.role === 'api';
 const servesRealtime = (c: Config) => c.role === 'all' || c.role === 'realtime';
 const runsWorkers = (c: Config) => c.role === 'all' || c.role === 'worker';
 
@@ -254,6 +255,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     bids: new BidEngine({ store, clock, logger, onCommit }),
     intelligence,
   };
+  const webhooks = new WebhookReceiver({ store, provider: sandbox, orders });
   const pipeline: PipelineDeps = {
     store,
     clock,
@@ -353,7 +355,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     auctionRoutes(app, { auctions, bids: services.bids });
     orderRoutes(app, { checkout: services.checkout, orders });
     pipelineRoutes(app, pipeline);
-    paymentRoutes(app, { store, provider: sandbox, sandbox, orders });
+    paymentRoutes(app, { store, webhooks, sandbox });
     statsRoutes(app, { store, sales });
   }
   const realtime = servesRealtime(config)
@@ -402,7 +404,6 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
 
   // Until the server listens (and on a node without the HTTP API, a worker), the sandbox provider
   // delivers its webhooks in-process, through the same receiver as the route.
-  const webhooks = new WebhookReceiver({ store, provider: sandbox, orders });
   sandbox.setWebhookTransport(async (body, headers) => {
     try {
       await webhooks.receive(body, headers);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { buildApp, type Flashmob } from './app.ts';
+import { buildApp, type Flashmob, servesHttp } from './app.ts';
 import { type Config, ConfigError, loadConfig, ROLES, type Role, readDotEnv } from './config.ts';
 import { ROLES as USER_ROLES, type UserRole } from './modules/auth/tokens.ts';
 import { seedDemo } from './modules/demo/seed.ts';
@@ -48,11 +48,11 @@ async function start(argv: string[]): Promise<void> {
   if (values.role && !(ROLES as readonly string[]).includes(values.role))
     fail(`--role must be one of ${ROLES.join(', ')}`);
   const c = config(values.role ? { role: values.role as Role } : {});
-  if (c.serveWeb && (c.role === 'all' || c.role === 'api') && webBuildIsStale()) {
+  if (c.serveWeb && servesHttp(c) && webBuildIsStale()) {
     await buildWebApp(createLogger(c.logLevel));
   }
   const fm = await buildApp(c);
-  if (c.demo && fm.store.kind === 'pglite' && (c.role === 'all' || c.role === 'api')) {
+  if (c.demo && fm.store.kind === 'pglite' && servesHttp(c)) {
     const demo = await seedDemo(fm);
     if (demo) {
       fm.logger.info(demo, 'demo data created: sign in as this host (also in DATA_DIR/demo-credentials.txt)');

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
+import { openInWaves, serveReport } from './viewer-process.ts';
 
 const [url, file] = process.argv.slice(2) as [string, string];
 const holders = JSON.parse(readFileSync(file, 'utf8')) as Array<{
@@ -37,12 +38,5 @@ function open(h: { token: string; ticket: string; saleId: string }): Promise<voi
   });
 }
 
-for (let i = 0; i < holders.length; i += 200) await Promise.all(holders.slice(i, i + 200).map(open));
-process.send?.({ ready: holders.length });
-process.on('message', (m: { report?: boolean }) => {
-  if (!m.report) return;
-  process.send?.({ firstMove }, () => {
-    for (const s of sockets) s.close();
-    process.exit(0);
-  });
-});
+await openInWaves(holders.length, (i) => open(holders[i] as (typeof holders)[number]));
+serveReport(holders.length, () => ({ firstMove }), sockets);

@@ -6,6 +6,7 @@
  * own JSON parsing (real viewers are on their own devices). Driven over IPC by live-room-bench.ts.
  */
 import WebSocket from 'ws';
+import { openInWaves, serveReport } from './viewer-process.ts';
 
 const [url, showId, countArg] = process.argv.slice(2) as [string, string, string];
 const count = Number(countArg);
@@ -61,15 +62,15 @@ function open(): Promise<void> {
   });
 }
 
-for (let i = 0; i < count; i += 200)
-  await Promise.all(Array.from({ length: Math.min(200, count - i) }, () => open()));
-process.send?.({ ready: count });
-process.on('message', (m: { start?: boolean; report?: boolean }) => {
-  if (m.start) measuring = true;
-  if (!m.report) return;
-  measuring = false;
-  process.send?.({ histogram, frames, chatFrames, stateFrames, viewers: count, sampled }, () => {
-    for (const s of sockets) s.close();
-    process.exit(0);
-  });
-});
+await openInWaves(count, () => open());
+serveReport(
+  count,
+  () => {
+    measuring = false;
+    return { histogram, frames, chatFrames, stateFrames, viewers: count, sampled };
+  },
+  sockets,
+  (m) => {
+    if (m.start) measuring = true;
+  },
+);

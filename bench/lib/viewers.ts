@@ -6,6 +6,7 @@
  */
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
+import { openInWaves, serveReport } from './viewer-process.ts';
 
 const [system, urlArg, saleId, countArg] = process.argv.slice(2);
 const url = urlArg as string;
@@ -53,15 +54,5 @@ function openSocketIo(): Promise<void> {
   });
 }
 
-const open = system === 'socketio' ? openSocketIo : openFlashmob;
-for (let i = 0; i < count; i += 200) {
-  await Promise.all(Array.from({ length: Math.min(200, count - i) }, () => open()));
-}
-process.send?.({ ready: subscribed });
-process.on('message', (m: { report?: boolean }) => {
-  if (!m.report) return;
-  process.send?.({ arrivals }, () => {
-    for (const s of sockets) (s as { close(): void }).close();
-    process.exit(0);
-  });
-});
+await openInWaves(count, system === 'socketio' ? openSocketIo : openFlashmob);
+serveReport(subscribed, () => ({ arrivals }), sockets as Array<{ close(): void }>);

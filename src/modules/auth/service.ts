@@ -68,9 +68,7 @@ export class AuthService {
   }
 
   async login(email: string, password: string): Promise<{ user: User; token: string }> {
-    const [row] = await this.sql.query<UserRow>('select * from users where lower(email) = lower($1)', [
-      email,
-    ]);
+    const row = await this.byEmail(email);
     if (!row?.password_hash) {
       dummyHash ??= hashPassword('not a password');
       await verifyPassword(password, await dummyHash);
@@ -114,9 +112,7 @@ export class AuthService {
 
   /** ADMIN_EMAIL + ADMIN_PASSWORD: create that admin if absent (never changes an existing one). */
   async ensureAdmin(email: string, password: string): Promise<{ created: boolean; user: User }> {
-    const [row] = await this.sql.query<UserRow>('select * from users where lower(email) = lower($1)', [
-      email,
-    ]);
+    const row = await this.byEmail(email);
     if (row) return { created: false, user: toUser(row) };
     try {
       return {
@@ -126,13 +122,17 @@ export class AuthService {
     } catch (e) {
       // Another node created it at the same moment.
       if (e instanceof AppError && e.code === 'email_taken') {
-        const [again] = await this.sql.query<UserRow>('select * from users where lower(email) = lower($1)', [
-          email,
-        ]);
-        return { created: false, user: toUser(again as UserRow) };
+        return { created: false, user: toUser((await this.byEmail(email)) as UserRow) };
       }
       throw e;
     }
+  }
+
+  private async byEmail(email: string): Promise<UserRow | undefined> {
+    const [row] = await this.sql.query<UserRow>('select * from users where lower(email) = lower($1)', [
+      email,
+    ]);
+    return row;
   }
 
   tokenFor(user: User): Promise<string> {

@@ -78,30 +78,7 @@ export class CheckoutService {
       return { order: (await this.o.orders.get(placed.orderId)) as Order, replayed: true };
     }
     this.o.onCommit();
-
-    let order: Order | undefined;
-    try {
-      const outcome = await this.o.provider.authorize({
-        orderId: placed.orderId,
-        amountCents: placed.totalCents,
-        currency: placed.currency,
-        method: pay.method,
-        token: pay.token,
-        idempotencyKey: placed.orderId,
-        saveMethod: pay.save,
-      });
-      order = await this.o.orders.applyAuthorization(placed.orderId, outcome);
-    } catch (e) {
-      // The provider did not answer: the order stays pending_payment; its webhook or the
-      // payment window settles it. The buyer sees "processing", not an error.
-      this.o.logger.warn({ err: toError(e), order: placed.orderId }, 'authorisation did not complete');
-    }
-    order ??= (await this.o.orders.get(placed.orderId)) as Order;
-    if (order.state === 'payment_failed') {
-      throw new AppError('payment_declined', declineMessage(order.payment?.reason), {
-        extra: { orderId: order.id, reason: order.payment?.reason ?? 'declined' },
-      });
-    }
+    const order = await this.authorise(placed.orderId, placed.totalCents, placed.currency, pay);
     return { order, replayed: false };
   }
 
@@ -136,18 +113,12 @@ export class CheckoutService {
           },
         );
       }
-      const payment: OrderPayment = {
-        provider: this.o.provider.name,
-        method: pay.method,
-        status: 'processing',
-        ...(pay.save ? { saveMethod: true } : {}),
-      };
       await tx.query(
         `update orders set payment = $2::jsonb, shipping = $3::jsonb, updated_at = $4,
            client_ip = $5, payment_fingerprint = $6 where id = $1`,
         [
           orderId,
-          JSON.stringify(payment),
+          JSON.stringify(this.processingPayment(pay)),
           JSON.stringify(input.shipping),
           new Date(this.o.clock.now()),
           origin.clientIp,
@@ -156,27 +127,53 @@ export class CheckoutService {
       );
       return row;
     });
+    return this.authorise(orderId, order.total_cents, order.currency, pay);
+  }
+
+  /**
+   * Steps 2 and 3: asks the provider (the order id is its idempotency key), then settles the
+   * order; a decline is thrown as payment_declined.
+   */
+  private async authorise(
+    orderId: string,
+    amountCents: number,
+    currency: string,
+    pay: { method: PaymentMethodKind; token: string; save: boolean },
+  ): Promise<Order> {
+    let order: Order | undefined;
     try {
       const outcome = await this.o.provider.authorize({
         orderId,
-        amountCents: order.total_cents,
-        currency: order.currency,
+        amountCents,
+        currency,
         method: pay.method,
         token: pay.token,
         idempotencyKey: orderId,
         saveMethod: pay.save,
       });
-      await this.o.orders.applyAuthorization(orderId, outcome);
+      order = await this.o.orders.applyAuthorization(orderId, outcome);
     } catch (e) {
+      // The provider did not answer: the order stays pending_payment; its webhook or the
+      // payment window settles it. The buyer sees "processing", not an error.
       this.o.logger.warn({ err: toError(e), order: orderId }, 'authorisation did not complete');
     }
-    const paid = (await this.o.orders.get(orderId)) as Order;
-    if (paid.state === 'payment_failed') {
-      throw new AppError('payment_declined', declineMessage(paid.payment?.reason), {
-        extra: { orderId, reason: paid.payment?.reason ?? 'declined' },
+    order ??= (await this.o.orders.get(orderId)) as Order;
+    if (order.state === 'payment_failed') {
+      throw new AppError('payment_declined', declineMessage(order.payment?.reason), {
+        extra: { orderId, reason: order.payment?.reason ?? 'declined' },
       });
     }
-    return paid;
+    return order;
+  }
+
+  /** The payment of an order whose authorisation is about to be asked for. */
+  private processingPayment(pay: { method: PaymentMethodKind; save: boolean }): OrderPayment {
+    return {
+      provider: this.o.provider.name,
+      method: pay.method,
+      status: 'processing',
+      ...(pay.save ? { saveMethod: true } : {}),
+    };
   }
 
   /**
@@ -276,12 +273,6 @@ export class CheckoutService {
     const orderId = newId('order');
     const totalCents = rows.reduce((n, r) => n + r.quantity * r.price_cents, 0);
     const currency = first.currency;
-    const payment: OrderPayment = {
-      provider: this.o.provider.name,
-      method: pay.method,
-      status: 'processing',
-      ...(pay.save ? { saveMethod: true } : {}),
-    };
     const at = new Date(now);
     await tx.query(
       `insert into orders (id, buyer_id, state, source, total_cents, currency, shipping, payment, created_at, updated_at,
@@ -293,7 +284,7 @@ export class CheckoutService {
         totalCents,
         currency,
         JSON.stringify(input.shipping),
-        JSON.stringify(payment),
+        JSON.stringify(this.processingPayment(pay)),
         at,
         pay.origin.clientIp,
         pay.origin.fingerprint,

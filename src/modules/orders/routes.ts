@@ -22,6 +22,16 @@ export const ShippingSchema = Body({
   phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{5,20}$' })),
 });
 
+/** A new method ({method, token, save?}) or a saved one ({savedMethodId}: express checkout). */
+const PaymentSchema = Type.Union([
+  Body({
+    method: Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m))),
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    save: Type.Optional(Type.Boolean()),
+  }),
+  Body({ savedMethodId: Id('paymentMethod') }),
+]);
+
 const OrderSchema = Type.Object(
   {
     id: Type.String(),
@@ -64,14 +74,7 @@ export function orderRoutes(app: App, d: { checkout: CheckoutService; orders: Or
           '402 payment_declined (stock returned); 409 reservation_unavailable. Checking out the same holds again returns the same order (200).',
         body: Body({
           reservationIds: Type.Array(Id('reservation'), { minItems: 1, maxItems: 50, uniqueItems: true }),
-          payment: Type.Union([
-            Body({
-              method: Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m))),
-              token: Type.String({ minLength: 1, maxLength: 200 }),
-              save: Type.Optional(Type.Boolean()),
-            }),
-            Body({ savedMethodId: Id('paymentMethod') }),
-          ]),
+          payment: PaymentSchema,
           shipping: ShippingSchema,
         }),
         response: withProblems({ 200: Type.Ref('Order'), 201: Type.Ref('Order') }),
@@ -85,15 +88,6 @@ export function orderRoutes(app: App, d: { checkout: CheckoutService; orders: Or
       return reply.code(replayed ? 200 : 201).send(order);
     },
   );
-
-  const PaymentSchema = Type.Union([
-    Body({
-      method: Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m))),
-      token: Type.String({ minLength: 1, maxLength: 200 }),
-      save: Type.Optional(Type.Boolean()),
-    }),
-    Body({ savedMethodId: Id('paymentMethod') }),
-  ]);
 
   app.post(
     '/api/orders/:id/pay',

@@ -4,14 +4,12 @@ import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, withProblems } from '../../platform/http/schemas.ts';
 import type { Store } from '../../platform/store/store.ts';
-import type { OrdersService } from '../orders/service.ts';
-import type { PaymentProvider } from './provider.ts';
 import type { SandboxPaymentProvider } from './sandbox-provider.ts';
-import { WebhookReceiver } from './webhook-receiver.ts';
+import type { WebhookReceiver } from './webhook-receiver.ts';
 
 export function paymentRoutes(
   app: App,
-  d: { store: Store; provider: PaymentProvider; sandbox?: SandboxPaymentProvider; orders: OrdersService },
+  d: { store: Store; webhooks: WebhookReceiver; sandbox?: SandboxPaymentProvider },
 ): void {
   app.get(
     '/api/payment-methods',
@@ -46,7 +44,6 @@ export function paymentRoutes(
     },
   );
 
-  const receiver = new WebhookReceiver(d);
   // The provider calls back here. The signature is checked over the exact bytes received, so
   // this route takes its body as text; a receipt table makes a redelivered webhook a no-op.
   const webhookScope: FastifyPluginAsync = async (scope) => {
@@ -62,7 +59,7 @@ export function paymentRoutes(
         schema: { tags: ['payments'], summary: 'Payment provider webhooks (HMAC-signed)', hide: false },
       },
       async (req, reply) => {
-        const { duplicate } = await receiver.receive(String(req.body), req.headers);
+        const { duplicate } = await d.webhooks.receive(String(req.body), req.headers);
         return reply.code(200).send({ received: true, duplicate });
       },
     );

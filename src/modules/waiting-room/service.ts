@@ -20,7 +20,7 @@ import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Principal } from '../auth/tokens.ts';
 import type { SalesService } from '../sales/service.ts';
-import type { WaitingRoomConfig } from '../sales/types.ts';
+import type { SaleInfo, WaitingRoomConfig } from '../sales/types.ts';
 import type { AdmissionTokens } from './admission-tokens.ts';
 import { holdsPlace, type QueueStore, type Ticket } from './queue-store.ts';
 
@@ -87,8 +87,12 @@ export class WaitingRoomService {
     const info = await this.o.sales.info(saleId);
     if (!info) throw new AppError('not_found', 'Sale not found');
     if (!info.waitingRoom) throw new AppError('no_waiting_room', 'This sale has no waiting room');
-    const sale = { id: info.id, startsAt: info.startsAt, endsAt: info.endsAt, config: info.waitingRoom };
-    this.known.set(saleId, sale);
+    return this.remember(info, info.waitingRoom);
+  }
+
+  private remember(info: SaleInfo, config: WaitingRoomConfig): KnownSale {
+    const sale = { id: info.id, startsAt: info.startsAt, endsAt: info.endsAt, config };
+    this.known.set(sale.id, sale);
     return sale;
   }
 
@@ -346,14 +350,7 @@ export class WaitingRoomService {
     try {
       const open = await this.o.sales.withWaitingRoom(this.o.clock.now());
       this.known.clear();
-      for (const info of open) {
-        this.known.set(info.id, {
-          id: info.id,
-          startsAt: info.startsAt,
-          endsAt: info.endsAt,
-          config: info.waitingRoom,
-        });
-      }
+      for (const info of open) this.remember(info, info.waitingRoom);
     } catch (e) {
       this.o.logger.warn({ err: toError(e) }, 'waiting-room discovery failed');
     }

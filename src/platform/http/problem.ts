@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERROR_STATUS, type ErrorCode, isAppError, toError } from '../errors.ts';
+import { type AppError, ERROR_STATUS, type ErrorCode, isAppError, toError } from '../errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -108,8 +108,4 @@ export function registerProblemHandlers(app: FastifyInstance, opts: ProblemHandl
       opts.notFoundFallback?.(request, reply) ??
       sendProblem(reply, problemOf('not_found', `No route ${request.method} ${request.url.split('?')[0]}`)),
   );
-}
-
-export function notFound(what: string): AppError {
-  return new AppError('not_found', `${what} not found`);
 }
