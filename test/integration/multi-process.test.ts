@@ -19,7 +19,14 @@ describe.skipIf(!pgOk)('two server processes on one PostgreSQL', () => {
     schema = await createSchema();
     const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema });
     fm = await buildApp(testConfig({ jwtSecret: secret }), { store });
-    const env = { DATABASE_URL: postgresUrlFor(schema), JWT_SECRET: secret, DATA_DIR: testConfig().dataDir };
+    // Batches of at most 20 claims: with the default 256, the first batch to get the row lock
+    // could take all 150 units and leave the other node none to sell (it happened).
+    const env = {
+      DATABASE_URL: postgresUrlFor(schema),
+      JWT_SECRET: secret,
+      DATA_DIR: testConfig().dataDir,
+      CLAIM_BATCH_MAX: '20',
+    };
     servers = await Promise.all([spawnServer(env), spawnServer(env)]);
   });
   afterAll(async () => {
