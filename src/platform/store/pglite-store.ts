@@ -44,6 +44,8 @@ export async function openPgliteStore(dataDir: string): Promise<Store> {
         throw failed ?? e;
       }
     },
+    // One connection: statements already run in the order they are sent.
+    lane: () => root,
     ping: async () => {
       await db.query('select 1');
     },

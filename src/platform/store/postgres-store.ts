@@ -21,6 +21,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
+    // A statement queued behind another on a connection (a transaction's next step) is sent at once.
+    pipeline: true,
     application_name: options.applicationName ?? 'flashmob',
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
@@ -34,6 +36,16 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
   });
   const root = wrap(pool);
+  const lanes = new Lanes(() => {
+    const client = new pg.Client({
+      connectionString: options.url,
+      application_name: `${options.applicationName ?? 'flashmob'}-lane`,
+      types,
+      pipeline: true,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    return client;
+  });
   const store: Store = {
     kind: 'postgres',
     query: root.query,
@@ -75,11 +87,65 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         client.release();
       }
     },
+    lane: (key) => lanes.get(key),
     ping: async () => {
       await pool.query('select 1');
     },
-    close: () => pool.end(),
+    close: async () => {
+      await lanes.close();
+      await pool.end();
+    },
   };
   await store.ping();
   return store;
+}
+
+const LANES = 2;
+
+/**
+ * Dedicated pipelined connections for ordered statements (Store.lane). A lane whose connection
+ * failed (a server restart) connects again on its next statement; what was in flight on it fails.
+ */
+class Lanes {
+  private readonly clients: Array<Promise<pg.Client> | undefined> = [];
+
+  constructor(private readonly connect: () => pg.Client) {}
+
+  get(key: string): Sql {
+    let h = 0;
+    for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+    const at = Math.abs(h) % LANES;
+    return {
+      query: async <R>(text: string, params?: readonly unknown[]) => {
+        const client = await this.client(at);
+        return (await client.query(text, params as unknown[] | undefined)).rows as R[];
+      },
+    };
+  }
+
+  private client(at: number): Promise<pg.Client> {
+    let c = this.clients[at];
+    if (!c) {
+      const client = this.connect();
+      const forget = () => {
+        if (this.clients[at] === c) this.clients[at] = undefined;
+      };
+      client.on('error', forget);
+      client.on('end', forget);
+      c = client.connect().then(
+        () => client,
+        (e: unknown) => {
+          forget();
+          throw e;
+        },
+      );
+      this.clients[at] = c;
+    }
+    return c;
+  }
+
+  async close(): Promise<void> {
+    const open = this.clients.splice(0);
+    await Promise.all(open.map((c) => c?.then((client) => client.end()).catch(() => {})));
+  }
 }

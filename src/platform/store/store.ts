@@ -13,6 +13,12 @@ export interface Store extends Sql {
   readonly kind: StoreKind;
   /** Run `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * An ordered lane: statements sent on one lane run one after another in the order they were
+   * sent, each in its own transaction, and the next is sent without waiting for the previous
+   * one's answer. One key always gets the same lane (a few dedicated connections).
+   */
+  lane(key: string): Sql;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
