@@ -200,7 +200,10 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     batchWaitMs: config.claimBatchWaitMs,
     onCommit,
     metrics: {
-      batch: (n) => metrics.batchSize.observe(n),
+      batch: (n, path) => {
+        metrics.batchSize.observe(n);
+        metrics.claimBatches.inc({ path });
+      },
       outcome: (code) => metrics.claims.inc({ outcome: code }),
     },
   });

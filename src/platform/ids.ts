@@ -22,6 +22,7 @@ export const ID_PREFIX = {
   ticket: 'tkt',
   question: 'qst',
   faq: 'faq',
+  claimBatch: 'cb',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

@@ -30,6 +30,12 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly claimBatches = new client.Counter({
+    name: 'flashmob_claim_batches_total',
+    help: 'Claim batches committed, by path: optimistic (on the state read) or locked (after a conflict)',
+    labelNames: ['path'] as const,
+    registers: [this.registry],
+  });
   readonly batchSize = new client.Histogram({
     name: 'flashmob_claim_batch_size',
     help: 'Claims per batch of the claim engine',

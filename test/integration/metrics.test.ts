@@ -34,6 +34,7 @@ describe('metrics', () => {
         'flashmob_http_request_duration_seconds_bucket',
         'flashmob_claims_total{outcome="accepted"}',
         'flashmob_claim_batch_size_bucket',
+        'flashmob_claim_batches_total{path="optimistic"}',
         'flashmob_orders',
         'flashmob_consumer_lag',
         'flashmob_dead_letters',

@@ -19,13 +19,13 @@ describe.skipIf(!pgOk)('two server processes on one PostgreSQL', () => {
     schema = await createSchema();
     const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema });
     fm = await buildApp(testConfig({ jwtSecret: secret }), { store });
-    // Batches of at most 20 claims: with the default 256, the first batch to get the row lock
-    // could take all 150 units and leave the other node none to sell (it happened).
+    // Batches of at most 5 claims: with larger ones, the first node's few batches could take all
+    // 150 units before the other node's first batch (it happened), and the nodes would not contend.
     const env = {
       DATABASE_URL: postgresUrlFor(schema),
       JWT_SECRET: secret,
       DATA_DIR: testConfig().dataDir,
-      CLAIM_BATCH_MAX: '20',
+      CLAIM_BATCH_MAX: '5',
     };
     servers = await Promise.all([spawnServer(env), spawnServer(env)]);
   });
@@ -57,6 +57,14 @@ describe.skipIf(!pgOk)('two server processes on one PostgreSQL', () => {
     expect(results.every((r) => r.res.status === 201 || r.res.status === 409)).toBe(true);
     expect(accepted.length).toBe(150);
     expect(new Set(accepted.map((r) => r.server.url)).size).toBe(2); // both nodes sold
+    // The nodes contended: a write whose item another node had moved was decided again under the lock.
+    const locked = await Promise.all(
+      servers.map(async (s) => {
+        const text = await (await fetch(`${s.url}/metrics`)).text();
+        return Number(/flashmob_claim_batches_total\{path="locked"\} (\d+)/.exec(text)?.[1] ?? 0);
+      }),
+    );
+    expect(locked.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     const rows = await fm.store.query<{ id: string; buyer_id: string }>(
       `select id, buyer_id from reservations where sale_id = $1`,
       [sale.id],

@@ -1,19 +1,30 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import {
-  allocate,
-  type ClaimIntent,
-  idempotencyKeyOf,
-  type Outcome,
-  type PriorReservation,
-} from '../../domain/allocation.ts';
+import { allocate, type ClaimIntent, type Outcome } from '../../domain/allocation.ts';
 import { type SaleTiming, windowRefusal } from '../../domain/sale-status.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, type ErrorCode, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Sql, type Store } from '../../platform/store/store.ts';
 import type { SalesService } from '../sales/service.ts';
-import { type Reservation, type ReservationRow, toReservation } from './types.ts';
+import {
+  type BatchKeys,
+  type BatchWrite,
+  type ItemRead,
+  type ItemRow,
+  lockItem,
+  readItem,
+  type WrittenClaim,
+  writeBatch,
+} from './batch-sql.ts';
+import {
+  type ItemKnowledge,
+  type Speculation,
+  speculationOf,
+  unseenBy,
+  withInFlight,
+} from './speculation.ts';
+import type { Reservation } from './types.ts';
 
 export interface ClaimRequest {
   readonly saleId: string;
@@ -35,8 +46,11 @@ export type ClaimResult =
       readonly extra?: Record<string, unknown>;
     };
 
+/** How a batch was committed: on the state it read, or under the item's row lock. */
+export type BatchPath = 'optimistic' | 'locked';
+
 export interface ClaimMetrics {
-  batch(size: number): void;
+  batch(size: number, path: BatchPath): void;
   outcome(code: string): void;
 }
 
@@ -59,47 +73,21 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-interface LockedItem {
-  sale_id: string;
-  sku: string;
-  remaining: number;
-  per_buyer_limit: number;
-  price_cents: number;
-  currency: string;
-  version: number;
-  active: boolean;
-  starts_at: Date;
-  ends_at: Date;
-  hold_seconds: number;
-}
-
-/** What a batch decided, ready to answer each claim once the transaction has committed. */
-interface BatchDecision {
+/** A batch's answers, once whatever they rest on is committed. */
+interface Settled {
   readonly results: ClaimResult[];
   readonly wroteEvents: boolean;
-  /**
-   * The batch's write, sent but not awaited inside the transaction: the COMMIT queues right
-   * behind it. If it failed, that COMMIT rolled the transaction back (PostgreSQL ends an aborted
-   * transaction that way), so it is awaited after the commit and its error retries the batch.
-   */
-  readonly written?: Promise<unknown>;
+  readonly path: BatchPath;
 }
 
-const MAX_BATCH_ATTEMPTS = 3;
-
-/**
- * A reservation found under an idempotency key, as the batch query returns it: the reservation
- * row in JSON (timestamps as text), with the key and request hash it was claimed under.
- */
-interface PriorRow extends Omit<ReservationRow, 'expires_at' | 'created_at'> {
-  key: string;
-  hash: string;
-  expires_at: string;
-  created_at: string;
+/** What a batch decided on some state of the item: the answers, and the write they need. */
+interface Decision {
+  readonly results: ClaimResult[];
+  /** Absent when the batch takes nothing. */
+  readonly write?: BatchWrite;
 }
 
-const priorToReservation = (r: PriorRow): Reservation =>
-  toReservation({ ...r, expires_at: new Date(r.expires_at), created_at: new Date(r.created_at) });
+const MAX_LOCKED_ATTEMPTS = 3;
 
 export function requestHash(r: Pick<ClaimRequest, 'saleId' | 'sku' | 'quantity'>): string {
   return createHash('sha256')
@@ -112,11 +100,17 @@ export function requestHash(r: Pick<ClaimRequest, 'saleId' | 'sku' | 'quantity'>
  * The claim engine: one batched writer per sale item on this node.
  *
  * Claims for an item queue in memory for at most `batchWaitMs` (or until `batchMax` are waiting),
- * then one transaction locks the item row, allocates in arrival order (per-buyer limits,
- * idempotency keys), decrements stock once, inserts every reservation and its outbox event, and
- * commits. Only then are the callers answered: an acknowledged claim is durable. Batches from
- * several nodes on one item serialise on the row lock; `CHECK (remaining >= 0)` is the last
- * line against an oversell.
+ * then a batch is allocated in arrival order (per-buyer limits, idempotency keys) and written with
+ * one statement: stock decremented once, every reservation and the outbox event inserted. Only
+ * after the commit are the callers answered: an acknowledged claim is durable.
+ *
+ * Optimistic first: the batch reads the item and its buyers' holdings without a lock, and its
+ * write applies only if the item is still in the state it read (its version and last batch), so
+ * no lock is held while this process allocates. Batches of this node are chained: the next one
+ * is allocated on top of the writes still in flight and guarded by the state they leave. When a
+ * guard fails (another node, a returned hold or a host changed the item), the batch is decided
+ * again under the item's row lock, and the item stays on that path for a moment. Either way
+ * `CHECK (remaining >= 0)` is the last line against an oversell.
  */
 export class ClaimEngine {
   private readonly writers = new Map<string, ItemWriter>();
@@ -179,12 +173,20 @@ function windowResult(refusal: 'not_started' | 'ended', sale: SaleTiming): Claim
 }
 
 /**
- * Batches in flight per item on one node. The second one waits on the item's row lock inside
- * the database, so it starts the moment the first commits, while this process is still sending
- * the first one's answers: the row is never idle waiting for a round trip. Allocation order is
- * still arrival order (the database grants the lock first come, first served).
+ * Batches in flight per item on one node. While one batch's write is on its way, the next is
+ * already reading and allocating on top of it (optimistic path), or waiting on the row lock in
+ * the database (locked path): the item is never idle waiting for a round trip through this
+ * process. Allocation order is still arrival order.
  */
 const MAX_IN_FLIGHT = 2;
+/** After a guard failed, batches of the item take the row lock for this long (another writer is active). */
+const LOCKED_AFTER_CONFLICT_MS = 1_000;
+/** Writes kept in the chain (in flight or lately committed): more than can be in flight at once. */
+const CHAIN_HISTORY = 8;
+
+const RETRYABLE = new Set<string>([PG.uniqueViolation, PG.deadlockDetected, PG.serializationFailure]);
+/** A key used at the same moment by another writer (unique index), or a deadlock victim. */
+const retryable = (e: unknown) => RETRYABLE.has(pgCode(e) ?? '');
 
 class ItemWriter {
   private queue: Pending[] = [];
@@ -192,11 +194,26 @@ class ItemWriter {
   /** Cancels the flush that is scheduled (a timer, or an immediate when no wait is due). */
   private cancelFlush: (() => void) | undefined;
   private idleWaiters: Array<() => void> = [];
+  /**
+   * This node's latest optimistic writes on the item, oldest first: those in flight, and the last
+   * few committed ones (a read taken before their commit is allocated on top of them too).
+   */
+  private chain: Speculation[] = [];
+  /** Statements on it run in the order sent: a write chained on another reaches the row after it. */
+  private readonly lane: Sql;
+  /** Until then (monotonic ms), batches take the row lock. */
+  private lockedUntil = 0;
+  /** Batches of this writer on the locked path: an optimistic one started beside them would fail. */
+  private lockedInFlight = 0;
+  /** Resolves once the last optimistic batch started has been allocated (they allocate in order). */
+  private allocated: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly itemId: string,
     private readonly o: ClaimEngineOptions,
-  ) {}
+  ) {
+    this.lane = o.store.lane(itemId);
+  }
 
   enqueue(p: Pending): void {
     this.queue.push(p);
@@ -232,15 +249,15 @@ class ItemWriter {
     if (this.queue.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
     const batch = this.queue.splice(0, this.o.batchMax);
     this.inFlight++;
-    const committed = this.commitWithRetry(batch);
-    // The next batch may queue up behind this one right away (see MAX_IN_FLIGHT).
+    const settled = this.settle(batch);
+    // The next batch may start right away (see MAX_IN_FLIGHT).
     this.schedule();
-    void committed.then(
-      (decision) => {
+    void settled.then(
+      ({ results, wroteEvents, path }) => {
         this.done();
-        if (decision.wroteEvents) this.o.onCommit();
-        this.o.metrics?.batch(batch.length);
-        decision.results.forEach((result, i) => {
+        if (wroteEvents) this.o.onCommit();
+        this.o.metrics?.batch(batch.length, path);
+        results.forEach((result, i) => {
           this.o.metrics?.outcome(result.ok ? 'accepted' : result.code);
           batch[i]?.resolve(result);
         });
@@ -267,89 +284,143 @@ class ItemWriter {
     if (this.inFlight === 0 && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private async commitWithRetry(batch: Pending[]): Promise<BatchDecision> {
+  private async settle(batch: Pending[]): Promise<Settled> {
+    if (this.lockedInFlight === 0 && performance.now() >= this.lockedUntil) {
+      const settled = await this.optimistic(batch);
+      if (settled) return settled;
+      this.lockedUntil = performance.now() + LOCKED_AFTER_CONFLICT_MS;
+    }
+    this.lockedInFlight++;
+    try {
+      return await this.locked(batch);
+    } finally {
+      this.lockedInFlight--;
+    }
+  }
+
+  /**
+   * Reads the item without a lock, allocates on it plus this node's writes still in flight, and
+   * writes guarded by the state that leaves. Undefined when that state did not hold: the batch
+   * wrote nothing and is decided again under the lock.
+   */
+  private async optimistic(batch: Pending[]): Promise<Settled | undefined> {
+    // Allocated after the batch started before it, so that it sees that one's write in the chain.
+    const previous = this.allocated;
+    let allocated: () => void = () => {};
+    this.allocated = new Promise<void>((r) => {
+      allocated = r;
+    });
+    try {
+      const read = await readItem(this.o.store, this.itemId, keysOf(batch));
+      await previous;
+      if (!read) throw new Error(`sale item ${this.itemId} vanished`);
+      return await this.allocateOn(read, batch, allocated);
+    } finally {
+      allocated();
+    }
+  }
+
+  private async allocateOn(
+    read: ItemRead,
+    batch: Pending[],
+    allocated: () => void,
+  ): Promise<Settled | undefined> {
+    const now = this.o.clock.now();
+    const unseen = unseenBy(this.chain, read.known.stamp);
+    if (!unseen) return undefined;
+    const decision = this.decide(batch, read.item, withInFlight(read.known, unseen), now);
+    const { write } = decision;
+    if (!write) {
+      // Answers that count on writes still in flight (a replay, a refusal) wait for their commit.
+      for (const s of unseen) if (!(await s.settled)) return undefined;
+      return { results: decision.results, wroteEvents: false, path: 'optimistic' };
+    }
+    let settle: (committed: boolean) => void = () => {};
+    const speculation = speculationOf(
+      write.base,
+      write.batchId,
+      write.remainingAfter,
+      write.claims,
+      new Promise<boolean>((r) => {
+        settle = r;
+      }),
+    );
+    this.chain.push(speculation);
+    if (this.chain.length > CHAIN_HISTORY) this.chain.shift();
+    allocated();
+    let committed = false;
+    try {
+      committed = await writeBatch(this.lane, write);
+    } catch (e) {
+      if (!retryable(e)) throw e;
+    } finally {
+      // A write that did not commit leaves the chain at once: nothing may be allocated on it.
+      if (!committed) this.chain = this.chain.filter((s) => s !== speculation);
+      settle(committed);
+    }
+    return committed ? { results: decision.results, wroteEvents: true, path: 'optimistic' } : undefined;
+  }
+
+  /** Decides the batch under the item's row lock, retrying a deadlock or a key taken meanwhile. */
+  private async locked(batch: Pending[]): Promise<Settled> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const decision = await this.o.store.transaction((tx) => this.commit(tx, batch));
-        await decision.written;
-        return decision;
+        let written: Promise<boolean> | undefined;
+        const decision = await this.o.store.transaction(async (tx) => {
+          const d = await this.decideLocked(tx, batch);
+          // Not awaited inside the transaction: the COMMIT queues right behind the write, which
+          // releases the row lock one round trip sooner. If the write failed, that COMMIT rolled
+          // the transaction back (the store throws the write's error).
+          if (d.write) {
+            written = writeBatch(tx, d.write);
+            written.catch(() => {});
+          }
+          return d;
+        });
+        if (written && !(await written)) throw new Error(`sale item ${this.itemId} changed under its lock`);
+        return { results: decision.results, wroteEvents: written !== undefined, path: 'locked' };
       } catch (e) {
-        // A key used at the same moment on another item of the same buyer (unique index), or a
-        // deadlock victim: the batch is re-read from scratch and decided again.
-        const code = pgCode(e);
-        const retryable =
-          code === PG.uniqueViolation || code === PG.deadlockDetected || code === PG.serializationFailure;
-        if (!retryable || attempt >= MAX_BATCH_ATTEMPTS) throw e;
+        if (!retryable(e) || attempt >= MAX_LOCKED_ATTEMPTS) throw e;
       }
     }
   }
 
-  private async commit(tx: Sql, batch: Pending[]): Promise<BatchDecision> {
+  private async decideLocked(tx: Sql, batch: Pending[]): Promise<Decision> {
     const now = this.o.clock.now();
-    // Two statements sent back to back (the driver queues the second behind the first, with no
-    // round trip through this process between them): the item's row lock, then what the
-    // allocation needs — earlier reservations under these keys and what each buyer already holds
-    // of this item. The second statement starts after the first has the lock, so it reads what
-    // every earlier batch committed. Only one wait for the database while the row is locked.
-    const locking = tx.query<LockedItem>(
-      `select i.sale_id, i.sku, i.remaining, i.per_buyer_limit, i.price_cents, i.currency, i.version, i.active,
-              s.starts_at, s.ends_at, s.hold_seconds
-       from sale_items i join sales s on s.id = i.sale_id
-       where i.id = $1 for update of i`,
-      [this.itemId],
-    );
-    const knowing = tx.query<{ priors: PriorRow[] | null; held: Record<string, number> | null }>(
-      `select
-         (select json_agg(json_build_object('id', r.id, 'buyer_id', r.buyer_id, 'key', r.idempotency_key,
-                   'hash', r.request_hash, 'sale_id', r.sale_id, 'sale_item_id', r.sale_item_id, 'sku', r.sku,
-                   'quantity', r.quantity, 'price_cents', r.price_cents, 'currency', r.currency, 'state', r.state,
-                   'source', r.source, 'expires_at', r.expires_at, 'created_at', r.created_at, 'order_id', r.order_id))
-          from reservations r
-          join unnest($1::text[], $2::text[]) as k(buyer, key) on r.buyer_id = k.buyer and r.idempotency_key = k.key
-         ) as priors,
-         (select json_object_agg(buyer_id, units) from (
-            select buyer_id, sum(quantity)::int as units from reservations
-            where buyer_id = any($1) and sale_item_id = $3 and state in ('held', 'checked_out')
-            group by buyer_id) h
-         ) as held`,
-      [batch.map((p) => p.intent.buyerId), batch.map((p) => p.intent.idempotencyKey), this.itemId],
-    );
-    const [[item], [known]] = await Promise.all([locking, knowing]);
-    if (!item) throw new Error(`sale item ${this.itemId} vanished`);
+    const read: ItemRead | undefined = await lockItem(tx, this.itemId, keysOf(batch));
+    if (!read) throw new Error(`sale item ${this.itemId} vanished`);
+    return this.decide(batch, read.item, read.known, now);
+  }
+
+  /** Allocates the batch on `known` (pure apart from new ids): the answers, and the write they need. */
+  private decide(batch: Pending[], item: ItemRow, known: ItemKnowledge, now: number): Decision {
     const timing = { startsAt: item.starts_at.getTime(), endsAt: item.ends_at.getTime() };
     const refusal = windowRefusal(timing, now);
     if (refusal) {
       const r = windowResult(refusal, timing);
-      return { results: batch.map(() => r), wroteEvents: false };
+      return { results: batch.map(() => r) };
     }
     if (!item.active) {
       const r: ClaimResult = { ok: false, code: 'ended', message: 'This item is no longer on sale' };
-      return { results: batch.map(() => r), wroteEvents: false };
-    }
-
-    const priorByKey = new Map<string, PriorReservation>();
-    const priorRows = new Map<string, Reservation>();
-    for (const r of known?.priors ?? []) {
-      priorByKey.set(idempotencyKeyOf(r.buyer_id, r.key), { reservationId: r.id, requestHash: r.hash });
-      priorRows.set(r.id, priorToReservation(r));
+      return { results: batch.map(() => r) };
     }
     const allocation = allocate(
       {
-        remaining: item.remaining,
+        remaining: known.remaining,
         perBuyerLimit: item.per_buyer_limit,
-        heldByBuyer: new Map(Object.entries(known?.held ?? {})),
-        priorByKey,
+        heldByBuyer: known.heldByBuyer,
+        priorByKey: known.priorByKey,
       },
       batch.map((p) => p.intent),
     );
 
-    const expiresAt = new Date(now + item.hold_seconds * 1000);
-    const createdAt = new Date(now);
-    const version = item.version + 1;
+    const expiresAt = new Date(now + item.hold_seconds * 1000).toISOString();
+    const createdAt = new Date(now).toISOString();
     const fresh = new Map<number, Reservation>();
-    const rows: Array<{ i: number; reservation: Reservation; remainingAfter: number }> = [];
+    const claims: WrittenClaim[] = [];
     allocation.outcomes.forEach((o, i) => {
       if (o.kind !== 'reserved') return;
+      const intent = (batch[i] as Pending).intent;
       const reservation: Reservation = {
         id: newId('reservation'),
         saleId: item.sale_id,
@@ -360,66 +431,44 @@ class ItemWriter {
         currency: item.currency,
         state: 'held',
         source: 'claim',
-        expiresAt: expiresAt.toISOString(),
-        createdAt: createdAt.toISOString(),
+        expiresAt,
+        createdAt,
         orderId: null,
       };
       fresh.set(i, reservation);
-      rows.push({ i, reservation, remainingAfter: o.remainingAfter });
+      claims.push({
+        buyerId: intent.buyerId,
+        idempotencyKey: intent.idempotencyKey,
+        requestHash: intent.requestHash,
+        reservation,
+        remainingAfter: o.remainingAfter,
+      });
     });
-
-    let written: Promise<unknown> | undefined;
-    if (allocation.taken > 0) {
-      // One statement: the stock, every reservation, and one `sale.claimed` event for the whole
-      // batch (built here from the same arrays, in arrival order). One event per batch, not per
-      // claim: the outbox costs a row per commit, and readers want the batch's final stock anyway.
-      // Not awaited here (see BatchDecision.written): the row lock is released one round trip
-      // sooner.
-      written = tx.query(
-        `with upd as (
-           update sale_items set remaining = remaining - $2, version = $3 where id = $1 returning 1
-         ), batch as (
-           select * from unnest($10::text[], $11::text[], $12::int[], $13::text[], $14::text[], $15::int[])
-             with ordinality as b(id, buyer, qty, key, hash, rem, n)
-         ), res as (
-           insert into reservations (id, sale_id, sale_item_id, buyer_id, sku, quantity, price_cents, currency, state,
-                                     idempotency_key, request_hash, expires_at, created_at)
-           select id, $4, $1, buyer, $5, qty, $6, $7, 'held', key, hash, $8, $9 from batch
-         )
-         insert into events (id, type, key, payload)
-         select $16, 'sale.claimed', $4,
-                json_build_object('saleId', $4::text, 'itemId', $1::text, 'sku', $5::text, 'itemVersion', $3::int8,
-                  'remaining', $17::int, 'expiresAt', $18::text,
-                  'reservations', json_agg(json_build_object('id', id, 'buyerId', buyer, 'quantity', qty, 'remaining', rem)
-                                           order by n))
-         from batch`,
-        [
-          this.itemId,
-          allocation.taken,
-          version,
-          item.sale_id,
-          item.sku,
-          item.price_cents,
-          item.currency,
-          expiresAt,
-          createdAt,
-          rows.map((r) => r.reservation.id),
-          rows.map((r) => batch[r.i]?.intent.buyerId),
-          rows.map((r) => r.reservation.quantity),
-          rows.map((r) => batch[r.i]?.intent.idempotencyKey),
-          rows.map((r) => batch[r.i]?.intent.requestHash),
-          rows.map((r) => r.remainingAfter),
-          newId('event'),
-          item.remaining - allocation.taken,
-          expiresAt.toISOString(),
-        ],
-      );
-      written.catch(() => {});
-    }
-
-    const results = allocation.outcomes.map((o, i): ClaimResult => toResult(o, i, fresh, priorRows, item));
-    return { results, wroteEvents: allocation.taken > 0, ...(written !== undefined ? { written } : {}) };
+    const results = allocation.outcomes.map((o, i) => toResult(o, i, fresh, known.priorRows, item));
+    if (allocation.taken === 0) return { results };
+    return {
+      results,
+      write: {
+        itemId: this.itemId,
+        saleId: item.sale_id,
+        sku: item.sku,
+        priceCents: item.price_cents,
+        currency: item.currency,
+        base: known.stamp,
+        batchId: newId('claimBatch'),
+        eventId: newId('event'),
+        taken: allocation.taken,
+        remainingAfter: known.remaining - allocation.taken,
+        expiresAt,
+        createdAt,
+        claims,
+      },
+    };
   }
+}
+
+function keysOf(batch: readonly Pending[]): BatchKeys {
+  return { buyers: batch.map((p) => p.intent.buyerId), keys: batch.map((p) => p.intent.idempotencyKey) };
 }
 
 function toResult(
@@ -427,7 +476,7 @@ function toResult(
   i: number,
   fresh: ReadonlyMap<number, Reservation>,
   priorRows: ReadonlyMap<string, Reservation>,
-  item: LockedItem,
+  item: Pick<ItemRow, 'sku'>,
 ): ClaimResult {
   switch (o.kind) {
     case 'reserved':

@@ -310,7 +310,11 @@ export class ShowsService {
         if (variant.host_id !== show.hostId && !hasRole(actor, 'admin')) {
           throw new AppError('forbidden', `SKU ${input.sku} belongs to another host`);
         }
-        await tx.query('update sale_items set active = false where sale_id = $1 and active', [show.saleId]);
+        // `version` moves with `active`: a claim batch allocated on the item before cannot commit after.
+        await tx.query(
+          'update sale_items set active = false, version = version + 1 where sale_id = $1 and active',
+          [show.saleId],
+        );
         const [existing] = await tx.query<{ id: string }>(
           `update sale_items set active = true, stock = stock + $3, remaining = remaining + $3, price_cents = $4,
            per_buyer_limit = $5, version = version + 1
@@ -346,7 +350,9 @@ export class ShowsService {
   async unfeature(actor: Principal, id: string): Promise<Show> {
     const show = await this.owned(actor, id);
     const result = await this.change(id, 'show.unfeatured', async (tx) => {
-      await tx.query('update sale_items set active = false where sale_id = $1', [show.saleId]);
+      await tx.query('update sale_items set active = false, version = version + 1 where sale_id = $1', [
+        show.saleId,
+      ]);
       await tx.query('update shows set featured_item_id = null where id = $1', [id]);
     });
     this.sales.forget(show.saleId);
