@@ -238,6 +238,7 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     const tokens = ['tok_visa', 'tok_mastercard'];
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
+      clock.advance(1_000);
       const h = await hold({ buyer, quantity: 1 });
       const res = await checkout(buyer, h.reservationId, {
         payment: { method: 'card', token: tokens[i % 2] as string },
@@ -272,6 +273,7 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     ];
     const fromOneIp: string[] = [];
     for (let i = 0; i <= DEFAULT_FRAUD_RULES.maxOrdersPerIp; i++) {
+      clock.advance(1_000);
       const h = await hold({ quantity: 1 });
       const res = await checkout(h.buyer, h.reservationId, { ip: '192.0.2.10', payment: payments[i % 4] });
       fromOneIp.push(res.json().id);
@@ -284,6 +286,7 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     // As many from this machine (loopback: a developer, or a proxy without TRUST_PROXY) say nothing.
     const fromLoopback: string[] = [];
     for (let i = 0; i <= DEFAULT_FRAUD_RULES.maxOrdersPerIp; i++) {
+      clock.advance(1_000);
       const h = await hold({ quantity: 1 });
       const res = await checkout(h.buyer, h.reservationId, { ip: '127.0.0.1', payment: payments[i % 4] });
       fromLoopback.push(res.json().id);
@@ -293,6 +296,7 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     clock.advance((DEFAULT_FRAUD_RULES.velocityWindowMinutes + 1) * 60_000);
     const withOneCard: string[] = [];
     for (let i = 0; i <= DEFAULT_FRAUD_RULES.maxOrdersPerCard; i++) {
+      clock.advance(1_000);
       const h = await hold({ quantity: 1 });
       const res = await checkout(h.buyer, h.reservationId, {
         payment: { method: 'card', token: 'tok_shared' },

@@ -103,12 +103,24 @@ const FINISHED = 'txid < pg_snapshot_xmin(pg_current_snapshot())';
  * An event that commits late has a txid at or above the horizon until it commits, so it is
  * read on a later call and never skipped.
  */
-export async function readEvents(sql: Sql, after: Cursor, limit: number): Promise<EventRecord[]> {
+export async function readEvents(
+  sql: Sql,
+  after: Cursor,
+  limit: number,
+  /** Only these types are read with their payload (the others come with `{}`: a consumer skips them). */
+  types?: readonly string[],
+): Promise<EventRecord[]> {
+  const columns = types
+    ? EVENT_COLUMNS.replace(
+        ', payload,',
+        `, case when type = any($4::text[]) then payload else '{}' end as payload,`,
+      )
+    : EVENT_COLUMNS;
   const rows = await sql.query<EventRow>(
-    `select ${EVENT_COLUMNS} from events
+    `select ${columns} from events
      where (txid, seq) > ($1::xid8, $2::int8) and ${FINISHED}
      order by ${LOG_ORDER} limit $3`,
-    [after.txid, after.seq, limit],
+    types ? [after.txid, after.seq, limit, types] : [after.txid, after.seq, limit],
   );
   return rows.map(toEventRecord);
 }
