@@ -125,8 +125,12 @@ export async function claimsBench(): Promise<void> {
   process.stdout.write(
     `claims: ${CONNECTIONS} connections, ${BUYERS} buyers, one hot item, ${SECONDS}s per run\n`,
   );
-  const stores: Array<'pglite' | 'postgres'> = ['pglite'];
-  if (await postgresReachable()) stores.push('postgres');
+  // BENCH_STORES=postgres (or pglite) measures one store only.
+  const wanted = (process.env.BENCH_STORES ?? 'pglite,postgres').split(',');
+  const stores: Array<'pglite' | 'postgres'> = wanted.includes('pglite') ? ['pglite'] : [];
+  if (!wanted.includes('postgres')) {
+    // PostgreSQL not asked for.
+  } else if (await postgresReachable()) stores.push('postgres');
   else process.stdout.write('  PostgreSQL not reachable: only PGlite is measured\n');
   const runs: StoreRun[] = [];
   for (const s of stores) runs.push(await runOn(s));
