@@ -89,11 +89,19 @@ interface Decision {
 
 const MAX_LOCKED_ATTEMPTS = 3;
 
+/** A crowd sends few distinct (sale, sku, quantity) bodies: their hashes are kept (bounded). */
+const hashes = new Map<string, string>();
+const HASHES_MAX = 10_000;
+
 export function requestHash(r: Pick<ClaimRequest, 'saleId' | 'sku' | 'quantity'>): string {
-  return createHash('sha256')
-    .update(`${r.saleId}\u0000${r.sku}\u0000${r.quantity}`)
-    .digest('base64url')
-    .slice(0, 22);
+  const body = `${r.saleId}\u0000${r.sku}\u0000${r.quantity}`;
+  let hash = hashes.get(body);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
+    if (hashes.size >= HASHES_MAX) hashes.clear();
+    hashes.set(body, hash);
+  }
+  return hash;
 }
 
 /**
