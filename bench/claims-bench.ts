@@ -12,6 +12,12 @@ const CONNECTIONS = 200;
 const BUYERS = 20_000;
 const STOCK = 10_000_000;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/**
+ * Rounds of the three rows, one after the other; each row reports its best round. The machine is
+ * shared: its speed moves by tens of percent from one minute to the next, and alternating the
+ * rows keeps that from favouring one of them.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** The server under test talks to a co-located PostgreSQL over its Unix socket when there is one. */
 const SERVER_DATABASE_URL =
@@ -81,23 +87,43 @@ async function runOn(store: 'pglite' | 'postgres'): Promise<StoreRun> {
     const run = (p: string, next = claim, seconds = SECONDS) =>
       load({ url: base, path: p, connections: CONNECTIONS, seconds, next });
 
+    // Warm-up: every buyer claims once, so that each token has been verified once before the
+    // measured runs (a buyer's app signs in and loads the sale before the drop opens).
     process.stdout.write(`  ${store}: warm-up…\n`);
-    await run(`/api/sales/${sale.id}/claims`, claim, 3);
-    process.stdout.write(`  ${store}: trivial endpoint…\n`);
-    const trivial = await run('/bench/trivial', () => ({
-      body: '{"sku":"HOT","quantity":1,"idempotencyKey":"x"}',
-    }));
-    process.stdout.write(`  ${store}: batched claim engine…\n`);
-    if (process.env.BENCH_PROFILE) server.proc.kill('SIGUSR2');
-    const batched = await run(`/api/sales/${sale.id}/claims`);
-    if (process.env.BENCH_PROFILE) server.proc.kill('SIGUSR2');
-    process.stdout.write(`  ${store}: naive one-transaction-per-claim…\n`);
-    const naive = await run(`/bench/naive/sales/${sale.id}/claims`);
+    await load({
+      url: base,
+      path: `/api/sales/${sale.id}/claims`,
+      connections: CONNECTIONS,
+      seconds: 60,
+      amount: BUYERS,
+      next: claim,
+    });
+    const rounds: Array<{ trivial: LoadResult; batched: LoadResult; naive: LoadResult }> = [];
+    for (let r = 1; r <= ROUNDS; r++) {
+      process.stdout.write(`  ${store}, round ${r}: trivial endpoint…\n`);
+      const trivial = await run('/bench/trivial', () => ({
+        body: '{"sku":"HOT","quantity":1,"idempotencyKey":"x"}',
+      }));
+      process.stdout.write(`  ${store}, round ${r}: batched claim engine…\n`);
+      const profiling = process.env.BENCH_PROFILE && r === 1;
+      if (profiling) server.proc.kill('SIGUSR2');
+      const batched = await run(`/api/sales/${sale.id}/claims`);
+      if (profiling) server.proc.kill('SIGUSR2');
+      process.stdout.write(`  ${store}, round ${r}: naive one-transaction-per-claim…\n`);
+      const naive = await run(`/bench/naive/sales/${sale.id}/claims`);
+      rounds.push({ trivial, batched, naive });
+    }
+    const best = (row: 'trivial' | 'batched' | 'naive') =>
+      rounds.map((x) => x[row]).reduce((a, b) => (b.rps > a.rps ? b : a));
+    const [trivial, batched, naive] = [best('trivial'), best('batched'), best('naive')];
 
     // Nothing oversold or lost: stock moved exactly by the reserved units.
     const after = await call(base, 'GET', `/api/sales/${sale.id}`);
     const reserved = STOCK - after.items[0].remaining;
-    const acknowledged = batched.total - batched.non2xx + (naive.total - naive.non2xx);
+    const acknowledged = rounds.reduce(
+      (n, x) => n + x.batched.total - x.batched.non2xx + (x.naive.total - x.naive.non2xx),
+      0,
+    );
     const consistent = reserved >= acknowledged && after.items[0].remaining >= 0;
     return { store, trivial, naive, batched, consistent };
   } finally {
@@ -171,9 +197,12 @@ export async function claimsBench(): Promise<void> {
 
 ${machine()}. Load: autocannon, ${CONNECTIONS} connections (closed loop), each request a
 claim of 1 unit by one of ${fmt(BUYERS)} signed-in buyers (a JWT each) with a fresh idempotency
-key, ${SECONDS} s per row, on one item of ${fmt(STOCK)} units. The three rows of a store run in
-one server process, one after the other; the load generator is a second process on the same
-2 cores (and PostgreSQL a third). Latencies in ms, as autocannon measures them.
+key, ${SECONDS} s per row, on one item of ${fmt(STOCK)} units, after a warm-up in which every buyer
+claims once (their tokens verified once, as a buyer's app does before a drop opens). The three
+rows of a store run in one server process, one after the other, ${ROUNDS} rounds; each row shows
+its best round (this machine is shared, and its speed moves by tens of percent from one minute to
+the next). The load generator is a second process on the same 2 cores (and PostgreSQL a third).
+Latencies in ms, as autocannon measures them.
 
 ${table(['store', 'endpoint', 'claims/s', 'p50', 'p99', 'vs naive', 'of ceiling', 'non-2xx'], rows)}
 
