@@ -19,6 +19,7 @@ import {
 } from './batch-sql.ts';
 import {
   type ItemKnowledge,
+  KnownBuyers,
   type Speculation,
   speculationOf,
   unseenBy,
@@ -187,8 +188,13 @@ function windowResult(refusal: 'not_started' | 'ended', sale: SaleTiming): Claim
  * process. Allocation order is still arrival order.
  */
 const MAX_IN_FLIGHT = 2;
-/** After a guard failed, batches of the item take the row lock for this long (another writer is active). */
-const LOCKED_AFTER_CONFLICT_MS = 1_000;
+/**
+ * After a guard failed, batches of the item take the row lock for a while: 10 ms after one
+ * conflict (a hold returned now and then), doubling with each conflict in a row up to a second
+ * (another node claiming the same item: taking turns on the lock beats failing writes).
+ */
+const LOCKED_AFTER_CONFLICT_MS = 10;
+const LOCKED_AFTER_CONFLICTS_MAX_MS = 1_000;
 /** Writes kept in the chain (in flight or lately committed): more than can be in flight at once. */
 const CHAIN_HISTORY = 8;
 
@@ -207,10 +213,17 @@ class ItemWriter {
    * few committed ones (a read taken before their commit is allocated on top of them too).
    */
   private chain: Speculation[] = [];
+  /** Writes of the chain not yet known to be committed. */
+  private readonly pending = new Set<Speculation>();
   /** Statements on it run in the order sent: a write chained on another reaches the row after it. */
   private readonly lane: Sql;
   /** Until then (monotonic ms), batches take the row lock. */
   private lockedUntil = 0;
+  /** Conflicts since the last optimistic commit. */
+  private conflicts = 0;
+  /** The item row as last read (its price, limit, window): batches allocated without a read use it. */
+  private item: ItemRow | undefined;
+  private readonly known = new KnownBuyers();
   /** Batches of this writer on the locked path: an optimistic one started beside them would fail. */
   private lockedInFlight = 0;
   /** Resolves once the last optimistic batch started has been allocated (they allocate in order). */
@@ -295,8 +308,15 @@ class ItemWriter {
   private async settle(batch: Pending[]): Promise<Settled> {
     if (this.lockedInFlight === 0 && performance.now() >= this.lockedUntil) {
       const settled = await this.optimistic(batch);
-      if (settled) return settled;
-      this.lockedUntil = performance.now() + LOCKED_AFTER_CONFLICT_MS;
+      if (settled) {
+        this.conflicts = 0;
+        return settled;
+      }
+      this.known.forget();
+      this.conflicts++;
+      this.lockedUntil =
+        performance.now() +
+        Math.min(LOCKED_AFTER_CONFLICTS_MAX_MS, LOCKED_AFTER_CONFLICT_MS * 2 ** (this.conflicts - 1));
     }
     this.lockedInFlight++;
     try {
@@ -307,9 +327,10 @@ class ItemWriter {
   }
 
   /**
-   * Reads the item without a lock, allocates on it plus this node's writes still in flight, and
-   * writes guarded by the state that leaves. Undefined when that state did not hold: the batch
-   * wrote nothing and is decided again under the lock.
+   * Reads the item without a lock (or, for a batch of buyers this node knows at the end of its
+   * chain, skips the read), allocates on it plus this node's writes still in flight, and writes
+   * guarded by the state that leaves. Undefined when that state did not hold: the batch wrote
+   * nothing and is decided again under the lock.
    */
   private async optimistic(batch: Pending[]): Promise<Settled | undefined> {
     // Allocated after the batch started before it, so that it sees that one's write in the chain.
@@ -318,27 +339,54 @@ class ItemWriter {
     this.allocated = new Promise<void>((r) => {
       allocated = r;
     });
+    const intents = batch.map((p) => p.intent);
     try {
-      const read = await readItem(this.o.store, this.itemId, keysOf(batch));
+      // The read starts at once (beside the previous batch's) unless this one may skip it.
+      let reading = this.known.covers(intents)
+        ? undefined
+        : readItem(this.o.store, this.itemId, keysOf(batch));
       await previous;
+      const tail = this.chain[this.chain.length - 1];
+      const known = !reading && tail && this.item ? this.known.knowledgeAt(tail, intents) : undefined;
+      if (known && this.item) {
+        const settled = await this.allocateOn({ item: this.item, known }, [], batch, allocated, true);
+        if (settled !== 'needs a read') return settled;
+      }
+      reading ??= readItem(this.o.store, this.itemId, keysOf(batch));
+      const read = await reading;
       if (!read) throw new Error(`sale item ${this.itemId} vanished`);
-      return await this.allocateOn(read, batch, allocated);
+      this.item = read.item;
+      const unseen = unseenBy(this.chain, read.known.stamp, this.pending);
+      if (!unseen) return undefined;
+      const settled = await this.allocateOn(
+        { item: read.item, known: withInFlight(read.known, unseen) },
+        unseen,
+        batch,
+        allocated,
+        false,
+      );
+      return settled === 'needs a read' ? undefined : settled;
     } finally {
       allocated();
     }
   }
 
+  /**
+   * Allocates on `on` (`unseen`: the writes in flight it counts on) and writes. A batch allocated
+   * on what this node knows without a read and that writes nothing (refusals only) is not answered
+   * from that knowledge: no write's guard would vouch for it ('needs a read').
+   */
   private async allocateOn(
-    read: ItemRead,
+    on: ItemRead,
+    unseen: readonly Speculation[],
     batch: Pending[],
     allocated: () => void,
-  ): Promise<Settled | undefined> {
-    const now = this.o.clock.now();
-    const unseen = unseenBy(this.chain, read.known.stamp);
-    if (!unseen) return undefined;
-    const decision = this.decide(batch, read.item, withInFlight(read.known, unseen), now);
+    withoutRead: boolean,
+  ): Promise<Settled | undefined | 'needs a read'> {
+    const decision = this.decide(batch, on.item, on.known, this.o.clock.now());
     const { write } = decision;
     if (!write) {
+      if (withoutRead) return 'needs a read';
       // Answers that count on writes still in flight (a replay, a refusal) wait for their commit.
       for (const s of unseen) if (!(await s.settled)) return undefined;
       return { results: decision.results, wroteEvents: false, path: 'optimistic' };
@@ -354,7 +402,13 @@ class ItemWriter {
       }),
     );
     this.chain.push(speculation);
+    this.pending.add(speculation);
     if (this.chain.length > CHAIN_HISTORY) this.chain.shift();
+    this.known.record(
+      on.known,
+      batch.map((p) => p.intent),
+      speculation,
+    );
     allocated();
     let committed = false;
     try {
@@ -362,8 +416,12 @@ class ItemWriter {
     } catch (e) {
       if (!retryable(e)) throw e;
     } finally {
+      this.pending.delete(speculation);
       // A write that did not commit leaves the chain at once: nothing may be allocated on it.
-      if (!committed) this.chain = this.chain.filter((s) => s !== speculation);
+      if (!committed) {
+        this.chain = this.chain.filter((s) => s !== speculation);
+        this.known.forget();
+      }
       settle(committed);
     }
     return committed ? { results: decision.results, wroteEvents: true, path: 'optimistic' } : undefined;

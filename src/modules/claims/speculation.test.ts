@@ -3,6 +3,7 @@ import { allocate, idempotencyKeyOf } from '../../domain/allocation.ts';
 import {
   type ItemKnowledge,
   type ItemStamp,
+  KnownBuyers,
   type Speculation,
   speculationOf,
   unseenBy,
@@ -81,7 +82,8 @@ describe('claim batches chained on writes in flight', () => {
     expect(unseenBy(chain, { version: 8, batchId: 'cb_other' })).toBeUndefined();
     expect(unseenBy(chain, { version: 8, batchId: 'cb_x' })).toBeUndefined();
     expect(unseenBy(chain, { version: 6, batchId: 'cb_x' })).toBeUndefined();
-    expect(unseenBy(chain, { version: 10, batchId: 'cb_b' })).toBeUndefined();
+    // Newer than the chain while its writes are in flight: it may lack them.
+    expect(unseenBy(chain, { version: 10, batchId: 'cb_b' }, new Set(chain))).toBeUndefined();
   });
 
   it('the writes not yet seen are added to what was read: stock, holdings and keys', () => {
@@ -112,5 +114,61 @@ describe('claim batches chained on writes in flight', () => {
       { kind: 'limit_exceeded', limit: 4, alreadyHeld: 3 },
       { kind: 'reserved', quantity: 2, remainingAfter: 92 },
     ]);
+  });
+
+  it('once none of its writes is pending, a read newer than the chain starts afresh (another writer moved the item)', () => {
+    expect(unseenBy(chain, { version: 12, batchId: 'cb_locked' }, new Set())).toEqual([]);
+    expect(unseenBy(chain, { version: 12, batchId: 'cb_locked' }, new Set([b]))).toBeUndefined();
+    // Older than the chain's last write and not in it: it may lack this node's writes.
+    expect(unseenBy(chain, { version: 8, batchId: 'cb_other' }, new Set())).toBeUndefined();
+  });
+});
+
+describe('buyers known at the end of the chain (a batch may skip its read)', () => {
+  const s0: ItemStamp = { version: 3, batchId: null };
+  const claim = (buyerId: string, idempotencyKey: string) => ({ buyerId, idempotencyKey });
+
+  it('knows the buyers a read told of, plus what the chain wrote for them, at the stamp it left', () => {
+    const known = new KnownBuyers();
+    const a = write(s0, 'cb_a', 9, [['alice', 'k1', 1]]);
+    known.record(read(s0, 10, { alice: 1 }), [claim('alice', 'k1'), claim('bob', 'k1')], a);
+    const b = write(a.stamp, 'cb_b', 7, [['bob', 'k2', 2]]);
+    expect(known.covers([claim('bob', 'k2')])).toBe(true);
+    const atA = known.knowledgeAt(a, [claim('bob', 'k2')]);
+    expect(atA?.stamp).toEqual(a.stamp);
+    expect(atA?.remaining).toBe(9);
+    known.record(atA as ItemKnowledge, [claim('bob', 'k2')], b);
+    const atB = known.knowledgeAt(b, [claim('alice', 'k3'), claim('bob', 'k3')]);
+    expect(atB?.remaining).toBe(7);
+    expect([...(atB?.heldByBuyer ?? [])]).toEqual([
+      ['alice', 2],
+      ['bob', 2],
+    ]);
+  });
+
+  it('a buyer not known, a key seen before (maybe a retry), or another stamp needs a read', () => {
+    const known = new KnownBuyers();
+    const a = write(s0, 'cb_a', 9, [['alice', 'k1', 1]]);
+    known.record(read(s0, 10), [claim('alice', 'k1')], a);
+    expect(known.knowledgeAt(a, [claim('carol', 'k1')])).toBeUndefined();
+    expect(known.covers([claim('carol', 'k1')])).toBe(false);
+    expect(known.knowledgeAt(a, [claim('alice', 'k1')])).toBeUndefined();
+    const other = write({ version: 4, batchId: 'cb_x' }, 'cb_y', 5, []);
+    expect(known.knowledgeAt(other, [claim('alice', 'k2')])).toBeUndefined();
+    expect(known.knowledgeAt(a, [claim('alice', 'k2')])?.heldByBuyer.get('alice')).toBe(1);
+  });
+
+  it('a read on another stamp than the known one starts over; forget() drops everything', () => {
+    const known = new KnownBuyers();
+    const a = write(s0, 'cb_a', 9, [['alice', 'k1', 1]]);
+    known.record(read(s0, 10), [claim('alice', 'k1')], a);
+    const fresh: ItemStamp = { version: 9, batchId: 'cb_z' };
+    const c = write(fresh, 'cb_c', 4, [['bob', 'k1', 1]]);
+    known.record(read(fresh, 5), [claim('bob', 'k1')], c);
+    expect(known.covers([claim('alice', 'k2')])).toBe(false);
+    expect(known.covers([claim('bob', 'k2')])).toBe(true);
+    known.forget();
+    expect(known.covers([claim('bob', 'k2')])).toBe(false);
+    expect(known.knowledgeAt(c, [claim('bob', 'k2')])).toBeUndefined();
   });
 });

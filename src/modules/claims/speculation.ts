@@ -41,16 +41,24 @@ export interface Speculation {
 const sameStamp = (a: ItemStamp, b: ItemStamp) => a.version === b.version && a.batchId === b.batchId;
 
 /**
- * The batches of `chain` (this node's writes in flight on one item, each allocated on the one
- * before) that a read showing `read` does not include yet. `undefined` when the read fits
- * nowhere in the chain: another writer changed the item, so nothing may be assumed about it.
+ * The batches of `chain` (this node's latest writes on one item, each allocated on the one before;
+ * `pending`: those not known to be committed yet) that a read showing `read` does not include.
+ * A read newer than every write of the chain, none pending, includes them all (another writer
+ * or this node's locked path moved the item since). `undefined` when the read fits nowhere: it
+ * may lack writes of this node, so nothing may be assumed from it.
  */
-export function unseenBy(chain: readonly Speculation[], read: ItemStamp): Speculation[] | undefined {
-  if (chain.length === 0) return [];
+export function unseenBy(
+  chain: readonly Speculation[],
+  read: ItemStamp,
+  pending: ReadonlySet<Speculation> = new Set(),
+): Speculation[] | undefined {
+  const last = chain[chain.length - 1];
+  if (!last) return [];
   for (let i = chain.length - 1; i >= 0; i--) {
     if (sameStamp((chain[i] as Speculation).stamp, read)) return chain.slice(i + 1);
   }
-  return sameStamp((chain[0] as Speculation).base, read) ? [...chain] : undefined;
+  if (sameStamp((chain[0] as Speculation).base, read)) return [...chain];
+  return pending.size === 0 && read.version > last.stamp.version ? [] : undefined;
 }
 
 /** The item as it will be once `unseen` (batches in flight, in order) have committed. */
@@ -100,4 +108,91 @@ export function speculationOf(
     reserved,
     settled,
   };
+}
+
+/** Keys remembered per buyer, and buyers per item: beyond that, a batch reads (bounded memory). */
+const KEYS_PER_BUYER = 16;
+const BUYERS_MAX = 200_000;
+
+/**
+ * What this node knows of an item's buyers at the stamp its last write leaves: the units each
+ * holds, and keys each has used. Exact while every change of the item since the read it came
+ * from has been this node's own chained write, which is what a write's guard proves when it
+ * commits: so a batch whose buyers are all known, with keys never seen, is allocated without a
+ * read. A key used before but not remembered here (another node, an old retry) fails the write on
+ * the unique index, and the batch is decided again under the lock.
+ */
+export class KnownBuyers {
+  private stamp: ItemStamp | undefined;
+  private readonly buyers = new Map<string, { held: number; keys: string[] }>();
+
+  /**
+   * The state a batch would be allocated on at `tail` (this node's last write), or undefined if
+   * it needs a read: a buyer not known, or a key that may be a retry.
+   */
+  knowledgeAt(
+    tail: Speculation,
+    batch: ReadonlyArray<{ readonly buyerId: string; readonly idempotencyKey: string }>,
+  ): ItemKnowledge | undefined {
+    if (!this.stamp || !sameStamp(this.stamp, tail.stamp)) return undefined;
+    const heldByBuyer = new Map<string, number>();
+    for (const c of batch) {
+      const known = this.buyers.get(c.buyerId);
+      if (!known || known.keys.includes(c.idempotencyKey)) return undefined;
+      if (known.held > 0) heldByBuyer.set(c.buyerId, known.held);
+    }
+    return {
+      stamp: tail.stamp,
+      remaining: tail.remainingAfter,
+      heldByBuyer,
+      priorByKey: new Map(),
+      priorRows: new Map(),
+    };
+  }
+
+  /** Whether every buyer of the batch is known with keys never seen (a read may be skipped). */
+  covers(batch: ReadonlyArray<{ readonly buyerId: string; readonly idempotencyKey: string }>): boolean {
+    if (!this.stamp) return false;
+    return batch.every((c) => {
+      const known = this.buyers.get(c.buyerId);
+      return known !== undefined && !known.keys.includes(c.idempotencyKey);
+    });
+  }
+
+  /**
+   * A batch allocated on `base` (what a read said of its buyers, or this) wrote `written`: its
+   * buyers are known as `base` had them plus what it wrote, and everyone else carries over if
+   * `base` was the state known here.
+   */
+  record(
+    base: ItemKnowledge,
+    batch: ReadonlyArray<{ readonly buyerId: string; readonly idempotencyKey: string }>,
+    written: Speculation,
+  ): void {
+    if (!this.stamp || !sameStamp(this.stamp, base.stamp) || this.buyers.size > BUYERS_MAX)
+      this.buyers.clear();
+    for (const c of batch) {
+      let known = this.buyers.get(c.buyerId);
+      if (!known) {
+        known = { held: 0, keys: [] };
+        this.buyers.set(c.buyerId, known);
+      }
+      known.held = base.heldByBuyer.get(c.buyerId) ?? 0;
+      if (!known.keys.includes(c.idempotencyKey)) {
+        known.keys.push(c.idempotencyKey);
+        if (known.keys.length > KEYS_PER_BUYER) known.keys.shift();
+      }
+    }
+    for (const [buyer, units] of written.heldAdded) {
+      const known = this.buyers.get(buyer);
+      if (known) known.held += units;
+    }
+    this.stamp = written.stamp;
+  }
+
+  /** The chain broke (a conflict, a failed write, the locked path): nothing is known any more. */
+  forget(): void {
+    this.stamp = undefined;
+    this.buyers.clear();
+  }
 }
