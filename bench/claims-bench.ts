@@ -209,15 +209,15 @@ ${table(['store', 'endpoint', 'claims/s', 'p50', 'p99', 'vs naive', 'of ceiling'
 Targets (issue #2): ≥ 10× the naive baseline, ≥ 40% of the trivial ceiling, p99 ≤ 25 ms.
 ${runs.map((r) => `- ${r.store}: ${fmt(r.batched.rps / Math.max(1, r.naive.rps), 1)}× naive, ${fmt((100 * r.batched.rps) / r.trivial.rps)}% of ceiling, p99 ${fmt(r.batched.p99, 1)} ms; stock and reservations consistent after the run: ${r.consistent ? 'yes' : '**NO**'}`).join('\n')}
 
-What bounds the engine here: the 200 connections are a closed loop, so throughput is 200 divided
-by the mean latency (Little's law): p99 ≤ 25 ms would need more than 10,000 claims/s with every
-claim under 20 ms. One hot item is one row, and every batch holds its lock while PostgreSQL
-runs the lookup, Node allocates and PostgreSQL writes and commits; the statements are queued so
-that only one trip through Node happens under the lock, but on two shared cores that trip waits
-for the event loop, busy with 8,000 HTTP requests a second (the server process is ~63% busy,
-the load generator ~34%, PostgreSQL's backends ~60% between them). Next steps, not yet taken:
-allocating inside PostgreSQL (a function doing lookup, allocation and write in one statement,
-leaving no trip through Node under the lock), or a batch writer on its own thread.
+What bounds the engine here (measured while tuning it, 2026-11-27): the 200 connections are a
+closed loop, so throughput is 200 divided by the mean latency (Little's law). In the steady state a
+batch is one statement on the item's lane (its buyers known, no read, no lock held across Node):
+the lane's PostgreSQL backend was busy ~40% of the time, half executing and half waiting for the
+WAL flush, and a batch took 7-9 ms at the median as Node sees it, most of it waiting for the event
+loop and for a core. The server, the load generator and PostgreSQL share 2 cores: the server's
+CPU profile shows it descheduled inside its writes to PostgreSQL's socket and to the clients'.
+The trivial endpoint's own p99 is 15-25 ms at 200 connections here; for claims, p99 ≤ 25 ms would
+need a mean under ~15 ms, more than ~13,000 claims/s from this box, which it does not reach.
 `;
   writeSection('claims', md);
   process.stdout.write(`${md}\n`);
