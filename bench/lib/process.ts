@@ -11,27 +11,20 @@ export interface Proc {
 }
 
 /** Runs a TypeScript entry (through tsx) and waits for its `{msg: 'flashmob is serving', address}` line. */
-/** The server's V8 flags, as `npm start` and bin/flashmob.js pass them. */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
-
 export function startTs(entry: string, env: Record<string, string>, args: string[] = []): Promise<Proc> {
-  const proc = spawn(
-    process.execPath,
-    [...SERVER_NODE_FLAGS, '--import', 'tsx', path.join(ROOT, entry), ...args],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        DEMO: 'false',
-        RATE_LIMIT_SCALE: '0',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      DEMO: 'false',
+      RATE_LIMIT_SCALE: '0',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   return new Promise((resolve, reject) => {
