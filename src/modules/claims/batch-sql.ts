@@ -104,13 +104,19 @@ export async function readItem(sql: Sql, itemId: string, batch: BatchKeys): Prom
  * statement would read with a snapshot taken before the lock wait).
  */
 export async function lockItem(tx: Sql, itemId: string, batch: BatchKeys): Promise<ItemRead | undefined> {
-  const locking = tx.query<ItemRow>(
+  const locking = lockItemRow(tx, itemId);
+  const holdings = tx.query<HoldingsRow>(`select ${HOLDINGS}`, params(itemId, batch));
+  const [item, [h]] = await Promise.all([locking, holdings]);
+  return item ? { item, known: knowledgeOf(item, h) } : undefined;
+}
+
+/** The item row (and its sale's window) under its row lock: every writer of stock takes it this way. */
+export async function lockItemRow(tx: Sql, itemId: string): Promise<ItemRow | undefined> {
+  const [item] = await tx.query<ItemRow>(
     `select ${ITEM_COLUMNS} from sale_items i join sales s on s.id = i.sale_id where i.id = $1 for update of i`,
     [itemId],
   );
-  const holdings = tx.query<HoldingsRow>(`select ${HOLDINGS}`, params(itemId, batch));
-  const [[item], [h]] = await Promise.all([locking, holdings]);
-  return item ? { item, known: knowledgeOf(item, h) } : undefined;
+  return item;
 }
 
 /** One reservation of a batch's write, in arrival order. */

@@ -69,7 +69,6 @@ export interface ClaimEngineOptions {
 
 interface Pending {
   readonly intent: ClaimIntent;
-  readonly request: ClaimRequest;
   resolve(result: ClaimResult): void;
   reject(error: unknown): void;
 }
@@ -154,9 +153,7 @@ export class ClaimEngine {
       idempotencyKey: request.idempotencyKey,
       requestHash: requestHash(request),
     };
-    return new Promise<ClaimResult>((resolve, reject) =>
-      writer.enqueue({ intent, request, resolve, reject }),
-    );
+    return new Promise<ClaimResult>((resolve, reject) => writer.enqueue({ intent, resolve, reject }));
   }
 
   /** Waits for every queued batch to commit (graceful shutdown). */

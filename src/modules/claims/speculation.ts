@@ -134,12 +134,11 @@ export class KnownBuyers {
     tail: Speculation,
     batch: ReadonlyArray<{ readonly buyerId: string; readonly idempotencyKey: string }>,
   ): ItemKnowledge | undefined {
-    if (!this.stamp || !sameStamp(this.stamp, tail.stamp)) return undefined;
+    if (!this.stamp || !sameStamp(this.stamp, tail.stamp) || !this.covers(batch)) return undefined;
     const heldByBuyer = new Map<string, number>();
     for (const c of batch) {
-      const known = this.buyers.get(c.buyerId);
-      if (!known || known.keys.includes(c.idempotencyKey)) return undefined;
-      if (known.held > 0) heldByBuyer.set(c.buyerId, known.held);
+      const held = this.buyers.get(c.buyerId)?.held ?? 0;
+      if (held > 0) heldByBuyer.set(c.buyerId, held);
     }
     return {
       stamp: tail.stamp,

@@ -3,6 +3,7 @@ import type { NewEvent } from '../../platform/bus/events.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql } from '../../platform/store/store.ts';
+import { type ItemRow, lockItemRow } from './batch-sql.ts';
 
 /** Units that leave a hold (expired, released, unpaid, cancelled) and go back on sale. */
 export interface ReturnedUnits {
@@ -14,20 +15,6 @@ export interface ReturnedUnits {
 }
 
 export type ReturnReason = 'expired' | 'released' | 'payment_failed' | 'cancelled';
-
-/** The item row `returnStock` locks, with its sale's hold time and end. */
-interface LockedItem {
-  sale_id: string;
-  sku: string;
-  remaining: number;
-  version: number;
-  per_buyer_limit: number;
-  price_cents: number;
-  currency: string;
-  hold_seconds: number;
-  active: boolean;
-  ends_at: Date;
-}
 
 const EVENT_FOR: Record<ReturnReason, string> = {
   expired: 'reservation.expired',
@@ -56,12 +43,7 @@ export async function returnStock(
   const events: NewEvent[] = [];
   for (const itemId of [...byItem.keys()].sort()) {
     const units = byItem.get(itemId) as ReturnedUnits[];
-    const [item] = await tx.query<LockedItem>(
-      `select i.sale_id, i.sku, i.remaining, i.version, i.per_buyer_limit, i.price_cents, i.currency, i.active,
-              s.hold_seconds, s.ends_at
-       from sale_items i join sales s on s.id = i.sale_id where i.id = $1 for update of i`,
-      [itemId],
-    );
+    const item = await lockItemRow(tx, itemId);
     if (!item) continue;
     const total = units.reduce((n, u) => n + u.quantity, 0);
     const version = item.version + 1;
@@ -102,7 +84,7 @@ export async function returnStock(
 async function offerToWaitlist(
   tx: Sql,
   itemId: string,
-  item: LockedItem,
+  item: ItemRow,
   units: number,
   now: number,
   version: number,

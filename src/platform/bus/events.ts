@@ -46,6 +46,9 @@ export interface EventRow {
 }
 
 export const EVENT_COLUMNS = 'seq, txid::text as txid, id, type, key, version, payload, created_at';
+/** The same, with payloads only for the types in $4 (a consumer group's filter). */
+const EVENT_COLUMNS_WANTED_PAYLOADS = `seq, txid::text as txid, id, type, key, version,
+  case when type = any($4::text[]) then payload else '{}' end as payload, created_at`;
 /**
  * Log order. Qualified on purpose: a bare `order by txid` names the `txid::text` output column
  * above and sorts as text ("990" after "1004"), which read events out of order and, past a
@@ -110,12 +113,7 @@ export async function readEvents(
   /** Only these types are read with their payload (the others come with `{}`: a consumer skips them). */
   types?: readonly string[],
 ): Promise<EventRecord[]> {
-  const columns = types
-    ? EVENT_COLUMNS.replace(
-        ', payload,',
-        `, case when type = any($4::text[]) then payload else '{}' end as payload,`,
-      )
-    : EVENT_COLUMNS;
+  const columns = types ? EVENT_COLUMNS_WANTED_PAYLOADS : EVENT_COLUMNS;
   const rows = await sql.query<EventRow>(
     `select ${columns} from events
      where (txid, seq) > ($1::xid8, $2::int8) and ${FINISHED}
