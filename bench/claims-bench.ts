@@ -25,11 +25,18 @@ const SERVER_DATABASE_URL =
     ? 'postgres://postgres@%2Fvar%2Frun%2Fpostgresql/test'
     : DATABASE_URL;
 
+/** A row's load result and the CPU time per request (µs) of the server and of the load generator. */
+interface Row extends LoadResult {
+  readonly cpuMicros: number;
+  /** This process's CPU time per request: the load generator (autocannon) runs in it. */
+  readonly generatorMicros: number;
+}
+
 interface StoreRun {
   readonly store: string;
-  readonly trivial: LoadResult;
-  readonly naive: LoadResult;
-  readonly batched: LoadResult;
+  readonly trivial: Row;
+  readonly naive: Row;
+  readonly batched: Row;
   readonly consistent: boolean;
 }
 
@@ -84,8 +91,20 @@ async function runOn(store: 'pglite' | 'postgres'): Promise<StoreRun> {
       token: tokens[n++ % tokens.length],
       body: `{"sku":"HOT","quantity":1,"idempotencyKey":"k${n}"}`,
     });
-    const run = (p: string, next = claim, seconds = SECONDS) =>
-      load({ url: base, path: p, connections: CONNECTIONS, seconds, next });
+    const cpu = async () => (await call(base, 'GET', '/bench/cpu')).micros as number;
+    /** One row: the load, and the server's CPU time per request it answered. */
+    const run = async (p: string, next = claim, seconds = SECONDS): Promise<Row> => {
+      const before = await cpu();
+      const generator = process.cpuUsage();
+      const result = await load({ url: base, path: p, connections: CONNECTIONS, seconds, next });
+      const { user, system } = process.cpuUsage(generator);
+      const total = Math.max(1, result.total);
+      return {
+        ...result,
+        cpuMicros: ((await cpu()) - before) / total,
+        generatorMicros: (user + system) / total,
+      };
+    };
 
     // Warm-up: every buyer claims once, so that each token has been verified once before the
     // measured runs (a buyer's app signs in and loads the sale before the drop opens).
@@ -98,7 +117,7 @@ async function runOn(store: 'pglite' | 'postgres'): Promise<StoreRun> {
       amount: BUYERS,
       next: claim,
     });
-    const rounds: Array<{ trivial: LoadResult; batched: LoadResult; naive: LoadResult }> = [];
+    const rounds: Array<{ trivial: Row; batched: Row; naive: Row }> = [];
     for (let r = 1; r <= ROUNDS; r++) {
       process.stdout.write(`  ${store}, round ${r}: trivial endpoint…\n`);
       const trivial = await run('/bench/trivial', () => ({
@@ -170,6 +189,8 @@ export async function claimsBench(): Promise<void> {
       fmt(r.trivial.p99, 1),
       '—',
       '100%',
+      fmt(r.trivial.cpuMicros),
+      fmt(r.trivial.generatorMicros),
       r.trivial.non2xx,
     ],
     [
@@ -180,6 +201,8 @@ export async function claimsBench(): Promise<void> {
       fmt(r.naive.p99, 1),
       '1×',
       `${fmt((100 * r.naive.rps) / r.trivial.rps)}%`,
+      fmt(r.naive.cpuMicros),
+      fmt(r.naive.generatorMicros),
       r.naive.non2xx,
     ],
     [
@@ -190,6 +213,8 @@ export async function claimsBench(): Promise<void> {
       `**${fmt(r.batched.p99, 1)}**`,
       `**${fmt(r.batched.rps / Math.max(1, r.naive.rps), 1)}×**`,
       `**${fmt((100 * r.batched.rps) / r.trivial.rps)}%**`,
+      fmt(r.batched.cpuMicros),
+      fmt(r.batched.generatorMicros),
       r.batched.non2xx,
     ],
   ]);
@@ -202,9 +227,12 @@ claims once (their tokens verified once, as a buyer's app does before a drop ope
 rows of a store run in one server process, one after the other, ${ROUNDS} rounds; each row shows
 its best round (this machine is shared, and its speed moves by tens of percent from one minute to
 the next). The load generator is a second process on the same 2 cores (and PostgreSQL a third).
-Latencies in ms, as autocannon measures them.
+Latencies in ms, as autocannon measures them. "CPU µs/req" is a process's CPU time (user + system,
+all its threads) during the row divided by the requests answered, for the server and for the load
+generator (autocannon, in the benchmark's own process): what each request costs the 2 cores the
+three processes share.
 
-${table(['store', 'endpoint', 'claims/s', 'p50', 'p99', 'vs naive', 'of ceiling', 'non-2xx'], rows)}
+${table(['store', 'endpoint', 'claims/s', 'p50', 'p99', 'vs naive', 'of ceiling', 'server CPU µs/req', 'load generator CPU µs/req', 'non-2xx'], rows)}
 
 Targets (issue #2): ≥ 10× the naive baseline, ≥ 40% of the trivial ceiling, p99 ≤ 25 ms.
 ${runs.map((r) => `- ${r.store}: ${fmt(r.batched.rps / Math.max(1, r.naive.rps), 1)}× naive, ${fmt((100 * r.batched.rps) / r.trivial.rps)}% of ceiling, p99 ${fmt(r.batched.p99, 1)} ms; stock and reservations consistent after the run: ${r.consistent ? 'yes' : '**NO**'}`).join('\n')}
