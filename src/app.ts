@@ -66,7 +66,7 @@ import { registerRateLimits } from './platform/http/rate-limit.ts';
 import { Problem } from './platform/http/schemas.ts';
 import { validatorCompiler } from './platform/http/validation.ts';
 import { serveWebApp, spaFallback } from './platform/http/web-app.ts';
-import { createLogger } from './platform/logger.ts';
+import { createLogger, lazyChildLoggerFactory } from './platform/logger.ts';
 import { Metrics } from './platform/metrics.ts';
 import { Periodic } from './platform/periodic.ts';
 import { secretFromDataDir } from './platform/secrets.ts';
@@ -279,6 +279,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     loggerInstance: logger.child({ component: 'http' }),
     // Per-request info logs cost more than a claim on the hot path; 5xx are logged below.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
