@@ -3,6 +3,14 @@ import { jwtVerify, SignJWT } from 'jose';
 
 const AUDIENCE = 'flashmob-admission';
 const ISSUER = 'flashmob';
+/** Signed tokens kept per node: the admitted buyers of its sales at one time. */
+const SIGNED_MAX = 50_000;
+
+const sameAdmission = (a: Admission, b: Admission) =>
+  a.buyerId === b.buyerId &&
+  a.saleId === b.saleId &&
+  a.admittedAt === b.admittedAt &&
+  a.expiresAt === b.expiresAt;
 
 export interface Admission {
   readonly buyerId: string;
@@ -15,11 +23,14 @@ export interface Admission {
 /**
  * Admission tokens: short-lived JWTs (HS256) bound to one buyer and one sale, which the claim
  * endpoint verifies without any lookup. Signing is deterministic for an admission (same claims,
- * same times), so every node hands out the same token for the same ticket.
+ * same times), so every node hands out the same token for the same ticket; each node signs an
+ * admission once and hands the same token to every poll of it (admitted buyers keep polling).
  */
 export class AdmissionTokens {
   private readonly key: Promise<CryptoKey>;
   private readonly verified = new Map<string, Admission>();
+  /** Tokens signed, by ticket, with the admission they were signed for. */
+  private readonly signed = new Map<string, { admission: Admission; token: string }>();
 
   constructor(secret: Uint8Array) {
     this.key = webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
@@ -29,6 +40,21 @@ export class AdmissionTokens {
   }
 
   async sign(a: Admission): Promise<string> {
+    const known = this.signed.get(a.ticketId);
+    if (known && sameAdmission(known.admission, a)) return known.token;
+    const token = await this.signNew(a);
+    if (this.signed.size >= SIGNED_MAX) this.forgetExpired(a.admittedAt);
+    this.signed.set(a.ticketId, { admission: a, token });
+    return token;
+  }
+
+  /** Drops the tokens expired by `now`; all of them if that leaves too many. */
+  private forgetExpired(now: number): void {
+    for (const [ticket, s] of this.signed) if (s.admission.expiresAt <= now) this.signed.delete(ticket);
+    if (this.signed.size >= SIGNED_MAX) this.signed.clear();
+  }
+
+  private async signNew(a: Admission): Promise<string> {
     return new SignJWT({ sale: a.saleId, tkt: a.ticketId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(a.buyerId)
