@@ -302,14 +302,18 @@ export class ChannelHub {
     const text = JSON.stringify(frame);
     // Encoded once: a socket library would otherwise encode the string again for every viewer.
     const utf8 = Buffer.from(text);
+    const gone: Subscriber[] = [];
     for (const s of ch.subscribers) {
       try {
-        s.send(text, utf8);
+        if (!s.send(text, utf8)) gone.push(s);
       } catch (e) {
         this.o.logger.warn({ err: toError(e) }, 'send failed');
       }
     }
     this.o.metrics?.frame(ch.provider.prefix, ch.subscribers.size);
+    // Dropped (slow consumer) or closing: out of every channel now, not at its close event, which
+    // a reader that stopped reading delays by a second; meanwhile it would count as a viewer.
+    for (const s of gone) this.drop(s);
     return frame;
   }
 

@@ -179,6 +179,8 @@ describe('real-time gateway', () => {
       t.fm.realtime?.hub.publishState(`sale:${sale.id}`, 'state', big, { immediate: true });
       await new Promise((r) => setImmediate(r));
     }
+    // Out of the channel at once (no longer sent to, no longer a viewer), before its close completes.
+    expect(serverSide()).toBeUndefined();
     (s.ws as any)._socket.resume();
     expect((await s.closed).code).toBe(4008);
   });
