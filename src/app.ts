@@ -354,7 +354,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
         (saleId, ticketId) => waitingRoom.admissionRevoked(saleId, ticketId),
       ),
     });
-    waitingRoomRoutes(app, { service: waitingRoom, sales, counters, rateLimitScale: config.rateLimitScale });
+    waitingRoomRoutes(app, { service: waitingRoom, sales });
     showRoutes(app, { shows, chat, reactions: services.reactions, polls, giveaways, intelligence });
     auctionRoutes(app, { auctions, bids: services.bids });
     orderRoutes(app, { checkout: services.checkout, orders });

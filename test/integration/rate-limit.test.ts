@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 describe('rate limits', () => {
@@ -19,5 +20,39 @@ describe('rate limits', () => {
     expect(limited[0]?.json().code).toBe('rate_limited');
     expect(Number(limited[0]?.headers['retry-after'])).toBeGreaterThan(0);
     expect(attempts.filter((r) => r.statusCode === 401)).toHaveLength(10);
+  });
+
+  it('rate limits - a route can count per account and per address: the queue join refuses a bot farm of many accounts on one address', async () => {
+    const host = await makeUser(t.fm, 'host');
+    const sale = await makeSale(t.fm, host, {
+      items: [{ stock: 10 }],
+      waitingRoom: { admitPerMinute: 60, maxActive: 10, opensBeforeSeconds: 60, admissionTtlSeconds: 60 },
+    });
+    const join = (who: Actor, ip = '203.0.113.7') =>
+      t.fm.app.inject({
+        method: 'POST',
+        url: `/api/sales/${sale.id}/queue`,
+        remoteAddress: ip,
+        headers: { authorization: `Bearer ${who.token}` },
+        payload: {},
+      });
+    // Per account: 10 joins a minute (joining again returns the same ticket).
+    const [one] = await makeBuyers(t.fm, 1);
+    const again = [];
+    for (let i = 0; i < 11; i++) again.push(await join(one as Actor, '198.51.100.1'));
+    expect(again.slice(0, 10).map((r) => r.statusCode)).toEqual([201, ...Array(9).fill(200)]);
+    expect([again[10]?.statusCode, again[10]?.json().code]).toEqual([429, 'rate_limited']);
+
+    // Per address: 60 joins a minute, whatever the accounts.
+    const farm = await makeBuyers(t.fm, 61);
+    const joins = [];
+    for (const b of farm) joins.push(await join(b));
+    expect(joins.slice(0, 60).every((r) => r.statusCode === 201)).toBe(true);
+    const refused = joins[60];
+    expect([refused?.statusCode, refused?.json().code]).toEqual([429, 'rate_limited']);
+    expect(refused?.json().retryAfterSeconds).toBeGreaterThan(0);
+    expect(Number(refused?.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address is not held back by it.
+    expect((await join(farm[60] as Actor, '192.0.2.9')).statusCode).toBe(201);
   });
 });

@@ -1,10 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Counters } from '../../platform/counters/counters.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
-import { scaledLimiter } from '../../platform/http/rate-limit.ts';
 import { Body, Id, IdParams, withProblems } from '../../platform/http/schemas.ts';
 import { hasRole } from '../auth/tokens.ts';
 import type { AdmissionGate } from '../claims/routes.ts';
@@ -56,18 +54,7 @@ export function admissionGate(
   };
 }
 
-export function waitingRoomRoutes(
-  app: App,
-  d: { service: WaitingRoomService; sales: SalesService; counters: Counters; rateLimitScale: number },
-): void {
-  // Per address as well as per account: one bot farm, many accounts.
-  const perIp = scaledLimiter(
-    d.counters,
-    'queue-join-ip',
-    { points: 60, windowSeconds: 60 },
-    d.rateLimitScale,
-  );
-
+export function waitingRoomRoutes(app: App, d: { service: WaitingRoomService; sales: SalesService }): void {
   app.get(
     '/api/sales/:id/queue/challenge',
     {
@@ -91,7 +78,14 @@ export function waitingRoomRoutes(
   app.post(
     '/api/sales/:id/queue',
     {
-      config: { access: 'user', rateLimit: { points: 10, windowSeconds: 60, by: 'user' } },
+      config: {
+        access: 'user',
+        // Per address as well as per account: one bot farm, many accounts.
+        rateLimit: [
+          { points: 10, windowSeconds: 60, by: 'user' },
+          { points: 60, windowSeconds: 60, by: 'ip' },
+        ],
+      },
       schema: {
         tags: ['waiting room'],
         summary: 'Join the waiting room: one ticket per account (joining again returns it)',
@@ -110,12 +104,6 @@ export function waitingRoomRoutes(
       },
     },
     async (req, reply) => {
-      const decision = await perIp?.consume(req.ip);
-      if (decision && !decision.allowed) {
-        throw new AppError('rate_limited', 'Too many joins from this address', {
-          headers: { 'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)) },
-        });
-      }
       const { created, ...status } = await d.service.join(req.params.id, principalOf(req), req.body?.pow);
       return reply.code(created ? 201 : 200).send(status);
     },

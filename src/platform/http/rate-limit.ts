@@ -9,22 +9,9 @@ export interface RouteRateLimit extends RateRule {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    rateLimit?: RouteRateLimit;
+    /** One rule, or several that all apply (e.g. per account and per address). */
+    rateLimit?: RouteRateLimit | readonly RouteRateLimit[];
   }
-}
-
-/** A limiter for use inside a handler, scaled like the route limits (undefined when they are off). */
-export function scaledLimiter(
-  counters: Counters,
-  name: string,
-  rule: RateRule,
-  scale: number,
-): RateLimiter | undefined {
-  if (scale === 0) return undefined;
-  return counters.limiter(name, {
-    points: Math.max(1, Math.round(rule.points * scale)),
-    windowSeconds: rule.windowSeconds,
-  });
 }
 
 /** A generous default for every route that does not set its own. */
@@ -37,24 +24,20 @@ export const DEFAULT_RATE_LIMIT: RouteRateLimit = { points: 300, windowSeconds: 
 export function registerRateLimits(app: FastifyInstance, counters: Counters, scale: number): void {
   if (scale === 0) return;
   const limiters = new Map<string, RateLimiter>();
-  const limiterFor = (routeKey: string, rule: RouteRateLimit) => {
-    let l = limiters.get(routeKey);
+  const limiterFor = (name: string, rule: RouteRateLimit) => {
+    let l = limiters.get(name);
     if (!l) {
-      l = counters.limiter(`rl:${routeKey}`, {
+      l = counters.limiter(`rl:${name}`, {
         points: Math.max(1, Math.round(rule.points * scale)),
         windowSeconds: rule.windowSeconds,
       });
-      limiters.set(routeKey, l);
+      limiters.set(name, l);
     }
     return l;
   };
-  // onRequest, registered after access control: a signed-in caller is counted as themselves,
-  // and requests are counted before any parsing or validation work is spent on them.
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    const rule = request.routeOptions.config.rateLimit ?? DEFAULT_RATE_LIMIT;
-    const routeKey = `${request.method}:${request.routeOptions.url ?? 'unknown'}`;
+  const check = async (request: FastifyRequest, name: string, rule: RouteRateLimit) => {
     const who = rule.by === 'user' && request.principal ? `u:${request.principal.id}` : `ip:${request.ip}`;
-    const decision = await limiterFor(routeKey, rule).consume(who);
+    const decision = await limiterFor(name, rule).consume(who);
     if (!decision.allowed) {
       const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       throw new AppError('rate_limited', 'Too many requests; slow down', {
@@ -62,5 +45,16 @@ export function registerRateLimits(app: FastifyInstance, counters: Counters, sca
         extra: { retryAfterSeconds: seconds },
       });
     }
+  };
+  // onRequest, registered after access control: a signed-in caller is counted as themselves,
+  // and requests are counted before any parsing or validation work is spent on them.
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const { config, url } = request.routeOptions;
+    const rules = config.rateLimit ?? DEFAULT_RATE_LIMIT;
+    const routeKey = `${request.method}:${url ?? 'unknown'}`;
+    if (!Array.isArray(rules)) return check(request, routeKey, rules as RouteRateLimit);
+    // Each rule its own counter (the first keeps the route's name); the first exhausted refuses.
+    for (let i = 0; i < rules.length; i++)
+      await check(request, i === 0 ? routeKey : `${routeKey}#${i}`, rules[i] as RouteRateLimit);
   });
 }
