@@ -22,6 +22,8 @@ import { WaitlistService } from './modules/claims/waitlist.ts';
 import { CheckoutService } from './modules/orders/checkout.ts';
 import { OrderSchema, orderRoutes } from './modules/orders/routes.ts';
 import { OrdersService } from './modules/orders/service.ts';
+import { partyRoutes } from './modules/parties/routes.ts';
+import { PartiesService } from './modules/parties/service.ts';
 import { paymentRoutes } from './modules/payments/routes.ts';
 import { SandboxPaymentProvider } from './modules/payments/sandbox-provider.ts';
 import { WebhookReceiver } from './modules/payments/webhook-receiver.ts';
@@ -111,6 +113,7 @@ export interface Services {
   readonly auctions: AuctionsService;
   readonly bids: BidEngine;
   readonly intelligence: RoomIntelligence;
+  readonly parties: PartiesService;
 }
 
 export interface Flashmob {
@@ -257,6 +260,13 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     auctions,
     bids: new BidEngine({ store, clock, logger, onCommit }),
     intelligence,
+    parties: new PartiesService({
+      store,
+      clock,
+      sales,
+      logger: logger.child({ component: 'parties' }),
+      onCommit,
+    }),
   };
   const webhooks = new WebhookReceiver({ store, provider: sandbox, orders });
   const pipeline: PipelineDeps = {
@@ -343,6 +353,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     authRoutes(app, services.auth);
     catalogRoutes(app, services.catalog);
     salesRoutes(app, sales);
+    partyRoutes(app, services.parties);
     claimRoutes(app, {
       engine: services.engine,
       sales,
@@ -445,6 +456,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
         for (const c of consumers) handles.push(bus.consume(c.name, (e) => c.handle(e), c));
         services.sweeper.start();
         periodic.every('stale-payments', 30_000, () => orders.failStalePayments());
+        // Parties: each occurrence's sale is created a day ahead (and at once on creation).
+        periodic.every('party-occurrences', 30_000, () => services.parties.scheduleDue());
       }
       realtime?.start();
       queueChannels?.start();

@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   sku_taken: 409,
   unknown_sku: 422,
   invalid_sale: 422,
+  invalid_party: 422,
+  party_ended: 409,
   // claims
   not_started: 409,
   ended: 410,

@@ -23,6 +23,7 @@ export const ID_PREFIX = {
   question: 'qst',
   faq: 'faq',
   claimBatch: 'cb',
+  party: 'pty',
 } as const;
 export type IdKind = keyof typeof ID_PREFIX;
 

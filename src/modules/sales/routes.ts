@@ -5,7 +5,7 @@ import type { App } from '../../platform/http/app-type.ts';
 import { Body, Cents, Id, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
 import type { SalesService } from './service.ts';
 
-const Tag = Type.String({ pattern: '^#?[A-Za-z0-9_]{1,40}$' });
+export const Tag = Type.String({ pattern: '^#?[A-Za-z0-9_]{1,40}$' });
 
 export const WaitingRoomSchema = Body({
   admitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
@@ -15,6 +15,17 @@ export const WaitingRoomSchema = Body({
   abandonAfterSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 3600 })),
   proofOfWork: Type.Optional(Body({ difficulty: Type.Integer({ minimum: 1, maximum: 28 }) })),
 });
+
+/** The items of a new sale (or of each occurrence of a party). */
+export const NewSaleItems = Type.Array(
+  Body({
+    sku: Sku,
+    stock: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+    priceCents: Type.Optional(Cents),
+    perBuyerLimit: Type.Integer({ minimum: 1, maximum: 10_000 }),
+  }),
+  { minItems: 1, maxItems: 200 },
+);
 
 export const SaleItemSchema = Type.Object({
   id: Type.String(),
@@ -41,6 +52,7 @@ export const SaleSchema = Type.Object(
     hashtags: Type.Array(Type.String()),
     holdSeconds: Type.Integer(),
     waitingRoom: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+    partyId: Type.Union([Type.String(), Type.Null()]),
     status: Type.Union(['scheduled', 'live', 'sold_out', 'ended'].map((s) => Type.Literal(s))),
     items: Type.Array(SaleItemSchema),
     serverTime: Type.String(),
@@ -63,15 +75,7 @@ export function salesRoutes(app: App, sales: SalesService): void {
           hashtags: Type.Optional(Type.Array(Tag, { maxItems: 20 })),
           holdSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })),
           waitingRoom: Type.Optional(WaitingRoomSchema),
-          items: Type.Array(
-            Body({
-              sku: Sku,
-              stock: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
-              priceCents: Type.Optional(Cents),
-              perBuyerLimit: Type.Integer({ minimum: 1, maximum: 10_000 }),
-            }),
-            { minItems: 1, maxItems: 200 },
-          ),
+          items: NewSaleItems,
         }),
         response: withProblems({ 201: Type.Ref('Sale') }),
       },

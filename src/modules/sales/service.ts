@@ -22,6 +22,7 @@ interface SaleRow {
   hashtags: string[];
   hold_seconds: number;
   waiting_room: WaitingRoomConfig | null;
+  party_id: string | null;
   items: Array<{
     id: string;
     sku: string;
@@ -46,6 +47,17 @@ const SELECT_SALES = `
     from sale_items i join variants v on v.id = i.variant_id join products p on p.id = v.product_id
     where i.sale_id = s.id) as items
   from sales s`;
+
+/** A product variant as a sale item is made from it. */
+interface HostVariant {
+  id: string;
+  sku: string;
+  title: string;
+  product_title: string;
+  price_cents: number;
+  currency: string;
+  host_id: string;
+}
 
 export type SaleListStatus = 'upcoming' | 'scheduled' | 'live' | 'sold_out' | 'ended';
 
@@ -83,6 +95,7 @@ export class SalesService {
       hashtags: row.hashtags,
       holdSeconds: row.hold_seconds,
       waitingRoom: row.waiting_room,
+      partyId: row.party_id ?? null,
       status: saleStatus(
         { startsAt: row.starts_at.getTime(), endsAt: row.ends_at.getTime() },
         remaining,
@@ -96,7 +109,7 @@ export class SalesService {
   async create(
     host: Principal,
     input: NewSale,
-    opts: { kind?: 'sale' | 'show'; tx?: Sql } = {},
+    opts: { kind?: 'sale' | 'show'; tx?: Sql; partyId?: string } = {},
   ): Promise<Sale> {
     const startsAt = Date.parse(input.startsAt);
     const endsAt = Date.parse(input.endsAt);
@@ -106,30 +119,10 @@ export class SalesService {
     if (dup) throw new AppError('invalid_sale', `SKU ${dup} is listed twice`, { extra: { sku: dup } });
     const id = newId('sale');
     const write = async (tx: Sql) => {
-      const variants = await tx.query<{
-        id: string;
-        sku: string;
-        title: string;
-        product_title: string;
-        price_cents: number;
-        currency: string;
-        host_id: string;
-      }>(
-        `select v.id, v.sku, v.title, p.title as product_title, v.price_cents, v.currency, p.host_id
-         from variants v join products p on p.id = v.product_id where v.sku = any($1)`,
-        [skus],
-      );
-      const bySku = new Map(variants.map((v) => [v.sku, v]));
-      for (const sku of skus) {
-        const v = bySku.get(sku);
-        if (!v) throw new AppError('unknown_sku', `No product variant has SKU ${sku}`, { extra: { sku } });
-        if (v.host_id !== host.id && !hasRole(host, 'admin')) {
-          throw new AppError('forbidden', `SKU ${sku} belongs to another host`, { extra: { sku } });
-        }
-      }
+      const bySku = await this.hostVariants(tx, host, skus);
       await tx.query(
-        `insert into sales (id, host_id, title, starts_at, ends_at, hashtags, hold_seconds, waiting_room, kind)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        `insert into sales (id, host_id, title, starts_at, ends_at, hashtags, hold_seconds, waiting_room, kind, party_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [
           id,
           host.id,
@@ -140,6 +133,7 @@ export class SalesService {
           input.holdSeconds ?? DEFAULT_HOLD_SECONDS,
           input.waitingRoom ? JSON.stringify(input.waitingRoom) : null,
           opts.kind ?? 'sale',
+          opts.partyId ?? null,
         ],
       );
       if (input.items.length > 0) await this.insertItems(tx, id, input.items, bySku, 0);
@@ -155,6 +149,27 @@ export class SalesService {
     else await this.store.transaction(write);
     this.onCommit();
     return (await this.get(id, opts.tx)) as Sale;
+  }
+
+  /**
+   * The variants of these SKUs, checked to exist and to be the host's own (an admin may sell any).
+   * Throws unknown_sku or forbidden for the first that is not.
+   */
+  async hostVariants(sql: Sql, host: Principal, skus: readonly string[]): Promise<Map<string, HostVariant>> {
+    const variants = await sql.query<HostVariant>(
+      `select v.id, v.sku, v.title, p.title as product_title, v.price_cents, v.currency, p.host_id
+       from variants v join products p on p.id = v.product_id where v.sku = any($1)`,
+      [skus],
+    );
+    const bySku = new Map(variants.map((v) => [v.sku, v]));
+    for (const sku of skus) {
+      const v = bySku.get(sku);
+      if (!v) throw new AppError('unknown_sku', `No product variant has SKU ${sku}`, { extra: { sku } });
+      if (v.host_id !== host.id && !hasRole(host, 'admin')) {
+        throw new AppError('forbidden', `SKU ${sku} belongs to another host`, { extra: { sku } });
+      }
+    }
+    return bySku;
   }
 
   async insertItems(
@@ -196,6 +211,16 @@ export class SalesService {
   async get(id: string, sql: Sql = this.store): Promise<Sale | undefined> {
     const [row] = await sql.query<SaleRow>(`${SELECT_SALES} where s.id = $1`, [id]);
     return row ? this.toSale(row) : undefined;
+  }
+
+  /** A party's sales that have not ended, by start time. */
+  async ofParty(partyId: string): Promise<Sale[]> {
+    const now = this.clock.now();
+    const rows = await this.store.query<SaleRow>(
+      `${SELECT_SALES} where s.party_id = $1 and s.ends_at > $2 order by s.starts_at`,
+      [partyId, new Date(now)],
+    );
+    return rows.map((r) => this.toSale(r, now));
   }
 
   async list(filter: {

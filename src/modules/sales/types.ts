@@ -34,6 +34,8 @@ export interface Sale {
   readonly hashtags: string[];
   readonly holdSeconds: number;
   readonly waitingRoom: WaitingRoomConfig | null;
+  /** The party this sale is an occurrence of (modules/parties), or null. */
+  readonly partyId: string | null;
   readonly status: SaleStatus;
   readonly items: SaleItem[];
   readonly serverTime: string;
