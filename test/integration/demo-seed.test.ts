@@ -12,7 +12,7 @@ describe('demo data', () => {
   });
   afterAll(() => t.close());
 
-  it('demo - a host, a live sale, a sale about to open, a live show with a product on screen and an upcoming show', async () => {
+  it('demo - a host, a live sale, a sale about to open, a daily party, a live show with a product on screen and an upcoming show', async () => {
     const creds = await seedDemo(t.fm);
     expect(creds?.email).toBe(DEMO_HOST_EMAIL);
     expect(readFileSync(path.join(t.fm.config.dataDir, 'demo-credentials.txt'), 'utf8')).toContain(
@@ -27,6 +27,19 @@ describe('demo data', () => {
     const upcoming = (await t.http('GET', '/api/sales?status=upcoming')).json();
     expect(live.map((s: any) => s.title)).toContain('Midnight Drop: Aurora Runner');
     expect(upcoming.map((s: any) => s.title)).toContain('Flash Hour: Beauty & Retro');
+
+    const [party] = (await t.http('GET', '/api/parties')).json();
+    expect(party).toMatchObject({ title: 'Vinyl Night Party', state: 'active', durationMinutes: 60 });
+    expect(party.sales).toHaveLength(1);
+    // Tonight's (or, between 20:00 and 21:00, the one on now): 20:00 on the machine's clock.
+    const at = new Intl.DateTimeFormat('en-GB', {
+      timeZone: party.recurrence.timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    expect(at.format(new Date(party.sales[0].startsAt))).toBe('20:00');
+    expect(['scheduled', 'live']).toContain(party.sales[0].status);
 
     const liveShows = (await t.http('GET', '/api/shows?status=live')).json();
     const room = liveShows.find((s: any) => s.title === 'Sneaker Sunday LIVE');

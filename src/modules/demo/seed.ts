@@ -40,10 +40,14 @@ const PRODUCTS = [
   },
 ];
 
+/** The machine's IANA zone (UTC when it has none). */
+const localTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
 /**
  * First start with the embedded store: a host account (credentials printed and kept in
  * DATA_DIR/demo-credentials.txt), products, one sale live now and one opening two minutes later,
- * a live show with a featured product and an upcoming show.
+ * a daily party (its next occurrence scheduled at once), a live show with a featured product and
+ * an upcoming show.
  * Does nothing when the demo host exists already.
  */
 export async function seedDemo(fm: Flashmob): Promise<{ email: string; password: string } | undefined> {
@@ -82,6 +86,16 @@ export async function seedDemo(fm: Flashmob): Promise<{ email: string; password:
       { sku: 'GLOW-TRIO', stock: 200, perBuyerLimit: 3, priceCents: 2_900 },
       { sku: 'RETRO-MINI', stock: 30, perBuyerLimit: 1 },
     ],
+  });
+  // A party: every evening at 20:00 on this machine's clock, a fresh crate of signed records.
+  await fm.services.parties.create(host, {
+    title: 'Vinyl Night Party',
+    description: 'Every evening at 20:00: a fresh crate of signed records, one per buyer.',
+    hashtags: ['vinyl', 'party'],
+    recurrence: { frequency: 'daily', time: '20:00', timeZone: localTimeZone() },
+    durationMinutes: 60,
+    holdSeconds: 300,
+    items: [{ sku: 'MID-VINYL-SGN', stock: 10, perBuyerLimit: 1 }],
   });
   // A live show with a product on screen, and the host's next one.
   const shows = fm.services.shows;
