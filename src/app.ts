@@ -43,6 +43,9 @@ import { showRoutes } from './modules/shows/routes.ts';
 import { ShowsService } from './modules/shows/service.ts';
 import { statsRoutes } from './modules/stats/routes.ts';
 import { saleStatsConsumer } from './modules/stats/sale-stats.ts';
+import { trendingConsumer } from './modules/trending/consumer.ts';
+import { trendingRoutes } from './modules/trending/routes.ts';
+import { TrendingService } from './modules/trending/service.ts';
 import { AdmissionTokens } from './modules/waiting-room/admission-tokens.ts';
 import { waitingRoomConsumer } from './modules/waiting-room/consumer.ts';
 import { MemoryQueueStore } from './modules/waiting-room/memory-queue-store.ts';
@@ -114,6 +117,7 @@ export interface Services {
   readonly bids: BidEngine;
   readonly intelligence: RoomIntelligence;
   readonly parties: PartiesService;
+  readonly trending: TrendingService;
 }
 
 export interface Flashmob {
@@ -267,6 +271,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       logger: logger.child({ component: 'parties' }),
       onCommit,
     }),
+    trending: new TrendingService({ store, clock, sales, shows }),
   };
   const webhooks = new WebhookReceiver({ store, provider: sandbox, orders });
   const pipeline: PipelineDeps = {
@@ -279,6 +284,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   };
   const consumers: ConsumerDefinition[] = [
     saleStatsConsumer(store),
+    trendingConsumer(store),
     waitingRoomConsumer(waitingRoom),
     auctionsConsumer(auctions),
     ...orderPipelineConsumers(pipeline),
@@ -354,6 +360,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     catalogRoutes(app, services.catalog);
     salesRoutes(app, sales);
     partyRoutes(app, services.parties);
+    trendingRoutes(app, services.trending);
     claimRoutes(app, {
       engine: services.engine,
       sales,
@@ -458,6 +465,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
         periodic.every('stale-payments', 30_000, () => orders.failStalePayments());
         // Parties: each occurrence's sale is created a day ahead (and at once on creation).
         periodic.every('party-occurrences', 30_000, () => services.parties.scheduleDue());
+        periodic.every('trending-forget', 3_600_000, () => services.trending.forgetCold());
       }
       realtime?.start();
       queueChannels?.start();

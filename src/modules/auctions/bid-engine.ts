@@ -162,6 +162,8 @@ export class BidEngine {
             highCents: top.amountCents,
             highBidderId: top.bidderId,
             bidCount: a.bid_count + accepted.length,
+            /** Bids accepted by this batch (the trending read model counts them). */
+            accepted: accepted.length,
             endsAt: new Date(result.state.endsAt).toISOString(),
             nextMinimumCents: next,
             version: a.version + 1,

@@ -1,0 +1,122 @@
+import { combine, type Heat, SIGNAL_WEIGHTS, warm } from '../../domain/trending.ts';
+import type { ConsumerDefinition } from '../../platform/bus/consumer-def.ts';
+import type { EventRecord } from '../../platform/bus/events.ts';
+import type { Sql, Store } from '../../platform/store/store.ts';
+
+export const TRENDING_CONSUMER = 'trending';
+export const TRENDING_KINDS = ['sale', 'show', 'tag'] as const;
+export type TrendingKind = (typeof TRENDING_KINDS)[number];
+
+/** What an event warms: a sale (or the show it belongs to) and its hashtags, or a show. */
+interface Signal {
+  readonly saleId?: string;
+  readonly showId?: string;
+  readonly amount: number;
+  readonly at: number;
+}
+
+function signalOf(e: EventRecord): Signal | undefined {
+  const p = e.payload;
+  const at = Date.parse(e.createdAt);
+  switch (e.type) {
+    case 'sale.claimed': {
+      const units = ((p['reservations'] as Array<{ quantity: number }> | undefined) ?? []).reduce(
+        (n, r) => n + r.quantity,
+        0,
+      );
+      return { saleId: String(p['saleId']), amount: units * SIGNAL_WEIGHTS.unitClaimed, at };
+    }
+    case 'waitlist.joined':
+      return { saleId: String(p['saleId']), amount: Number(p['quantity']) * SIGNAL_WEIGHTS.waitlistUnit, at };
+    case 'auction.bid':
+      // One event per batch of bids accepted together (older events without the count: one).
+      return { showId: String(p['showId']), amount: Number(p['accepted'] ?? 1) * SIGNAL_WEIGHTS.bid, at };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Applies a batch: the processed-event markers (a redelivered event adds nothing), then each
+ * thing's heat read under its row lock, combined with the batch's (pure, order-free) and written.
+ */
+async function applyBatch(tx: Sql, events: readonly EventRecord[]): Promise<void> {
+  const fresh = new Set(
+    (
+      await tx.query<{ event_id: string }>(
+        `insert into processed_events (consumer, event_id) select $1, unnest($2::text[])
+         on conflict do nothing returning event_id`,
+        [TRENDING_CONSUMER, events.map((e) => e.id)],
+      )
+    ).map((r) => r.event_id),
+  );
+  const signals = events.filter((e) => fresh.has(e.id)).flatMap((e) => signalOf(e) ?? []);
+  if (signals.length === 0) return;
+  // A show's claims are on its own sale: they warm the show. Hashtags come from the sale.
+  const saleIds = [...new Set(signals.flatMap((s) => s.saleId ?? []))];
+  const sales = new Map(
+    (
+      await tx.query<{ id: string; kind: string; hashtags: string[]; show_id: string | null }>(
+        `select s.id, s.kind, s.hashtags, sh.id as show_id
+         from sales s left join shows sh on sh.sale_id = s.id where s.id = any($1)`,
+        [saleIds],
+      )
+    ).map((r) => [r.id, r]),
+  );
+  const batch = new Map<string, Heat>();
+  const add = (kind: TrendingKind, key: string, s: Signal) => {
+    const k = `${kind}\u0000${key}`;
+    batch.set(k, warm(batch.get(k), s.amount, s.at));
+  };
+  for (const s of signals) {
+    if (s.showId) add('show', s.showId, s);
+    const sale = s.saleId ? sales.get(s.saleId) : undefined;
+    if (!sale) continue;
+    if (sale.show_id) add('show', sale.show_id, s);
+    else add('sale', sale.id, s);
+    for (const tag of sale.hashtags) add('tag', tag, s);
+  }
+  const keys = [...batch.keys()].map((k) => k.split('\u0000') as [TrendingKind, string]);
+  const stored = await tx.query<{ kind: TrendingKind; key: string; score: number; at: Date }>(
+    `select t.kind, t.key, t.score, t.at from trending t
+     join unnest($1::text[], $2::text[]) as k(kind, key) on t.kind = k.kind and t.key = k.key
+     order by t.kind, t.key for update of t`,
+    [keys.map(([kind]) => kind), keys.map(([, key]) => key)],
+  );
+  for (const row of stored) {
+    const k = `${row.kind}\u0000${row.key}`;
+    const mine = batch.get(k);
+    if (mine) batch.set(k, combine({ score: Number(row.score), at: row.at.getTime() }, mine));
+  }
+  const rows = [...batch.entries()];
+  await tx.query(
+    `insert into trending (kind, key, score, at)
+     select * from unnest($1::text[], $2::text[], $3::float8[], $4::timestamptz[])
+     on conflict (kind, key) do update set score = excluded.score, at = excluded.at`,
+    [
+      rows.map(([k]) => k.split('\u0000')[0]),
+      rows.map(([k]) => k.split('\u0000')[1]),
+      rows.map(([, h]) => h.score),
+      rows.map(([, h]) => new Date(h.at)),
+    ],
+  );
+}
+
+/**
+ * Read model: the heat of every sale, show and hashtag, from the event log only (so a replay
+ * rebuilds it exactly: the heat is a function of the events and their times).
+ */
+export function trendingConsumer(store: Store): ConsumerDefinition {
+  return {
+    name: TRENDING_CONSUMER,
+    types: ['sale.claimed', 'waitlist.joined', 'auction.bid'],
+    handle: (event) => store.transaction((tx) => applyBatch(tx, [event])),
+    batch: (events) => store.transaction((tx) => applyBatch(tx, events)),
+    async reset() {
+      await store.transaction(async (tx) => {
+        await tx.query('delete from trending');
+        await tx.query('delete from processed_events where consumer = $1', [TRENDING_CONSUMER]);
+      });
+    },
+  };
+}
