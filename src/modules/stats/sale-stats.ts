@@ -1,4 +1,4 @@
-import type { ConsumerDefinition } from '../../platform/bus/consumer-def.ts';
+import { type ConsumerDefinition, markProcessedBatch } from '../../platform/bus/consumer-def.ts';
 import type { EventRecord } from '../../platform/bus/events.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 
@@ -35,15 +35,7 @@ const minuteOf = (iso: string) => `${iso.slice(0, 16)}:00.000Z`;
  * event has no second effect) and the summed changes, a few statements whatever the batch size.
  */
 async function applyBatch(tx: Sql, events: readonly EventRecord[]): Promise<void> {
-  const fresh = new Set(
-    (
-      await tx.query<{ event_id: string }>(
-        `insert into processed_events (consumer, event_id) select $1, unnest($2::text[])
-         on conflict do nothing returning event_id`,
-        [SALE_STATS_CONSUMER, events.map((e) => e.id)],
-      )
-    ).map((r) => r.event_id),
-  );
+  const fresh = await markProcessedBatch(tx, SALE_STATS_CONSUMER, events);
   const perSale = new Map<string, Delta>();
   const perMinute = new Map<string, { saleId: string; minute: string; claims: number; units: number }>();
   const orderLines: Array<{ orderId: string; saleId: string; units: number; cents: number }> = [];
@@ -56,8 +48,7 @@ async function applyBatch(tx: Sql, events: readonly EventRecord[]): Promise<void
     }
     return d;
   };
-  for (const e of events) {
-    if (!fresh.has(e.id)) continue;
+  for (const e of fresh) {
     const p = e.payload;
     switch (e.type) {
       case 'sale.claimed': {

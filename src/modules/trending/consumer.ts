@@ -1,5 +1,5 @@
 import { combine, type Heat, SIGNAL_WEIGHTS, warm } from '../../domain/trending.ts';
-import type { ConsumerDefinition } from '../../platform/bus/consumer-def.ts';
+import { type ConsumerDefinition, markProcessedBatch } from '../../platform/bus/consumer-def.ts';
 import type { EventRecord } from '../../platform/bus/events.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 
@@ -41,16 +41,8 @@ function signalOf(e: EventRecord): Signal | undefined {
  * thing's heat read under its row lock, combined with the batch's (pure, order-free) and written.
  */
 async function applyBatch(tx: Sql, events: readonly EventRecord[]): Promise<void> {
-  const fresh = new Set(
-    (
-      await tx.query<{ event_id: string }>(
-        `insert into processed_events (consumer, event_id) select $1, unnest($2::text[])
-         on conflict do nothing returning event_id`,
-        [TRENDING_CONSUMER, events.map((e) => e.id)],
-      )
-    ).map((r) => r.event_id),
-  );
-  const signals = events.filter((e) => fresh.has(e.id)).flatMap((e) => signalOf(e) ?? []);
+  const fresh = await markProcessedBatch(tx, TRENDING_CONSUMER, events);
+  const signals = fresh.flatMap((e) => signalOf(e) ?? []);
   if (signals.length === 0) return;
   // A show's claims are on its own sale: they warm the show. Hashtags come from the sale.
   const saleIds = [...new Set(signals.flatMap((s) => s.saleId ?? []))];

@@ -23,6 +23,27 @@ export async function markProcessed(tx: Sql, consumer: string, eventId: string):
 }
 
 /**
+ * `markProcessed` for a batch, in one statement: the events of it that `consumer` had not handled
+ * yet (a batch consumer applies only those).
+ */
+export async function markProcessedBatch(
+  tx: Sql,
+  consumer: string,
+  events: readonly EventRecord[],
+): Promise<EventRecord[]> {
+  const fresh = new Set(
+    (
+      await tx.query<{ event_id: string }>(
+        `insert into processed_events (consumer, event_id) select $1, unnest($2::text[])
+         on conflict do nothing returning event_id`,
+        [consumer, events.map((e) => e.id)],
+      )
+    ).map((r) => r.event_id),
+  );
+  return events.filter((e) => fresh.has(e.id));
+}
+
+/**
  * Whether `consumer` already handled `eventId`. A handler that calls the outside world (a payment
  * provider) checks it first, so that a redelivered event does not repeat the call; the marker is
  * still written with the effect, which settles a race between two deliveries.
