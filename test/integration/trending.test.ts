@@ -117,6 +117,17 @@ describe.each(kinds)('trending (%s)', (kind) => {
     expect(later.tags[0].tag).toBe('gone');
   });
 
+  it('trending - callers within two seconds share one answer; later ones get a fresh one', async () => {
+    const svc = t.fm.services.trending;
+    const first = svc.now(7);
+    expect(svc.now(7)).toBe(first);
+    expect(svc.now(8)).not.toBe(first);
+    clock.advance(2_000);
+    const fresh = svc.now(7);
+    expect(fresh).not.toBe(first);
+    expect(Date.parse((await fresh).serverTime) - Date.parse((await first).serverTime)).toBe(2_000);
+  });
+
   it('trending - bad query gets a problem, and cold heat is forgotten', async () => {
     const bad = await t.http('GET', '/api/trending?limit=0');
     expect([bad.statusCode, bad.json().code]).toEqual([400, 'validation_failed']);

@@ -13,6 +13,11 @@ const FORGET_AFTER_MS = 2 * 86_400_000;
 const RECENT_MS = 3 * 3_600_000;
 /** Candidates read per kind before ranking (the hottest are always among the most recent). */
 const CANDIDATES = 500;
+/**
+ * One answer per `limit` serves every caller for this long: the home page of every buyer asks,
+ * and heat moves on a scale of minutes.
+ */
+const ANSWER_TTL_MS = 2_000;
 
 export interface Trending {
   readonly halfLifeMinutes: number;
@@ -24,10 +29,25 @@ export interface Trending {
 
 /** What is hot now: sales and shows not ended, and hashtags, by their decaying heat. */
 export class TrendingService {
+  private readonly answers = new Map<number, { at: number; answer: Promise<Trending> }>();
+
   constructor(private readonly o: { store: Store; clock: Clock; sales: SalesService; shows: ShowsService }) {}
 
-  async now(limit: number): Promise<Trending> {
+  /** What is hot now (an answer at most ANSWER_TTL_MS old; callers at the same moment share one). */
+  now(limit: number): Promise<Trending> {
     const now = this.o.clock.now();
+    const kept = this.answers.get(limit);
+    if (kept && now - kept.at < ANSWER_TTL_MS && now >= kept.at) return kept.answer;
+    const answer = this.compute(limit, now);
+    this.answers.set(limit, { at: now, answer });
+    // A failed read is not kept.
+    answer.catch(() => {
+      if (this.answers.get(limit)?.answer === answer) this.answers.delete(limit);
+    });
+    return answer;
+  }
+
+  private async compute(limit: number, now: number): Promise<Trending> {
     const [sales, shows, tags] = await Promise.all(
       (['sale', 'show', 'tag'] as const).map((kind) => this.ranked(kind, now)),
     );
