@@ -41,6 +41,31 @@ beforeAll(async () => {
       body: { sku, quantity: 1, idempotencyKey: `crowd-${i}` },
     });
   }
+  // Two more parties of the demo host beside the demo's daily one: a weekly one whose next start
+  // is days away (no sale yet) and a paused one. Neither creates a sale, so the drops stay as seeded.
+  const login = (
+    await stack.t.http('POST', '/api/auth/login', { body: { email: host.email, password: host.password } })
+  ).json() as { token: string };
+  const today = new Date(stack.t.fm.clock.now()).getUTCDay();
+  const party = (title: string, weekdays: number[], time: string) =>
+    stack.t.http('POST', '/api/parties', {
+      token: login.token,
+      body: {
+        title,
+        description: 'A weekly restock at the same time, same place.',
+        hashtags: ['party'],
+        recurrence: { frequency: 'weekly', weekdays, time, timeZone: 'America/New_York' },
+        durationMinutes: 60,
+        items: [{ sku: 'AUR-RUN-42', stock: 20, perBuyerLimit: 1 }],
+      },
+    });
+  const weekly = await party('Sneaker Restock Party', [(today + 3) % 7, (today + 5) % 7], '18:00');
+  expect(weekly.statusCode).toBe(201);
+  const paused = await party('Beauty Brunch', [(today + 4) % 7], '11:30');
+  await stack.t.http('PATCH', `/api/parties/${paused.json().id}`, {
+    token: login.token,
+    body: { state: 'paused' },
+  });
   for (let i = 0; i < 36; i++) {
     const s = await openSocket(stack.base);
     s.send({ op: 'sub', ch: `sale:${live.id}` });
@@ -67,6 +92,14 @@ describe('screenshots', () => {
       await page.getByTestId(`sale-card-${live.id}`).waitFor();
       await page.waitForTimeout(600); // images and the first frames of the stock bars
       await shot('home');
+      await page.getByTestId('parties').scrollIntoViewIfNeeded();
+      await page.getByTestId('party-countdown').first().waitFor();
+      await page.waitForTimeout(300);
+      await shot('home-parties');
+      await page.getByTestId('party-sale-link').first().click();
+      await page.getByTestId('sale-party').waitFor();
+      await page.waitForTimeout(400);
+      await shot('sale-party');
 
       await page.goto(`/sales/${upcoming.id}`);
       await page.getByTestId('sale-countdown').waitFor();
@@ -114,6 +147,26 @@ describe('screenshots', () => {
       await page.getByTestId('schedule-form').waitFor();
       await page.getByTestId('sched-include-GLOW-TRIO').check();
       await shot('host-schedule');
+      await page.goto('/host/parties');
+      await page.getByTestId('host-party-row').nth(2).waitFor();
+      await page.waitForTimeout(300);
+      await shot('host-parties');
+      await page.getByTestId('new-party').click();
+      await page.getByTestId('party-form').waitFor();
+      await page.getByTestId('party-title').fill('Vinyl Friday');
+      await page.getByTestId('party-weekday-1').check();
+      await page.getByTestId('party-weekday-5').check();
+      await page.getByTestId('party-item-include-MID-VINYL-SGN').check();
+      // The rule's card (how often, the days, the time and zone) at the top of the screen.
+      await page
+        .getByTestId('party-form')
+        .locator('section')
+        .nth(1)
+        .evaluate((el) => {
+          el.scrollIntoView();
+          window.scrollBy(0, -76); // below the sticky header
+        });
+      await shot('host-party-new');
 
       await page.evaluate(() => localStorage.clear());
       await page.goto('/signin');

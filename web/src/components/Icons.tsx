@@ -129,3 +129,12 @@ export const ShuffleIcon = (p: IconProps) => (
     <path d="m18 4 3 3-3 3M18 14l3 3-3 3" />
   </Svg>
 );
+
+export const RepeatIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M17 2l4 4-4 4" />
+    <path d="M3 11v-1a4 4 0 0 1 4-4h14" />
+    <path d="M7 22l-4-4 4-4" />
+    <path d="M21 13v1a4 4 0 0 1-4 4H3" />
+  </Svg>
+);

@@ -8,6 +8,10 @@ import type {
   FollowState,
   Giveaway,
   Order,
+  Party,
+  PartyItem,
+  PartyRecurrence,
+  PartyState,
   Poll,
   PowChallenge,
   Problem,
@@ -146,6 +150,20 @@ export interface NewSale {
   items: Array<{ sku: string; stock: number; priceCents?: number; perBuyerLimit: number }>;
 }
 
+export interface NewParty {
+  title: string;
+  description?: string;
+  hashtags?: string[];
+  recurrence: PartyRecurrence;
+  durationMinutes: number;
+  holdSeconds?: number;
+  waitingRoom?: NewSale['waitingRoom'];
+  items: PartyItem[];
+  /** ISO dates: the first and last day it may run (default: from now, for good). */
+  startsOn?: string;
+  endsOn?: string;
+}
+
 export interface NewShow {
   title: string;
   startsAt: string;
@@ -177,6 +195,7 @@ export type CheckoutPayment =
   | { method: 'card' | 'wallet' | 'bnpl'; token: string; save?: boolean }
   | { savedMethodId: string };
 
+const partyPath = (id: string) => `/api/parties/${encodeURIComponent(id)}`;
 const showPath = (id: string, rest = '') => `/api/shows/${encodeURIComponent(id)}${rest}`;
 const hostPath = (id: string) => `/api/hosts/${encodeURIComponent(id)}/follow`;
 
@@ -268,6 +287,19 @@ export const api = {
   /** Where to send an order that has no address yet (a giveaway prize). */
   setShipping: (id: string, shipping: Shipping) =>
     request<Order>('PUT', `/api/orders/${encodeURIComponent(id)}/shipping`, { body: shipping }),
+
+  // Parties (recurring sales): anyone lists them; their host starts, pauses, resumes and ends them.
+  parties: (
+    params: { state?: PartyState; host?: string; limit?: number; offset?: number } = {},
+    signal?: AbortSignal,
+  ) => request<Party[]>('GET', `/api/parties${q(params)}`, signal ? { signal } : {}),
+  party: (id: string, signal?: AbortSignal) => request<Party>('GET', partyPath(id), signal ? { signal } : {}),
+  createParty: (body: NewParty) => request<Party>('POST', '/api/parties', { body }),
+  /** Pause (no more sales are created) or resume (catches up at once); 409 `party_ended`. */
+  setPartyState: (id: string, state: 'active' | 'paused') =>
+    request<Party>('PATCH', partyPath(id), { body: { state } }),
+  /** End it for good; the sales it already created stay. */
+  endParty: (id: string) => request<Party>('DELETE', partyPath(id)),
 
   // Live shows: the room (anyone), chat and reactions (signed in), the host's controls.
   shows: (

@@ -1,4 +1,4 @@
-import type { SaleItem } from './types.ts';
+import type { PartyRecurrence, SaleItem } from './types.ts';
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
@@ -62,4 +62,23 @@ export function toLocalInput(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Weekday names by number as the API has them (0 = Sunday), and the order people read a week in. */
+export const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const WEEKDAYS_LONG = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+export const WEEK_ORDER = [1, 2, 3, 4, 5, 6, 0] as const;
+
+/**
+ * A party's rule as people say it, in its own zone: "Every day at 20:00 (Europe/Paris)",
+ * "Every Friday at 20:00 (UTC)", "Mon, Fri at 18:00 (America/New_York)".
+ */
+export function partySchedule(r: PartyRecurrence): string {
+  const at = `at ${r.time} (${r.timeZone})`;
+  const days = WEEK_ORDER.filter((d) => r.weekdays?.includes(d));
+  if (r.frequency === 'daily' || days.length === 7) return `Every day ${at}`;
+  if (days.length === 1) return `Every ${WEEKDAYS_LONG[days[0] as number]} ${at}`;
+  if (days.length === 5 && !days.includes(0) && !days.includes(6)) return `Weekdays ${at}`;
+  if (days.length === 2 && days.includes(0) && days.includes(6)) return `Weekends ${at}`;
+  return `${days.map((d) => WEEKDAYS[d]).join(', ')} ${at}`;
 }

@@ -105,6 +105,13 @@ export function friendlyProblem(p: Problem): Friendly {
       return f('SKU already in use', 'SKUs are unique across the catalog: pick another one.');
     case 'invalid_sale':
       return f('Check the sale', p.title);
+    case 'invalid_party':
+      return f('Check the party', typeof p.detail === 'string' && p.detail ? p.detail : p.title);
+    case 'party_ended':
+      return f(
+        'This party has ended',
+        'An ended party cannot be paused or resumed. Start a new one instead.',
+      );
     case 'reservation_not_held':
       return f(
         'This hold already ended',

@@ -53,7 +53,60 @@ export interface Sale {
   waitingRoom: WaitingRoomConfig | null;
   status: SaleStatus;
   items: SaleItem[];
+  /** The party this sale is an occurrence of, if any. */
+  partyId: string | null;
   serverTime: string;
+}
+
+// ---- Parties (GET /api/parties): a sale at a fixed local time, every day or on chosen weekdays
+
+export type PartyState = 'active' | 'paused' | 'ended';
+export type PartyFrequency = 'daily' | 'weekly';
+
+export interface PartyRecurrence {
+  frequency: PartyFrequency;
+  /** weekly: 0 = Sunday … 6 = Saturday, in `timeZone`. */
+  weekdays?: number[];
+  /** Local start time, `HH:MM` (24-hour). */
+  time: string;
+  /** IANA zone, e.g. `Europe/Paris`. */
+  timeZone: string;
+}
+
+export interface PartyItem {
+  sku: string;
+  stock: number;
+  priceCents?: number;
+  perBuyerLimit: number;
+}
+
+/** One of a party's sales (an occurrence) that has not ended yet. */
+export interface PartySale {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  status: SaleStatus;
+}
+
+export interface Party {
+  id: string;
+  hostId: string;
+  title: string;
+  description: string;
+  hashtags: string[];
+  recurrence: PartyRecurrence;
+  durationMinutes: number;
+  holdSeconds: number;
+  waitingRoom: WaitingRoomConfig | null;
+  items: PartyItem[];
+  state: PartyState;
+  startsOn: string;
+  endsOn: string | null;
+  /** The next start times (up to 5) while it is active. */
+  nextOccurrences: string[];
+  /** Its sales not yet ended (the one on now, then those scheduled), by start time. */
+  sales: PartySale[];
+  createdAt: string;
 }
 
 /** A ticket's state in a waiting room (`queue:SALE:TICKET` state frames carry the same). */

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { FeaturedDrop } from '../components/FeaturedDrop.tsx';
-import { BoltIcon } from '../components/Icons.tsx';
+import { BoltIcon, RepeatIcon } from '../components/Icons.tsx';
+import { PartyCard } from '../components/PartyCard.tsx';
 import { SaleCard } from '../components/SaleCard.tsx';
 import { ShowCard } from '../components/ShowCard.tsx';
 import { Button, EmptyState, ProblemNotice, Skeleton } from '../components/ui.tsx';
@@ -10,7 +11,7 @@ import { useLoad, useMediaQuery, useTitle } from '../lib/hooks.ts';
 import { friendlyError } from '../lib/problems.ts';
 import { navigate, useLocation } from '../lib/router.tsx';
 import { useServerNow } from '../lib/ticker.ts';
-import type { Sale, Show } from '../lib/types.ts';
+import type { Party, Sale, Show } from '../lib/types.ts';
 
 async function loadSales(signal: AbortSignal): Promise<Sale[]> {
   const [live, soldOut, upcoming] = await Promise.all([
@@ -31,13 +32,24 @@ async function loadShows(signal: AbortSignal): Promise<Show[]> {
   return [...live, ...upcoming];
 }
 
-/** Live shows, then live and upcoming drops, filterable by hashtag, with live stock on visible cards. */
+/** Active parties (recurring sales): the ones on now first, then by their next start. */
+async function loadParties(signal: AbortSignal): Promise<Party[]> {
+  const parties = await api.parties({ state: 'active', limit: 20 }, signal);
+  const key = (p: Party) => Date.parse(p.sales[0]?.startsAt ?? p.nextOccurrences[0] ?? '9999-12-31');
+  return parties.sort((a, b) => key(a) - key(b));
+}
+
+/**
+ * Live shows, then live drops, the parties (recurring sales) and upcoming drops, filterable by
+ * hashtag, with live stock on visible cards.
+ */
 export default function HomePage() {
   useTitle('Live drops');
   const { search } = useLocation();
   const tag = search.get('tag') ?? '';
   const sales = useLoad(loadSales, []);
   const shows = useLoad(loadShows, []);
+  const parties = useLoad(loadParties, []);
   const now = useServerNow(1000);
 
   // New drops and shows appear without a reload.
@@ -45,9 +57,10 @@ export default function HomePage() {
     const t = setInterval(() => {
       sales.reload();
       shows.reload();
+      parties.reload();
     }, 30_000);
     return () => clearInterval(t);
-  }, [sales.reload, shows.reload]);
+  }, [sales.reload, shows.reload, parties.reload]);
 
   useEffect(() => {
     for (const s of sales.data ?? []) rememberItems(s.items);
@@ -64,6 +77,8 @@ export default function HomePage() {
   const upcoming = visible
     .filter((s) => Date.parse(s.startsAt) > now)
     .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+
+  const partyList = (parties.data ?? []).filter((p) => !tag || p.hashtags.includes(tag));
 
   const wide = useMediaQuery('(min-width: 960px)');
   const featured = wide ? live.find((s) => s.items.some((i) => i.remaining > 0)) : undefined;
@@ -176,6 +191,24 @@ export default function HomePage() {
               </EmptyState>
             )}
           </section>
+
+          {partyList.length > 0 ? (
+            <section aria-labelledby="parties-heading" className="section" data-testid="parties">
+              <div className="section__head">
+                <h2 id="parties-heading">
+                  <RepeatIcon size={20} /> Parties
+                </h2>
+                <span className="section__count">{partyList.length}</span>
+              </div>
+              <ul className="party-list">
+                {partyList.map((p) => (
+                  <li key={p.id}>
+                    <PartyCard party={p} now={now} />
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
 
           <section aria-labelledby="upcoming-heading" className="section">
             <div className="section__head">

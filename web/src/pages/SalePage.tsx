@@ -1,7 +1,15 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { AuthPanel } from '../components/AuthPanel.tsx';
 import { Countdown } from '../components/Countdown.tsx';
-import { ArrowLeftIcon, BoltIcon, CheckIcon, ClockIcon, EyeIcon, QueueIcon } from '../components/Icons.tsx';
+import {
+  ArrowLeftIcon,
+  BoltIcon,
+  CheckIcon,
+  ClockIcon,
+  EyeIcon,
+  QueueIcon,
+  RepeatIcon,
+} from '../components/Icons.tsx';
 import { currentStatus } from '../components/SaleCard.tsx';
 import { StockBar } from '../components/StockBar.tsx';
 import {
@@ -16,7 +24,7 @@ import {
 } from '../components/ui.tsx';
 import { ApiError, api, isRetriable, sleep, uuid } from '../lib/api.ts';
 import { useSession } from '../lib/auth.ts';
-import { dateTime, money, plural } from '../lib/format.ts';
+import { dateTime, money, partySchedule, plural } from '../lib/format.ts';
 import { type Hold, itemTitle, rememberItems, useHolds } from '../lib/holds.tsx';
 import { useLoad, useTitle } from '../lib/hooks.ts';
 import { type Friendly, friendlyError } from '../lib/problems.ts';
@@ -80,6 +88,23 @@ function HoldCard({ hold }: { hold: Hold }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** "Part of Vinyl Night Party — every day at 20:00 (Europe/Paris)": the party a sale belongs to. */
+function PartyLine({ partyId }: { partyId: string }) {
+  const party = useLoad((signal) => api.party(partyId, signal), [partyId]);
+  if (!party.data) return null;
+  const when = partySchedule(party.data.recurrence).replace(/^(Every|Weekdays|Weekends)/, (m) =>
+    m.toLowerCase(),
+  );
+  return (
+    <p className="sale__party" data-testid="sale-party">
+      <RepeatIcon size={15} />
+      <span>
+        Part of <strong>{party.data.title}</strong> — {when}
+      </span>
+    </p>
   );
 }
 
@@ -367,6 +392,7 @@ export default function SalePage({ params }: PageProps) {
             <p className="sale__tags">{data.hashtags.map((t) => `#${t}`).join('  ')}</p>
           ) : null}
           <h1 className="sale__title">{data.title}</h1>
+          {data.partyId ? <PartyLine partyId={data.partyId} /> : null}
 
           <div className={`sale__clock sale__clock--${status}`}>
             {status === 'scheduled' ? (

@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/ui.tsx';
 import { isHost, useUser } from '../../lib/auth.ts';
 import { useTitle } from '../../lib/hooks.ts';
 import { Link, type PageProps, useLocation } from '../../lib/router.tsx';
+import { HostParties, ScheduleParty } from './HostParties.tsx';
 import { HostProducts } from './HostProducts.tsx';
 import { HostSales } from './HostSales.tsx';
 import { HostShows, ScheduleShow } from './HostShows.tsx';
@@ -14,6 +15,7 @@ import { ShowControlRoom } from './ShowControlRoom.tsx';
 const TABS: Array<[string, string]> = [
   ['/host', 'Sales'],
   ['/host/shows', 'Shows'],
+  ['/host/parties', 'Parties'],
   ['/host/products', 'Products'],
   ['/host/schedule', 'Schedule'],
 ];
@@ -21,7 +23,7 @@ const TABS: Array<[string, string]> = [
 /**
  * The host console (lazy-loaded: buyers never download it). Sub-pages under /host/*; a new
  * one is a tab here and a branch below. Shows: `shows` (the list), `shows/new`, `shows/:id`
- * (the live control room).
+ * (the live control room). Parties (recurring sales): `parties` (the list), `parties/new`.
  */
 export default function HostConsole({ params }: PageProps) {
   useTitle('Host console');
@@ -62,6 +64,8 @@ export default function HostConsole({ params }: PageProps) {
   else if (saleMatch?.[1]) body = <SaleDashboard saleId={saleMatch[1]} />;
   else if (rest === 'shows') body = <HostShows user={user} />;
   else if (rest === 'shows/new') body = <ScheduleShow user={user} />;
+  else if (rest === 'parties') body = <HostParties user={user} />;
+  else if (rest === 'parties/new') body = <ScheduleParty user={user} />;
   else if (showMatch?.[1]) body = <ShowControlRoom key={showMatch[1]} showId={showMatch[1]} />;
   else
     body = (
@@ -79,7 +83,8 @@ export default function HostConsole({ params }: PageProps) {
             const active =
               to === '/host'
                 ? pathname === '/host' || pathname.startsWith('/host/sales')
-                : pathname === to || (to === '/host/shows' && pathname.startsWith('/host/shows/'));
+                : pathname === to ||
+                  ((to === '/host/shows' || to === '/host/parties') && pathname.startsWith(`${to}/`));
             return (
               <Link
                 key={to}
