@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/modules/demo/seed.ts';
 import type { Sale } from '../../src/modules/sales/types.ts';
-import { makeBuyers } from '../factories/index.ts';
+import type { Show } from '../../src/modules/shows/types.ts';
+import { makeBuyers, makeUser } from '../factories/index.ts';
 import { openSocket, type TestSocket } from '../helpers/ws-client.ts';
 import {
   DESKTOP,
+  makeShowcaseSale,
   openPage,
   PHONE,
   SCREENSHOTS,
@@ -23,6 +25,37 @@ let host: { email: string; password: string };
 let live: Sale;
 let upcoming: Sale;
 const watchers: TestSocket[] = [];
+
+interface TrendingAnswer {
+  sales: Array<{ sale: { id: string } }>;
+  shows: Array<{ show: { id: string } }>;
+}
+
+/**
+ * Polls GET /api/trending until it lists these sales and shows (the consumer warms them a moment
+ * later), with the home page's limit: each limit's answer is shared for 2 s.
+ */
+async function waitForTrending(saleIds: string[], showIds: string[] = []): Promise<void> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const t = (await stack.t.http('GET', '/api/trending?limit=5')).json() as TrendingAnswer;
+    const sales = new Set(t.sales.map((s) => s.sale.id));
+    const shows = new Set(t.shows.map((s) => s.show.id));
+    if (saleIds.every((id) => sales.has(id)) && showIds.every((id) => shows.has(id))) return;
+    if (Date.now() > until) throw new Error(`not trending: ${JSON.stringify(t)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** `n` buyers each claim one unit of `sku`. */
+async function crowdClaims(saleId: string, sku: string, n: number, key: string): Promise<void> {
+  for (const [i, b] of (await makeBuyers(stack.t.fm, n)).entries()) {
+    await stack.t.http('POST', `/api/sales/${saleId}/claims`, {
+      token: b.token,
+      body: { sku, quantity: 1, idempotencyKey: `${key}-${i}` },
+    });
+  }
+}
 
 beforeAll(async () => {
   stack = await startStack();
@@ -66,6 +99,8 @@ beforeAll(async () => {
     token: login.token,
     body: { state: 'paused' },
   });
+  // The crowd made the live drop the hottest thing: the home page's "Trending now" lists it.
+  await waitForTrending([live.id]);
   for (let i = 0; i < 36; i++) {
     const s = await openSocket(stack.base);
     s.send({ op: 'sub', ch: `sale:${live.id}` });
@@ -172,6 +207,56 @@ describe('screenshots', () => {
       await page.goto('/signin');
       await page.getByTestId('auth-panel').waitFor();
       await shot('signin');
+      expect(errors).toEqual([]);
+      await ctx.close();
+    });
+  }
+
+  // Trending now, full: three more drops of another host and the demo's live show warmed by claims
+  // (made after the shots above, which keep the demo's own drops), five places and their hashtags.
+  let warmed = false;
+  async function warmMore(): Promise<void> {
+    if (warmed) return;
+    warmed = true;
+    const other = await makeUser(stack.t.fm, 'host');
+    const drops = [
+      { title: 'Glow Serum Trio — Restock', tags: ['beauty', 'skincare'], image: 'serum', n: 9 },
+      { title: 'Retro Mini Console', tags: ['gaming', 'retro'], image: 'console', n: 5 },
+      { title: 'Signed Vinyl Box Set (Limited Edition)', tags: ['vinyl'], image: 'vinyl', n: 3 },
+    ];
+    const ids: string[] = [];
+    for (const d of drops) {
+      const sale = await makeShowcaseSale(stack, other, {
+        title: d.title,
+        hashtags: d.tags,
+        items: [{ stock: 40, perBuyerLimit: 1, priceCents: 5_900, imageUrl: `/demo/${d.image}.svg` }],
+      });
+      await crowdClaims(sale.id, sale.items[0]!.sku, d.n, `warm-${d.image}`);
+      ids.push(sale.id);
+    }
+    const show = ((await stack.t.http('GET', '/api/shows?status=live')).json() as Show[])[0]!;
+    await crowdClaims(show.saleId, show.featured!.sku, 7, 'warm-show');
+    await waitForTrending(ids, [show.id]);
+  }
+
+  for (const [size, viewport] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
+    it(`web - the trending section at ${size} size`, async () => {
+      await warmMore();
+      const { page, ctx, errors } = await openPage(stack, { viewport });
+      await page.goto('/');
+      const section = page.getByTestId('trending');
+      await section.waitFor();
+      await section.locator('[data-rank="5"]').waitFor();
+      expect(await section.locator('[data-rank]').count()).toBe(5);
+      await section.evaluate((el) => {
+        el.scrollIntoView();
+        window.scrollBy(0, -76); // below the sticky header
+      });
+      await page.waitForTimeout(400); // the thumbnails
+      await screenshot(page, `home-trending-${size}`);
       expect(errors).toEqual([]);
       await ctx.close();
     });

@@ -27,6 +27,7 @@ import type {
   Shipping,
   Show,
   ShowStatus,
+  Trending,
   User,
   Variant,
   WaitingRoomConfig,
@@ -359,6 +360,10 @@ export const api = {
   auctionBids: (id: string) => request<AuctionBid[]>('GET', `/api/auctions/${encodeURIComponent(id)}/bids`),
   bid: (id: string, body: { amountCents: number; idempotencyKey: string }) =>
     request<BidAccepted>('POST', `/api/auctions/${encodeURIComponent(id)}/bids`, { body }),
+
+  /** What is hot now: sales, shows and hashtags by heat (one answer serves every caller for 2 s). */
+  trending: (params: { limit?: number } = {}, signal?: AbortSignal) =>
+    request<Trending>('GET', `/api/trending${q(params)}`, signal ? { signal } : {}),
 
   products: (params: { host?: string; tag?: string; limit?: number } = {}) =>
     request<Product[]>('GET', `/api/products${q(params)}`),

@@ -469,3 +469,31 @@ export interface FollowState {
   following: boolean;
   followers: number;
 }
+
+// ---- Trending (GET /api/trending): what is hot now, by a heat that halves every 10 minutes
+
+/** A sale by its heat (1 per unit claimed, 2 per unit asked for on a waitlist). */
+export interface TrendingSale {
+  heat: number;
+  sale: Sale;
+}
+
+/** A show by its heat (claims of its featured product, 2 per auction bid). */
+export interface TrendingShow {
+  heat: number;
+  show: Show;
+}
+
+export interface TrendingTag {
+  tag: string;
+  heat: number;
+}
+
+/** Hottest first in each list; ended sales and shows are left out. Cached 2 s by the server. */
+export interface Trending {
+  halfLifeMinutes: number;
+  sales: TrendingSale[];
+  shows: TrendingShow[];
+  tags: TrendingTag[];
+  serverTime: string;
+}

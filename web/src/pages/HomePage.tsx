@@ -4,6 +4,7 @@ import { BoltIcon, RepeatIcon } from '../components/Icons.tsx';
 import { PartyCard } from '../components/PartyCard.tsx';
 import { SaleCard } from '../components/SaleCard.tsx';
 import { ShowCard } from '../components/ShowCard.tsx';
+import { rankTrending, TrendingSection } from '../components/TrendingStrip.tsx';
 import { Button, EmptyState, ProblemNotice, Skeleton } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { rememberItems } from '../lib/holds.tsx';
@@ -39,9 +40,19 @@ async function loadParties(signal: AbortSignal): Promise<Party[]> {
   return parties.sort((a, b) => key(a) - key(b));
 }
 
+/** Places in the "Trending now" strip (sales and shows together); also the hashtags shown. */
+const TRENDING_MAX = 5;
+
 /**
- * Live shows, then live drops, the parties (recurring sales) and upcoming drops, filterable by
- * hashtag, with live stock on visible cards.
+ * What is hot now. Every buyer's home page asks with the same limit, so the server's 2 s answer
+ * serves them all. A failed read keeps the last answer (or no section): never the page's problem.
+ */
+const loadTrending = (signal: AbortSignal) => api.trending({ limit: TRENDING_MAX }, signal);
+
+/**
+ * What is trending (the hottest drops and shows, hot hashtags), live shows, then live drops, the
+ * parties (recurring sales) and upcoming drops, filterable by hashtag, with live stock on visible
+ * cards.
  */
 export default function HomePage() {
   useTitle('Live drops');
@@ -50,17 +61,19 @@ export default function HomePage() {
   const sales = useLoad(loadSales, []);
   const shows = useLoad(loadShows, []);
   const parties = useLoad(loadParties, []);
+  const trending = useLoad(loadTrending, []);
   const now = useServerNow(1000);
 
-  // New drops and shows appear without a reload.
+  // New drops and shows appear without a reload, and what is trending moves.
   useEffect(() => {
     const t = setInterval(() => {
       sales.reload();
       shows.reload();
       parties.reload();
+      trending.reload();
     }, 30_000);
     return () => clearInterval(t);
-  }, [sales.reload, shows.reload, parties.reload]);
+  }, [sales.reload, shows.reload, parties.reload, trending.reload]);
 
   useEffect(() => {
     for (const s of sales.data ?? []) rememberItems(s.items);
@@ -77,6 +90,9 @@ export default function HomePage() {
   const upcoming = visible
     .filter((s) => Date.parse(s.startsAt) > now)
     .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+
+  const hot = rankTrending(trending.data, now, TRENDING_MAX);
+  const hotTags = (Array.isArray(trending.data?.tags) ? trending.data.tags : []).slice(0, TRENDING_MAX);
 
   const partyList = (parties.data ?? []).filter((p) => !tag || p.hashtags.includes(tag));
 
@@ -124,6 +140,8 @@ export default function HomePage() {
           ))}
         </fieldset>
       ) : null}
+
+      <TrendingSection entries={hot} tags={hotTags} tag={tag} onTag={setTag} />
 
       {shows.data && shows.data.length > 0 ? (
         <section aria-labelledby="shows-heading" className="section shows-row" data-testid="shows-row">
