@@ -47,13 +47,32 @@ export class LazyChildLogger {
     this.logger.level = level;
   }
 
-  readonly fatal: LogMethod = (...a) => (this.logger.fatal as LogMethod)(...a);
-  readonly error: LogMethod = (...a) => (this.logger.error as LogMethod)(...a);
-  readonly warn: LogMethod = (...a) => (this.logger.warn as LogMethod)(...a);
-  readonly info: LogMethod = (...a) => (this.logger.info as LogMethod)(...a);
-  readonly debug: LogMethod = (...a) => (this.logger.debug as LogMethod)(...a);
-  readonly trace: LogMethod = (...a) => (this.logger.trace as LogMethod)(...a);
-  readonly silent: LogMethod = () => {};
+  // Methods on the prototype: nothing is allocated per request but the object itself.
+  fatal(...a: unknown[]): void {
+    (this.logger.fatal as LogMethod)(...a);
+  }
+
+  error(...a: unknown[]): void {
+    (this.logger.error as LogMethod)(...a);
+  }
+
+  warn(...a: unknown[]): void {
+    (this.logger.warn as LogMethod)(...a);
+  }
+
+  info(...a: unknown[]): void {
+    (this.logger.info as LogMethod)(...a);
+  }
+
+  debug(...a: unknown[]): void {
+    (this.logger.debug as LogMethod)(...a);
+  }
+
+  trace(...a: unknown[]): void {
+    (this.logger.trace as LogMethod)(...a);
+  }
+
+  silent(): void {}
 
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.logger.child(bindings, options);
