@@ -102,6 +102,9 @@ export function trendingConsumer(store: Store): ConsumerDefinition {
   return {
     name: TRENDING_CONSUMER,
     types: ['sale.claimed', 'waitlist.joined', 'auction.bid'],
+    // Heat moves in minutes: a second's events in one transaction keep it off the claims' path
+    // (on PGlite the consumer's statements run on the server's own thread).
+    gatherMs: 1_000,
     handle: (event) => store.transaction((tx) => applyBatch(tx, [event])),
     batch: (events) => store.transaction((tx) => applyBatch(tx, events)),
     async reset() {

@@ -14,6 +14,11 @@ export interface ConsumeOptions {
   readonly backoffMs?: number;
   /** Optional fast path: the events of one read, handled together. */
   readonly batch?: BatchHandler;
+  /**
+   * How long the group gathers commits after a read that found events (store bus; default 50 ms).
+   * A read model that moves on a scale of minutes takes longer: fewer, larger transactions.
+   */
+  readonly gatherMs?: number;
 }
 
 /** Whether a group with these options handles `event` (its `types` filter). */

@@ -149,7 +149,7 @@ export class StoreConsumer implements ConsumerHandle {
         // (re-reading them after a crash costs nothing).
         if (wanted.length > 0 || now >= this.persistAt) await this.persist();
         this.settleDrainWaiters();
-        if (events.length < BATCH) await sleep(GATHER_MS);
+        if (events.length < BATCH) await sleep(this.o.gatherMs ?? GATHER_MS);
       } catch (e) {
         this.o.logger.warn({ err: toError(e), group: this.group }, 'consumer step failed; retrying');
         await sleep(500);
