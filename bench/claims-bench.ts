@@ -239,13 +239,16 @@ ${runs.map((r) => `- ${r.store}: ${fmt(r.batched.rps / Math.max(1, r.naive.rps),
 
 What bounds the engine here (measured while tuning it, 2026-11-27): the 200 connections are a
 closed loop, so throughput is 200 divided by the mean latency (Little's law). In the steady state a
-batch is one statement on the item's lane (its buyers known, no read, no lock held across Node):
-the lane's PostgreSQL backend was busy ~40% of the time, half executing and half waiting for the
-WAL flush, and a batch took 7-9 ms at the median as Node sees it, most of it waiting for the event
-loop and for a core. The server, the load generator and PostgreSQL share 2 cores: the server's
-CPU profile shows it descheduled inside its writes to PostgreSQL's socket and to the clients'.
-The trivial endpoint's own p99 is 15-25 ms at 200 connections here; for claims, p99 ≤ 25 ms would
-need a mean under ~15 ms, more than ~13,000 claims/s from this box, which it does not reach.
+batch is one statement on the item's lane (its buyers known, no read, no lock held across Node).
+The CPU columns give the budget of the 2 shared cores. A claim cost the server 74-106 µs and
+autocannon 46-64 µs; PostgreSQL spent 20-35% of a core on the lane and 1-2% on each consumer
+group while the bench ran. That is ~150 µs of CPU per claim, ~13,000 claims/s at most on 2 cores,
+and the trivial endpoint (46-75 µs in the server) is bounded the same way. Even the HTTP ceiling
+has a p99 of 23-37 ms at 200 connections here (see its row), so p99 ≤ 25 ms for claims would need
+claims faster than the ceiling. Measured and not kept: wrk as the load generator (21-25 µs per
+request instead of autocannon's 44-62; claims p99 33 ms instead of 36-51, but the trivial
+endpoint's p99 went to 0.2-1.1 s from connections starved under wrk); the API role alone, without
+the consumer groups and the real-time tail in the process (within noise).
 `;
   writeSection('claims', md);
   process.stdout.write(`${md}\n`);
