@@ -189,10 +189,13 @@ describe('trending now', () => {
     await waitForAttr(page, '[data-testid="trending-tag-hotkicks"]', 'aria-pressed', 'true');
     await page.getByTestId(`sale-card-${sale.id}`).waitFor();
     expect(await page.getByTestId(`sale-card-${cold.id}`).count()).toBe(0);
+    // No show carries #hotkicks: the shows row is filtered away too.
+    expect(await page.getByTestId('shows-row').count()).toBe(0);
     expect(await page.getByTestId('chip-hotkicks').getAttribute('aria-pressed')).toBe('true');
     await chip.click();
     await page.waitForURL((u) => !u.searchParams.has('tag'));
     await page.getByTestId(`sale-card-${cold.id}`).waitFor();
+    await page.getByTestId('shows-row').waitFor();
 
     // The show links to its room; the sale to its page.
     await showEntry.getByRole('link').click();

@@ -95,6 +95,8 @@ export default function HomePage() {
   const hotTags = (Array.isArray(trending.data?.tags) ? trending.data.tags : []).slice(0, TRENDING_MAX);
 
   const partyList = (parties.data ?? []).filter((p) => !tag || p.hashtags.includes(tag));
+  // The hashtag filter applies to shows too (a trending tag may be a show's only).
+  const showList = (shows.data ?? []).filter((x) => !tag || x.hashtags.includes(tag));
 
   const wide = useMediaQuery('(min-width: 960px)');
   const featured = wide ? live.find((s) => s.items.some((i) => i.remaining > 0)) : undefined;
@@ -143,11 +145,11 @@ export default function HomePage() {
 
       <TrendingSection entries={hot} tags={hotTags} tag={tag} onTag={setTag} />
 
-      {shows.data && shows.data.length > 0 ? (
+      {showList.length > 0 ? (
         <section aria-labelledby="shows-heading" className="section shows-row" data-testid="shows-row">
           <div className="section__head">
             <h2 id="shows-heading">
-              {shows.data.some((x) => x.status === 'live') ? (
+              {showList.some((x) => x.status === 'live') ? (
                 <>
                   <span className="live-dot" aria-hidden="true" /> Live shows
                 </>
@@ -155,10 +157,10 @@ export default function HomePage() {
                 'Upcoming shows'
               )}
             </h2>
-            <span className="section__count">{shows.data.length}</span>
+            <span className="section__count">{showList.length}</span>
           </div>
           <ul className="shows-row__list">
-            {shows.data.map((x) => (
+            {showList.map((x) => (
               <li key={x.id}>
                 <ShowCard show={x} />
               </li>
