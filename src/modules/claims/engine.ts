@@ -267,7 +267,8 @@ class ItemWriter {
     if (this.queue.length === 0 || this.inFlight >= MAX_IN_FLIGHT) return;
     const batch = this.queue.splice(0, this.o.batchMax);
     this.inFlight++;
-    const settled = this.settle(batch);
+    // The engine decides on the intents alone; `batch` keeps the callers to answer.
+    const settled = this.settle(batch.map((p) => p.intent));
     // The next batch may start right away (see MAX_IN_FLIGHT).
     this.schedule();
     void settled.then(
@@ -302,7 +303,7 @@ class ItemWriter {
     if (this.inFlight === 0 && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private async settle(batch: Pending[]): Promise<Settled> {
+  private async settle(batch: readonly ClaimIntent[]): Promise<Settled> {
     if (this.lockedInFlight === 0 && performance.now() >= this.lockedUntil) {
       const settled = await this.optimistic(batch);
       if (settled) {
@@ -329,22 +330,19 @@ class ItemWriter {
    * guarded by the state that leaves. Undefined when that state did not hold: the batch wrote
    * nothing and is decided again under the lock.
    */
-  private async optimistic(batch: Pending[]): Promise<Settled | undefined> {
+  private async optimistic(batch: readonly ClaimIntent[]): Promise<Settled | undefined> {
     // Allocated after the batch started before it, so that it sees that one's write in the chain.
     const previous = this.allocated;
     let allocated: () => void = () => {};
     this.allocated = new Promise<void>((r) => {
       allocated = r;
     });
-    const intents = batch.map((p) => p.intent);
     try {
       // The read starts at once (beside the previous batch's) unless this one may skip it.
-      let reading = this.known.covers(intents)
-        ? undefined
-        : readItem(this.o.store, this.itemId, keysOf(batch));
+      let reading = this.known.covers(batch) ? undefined : readItem(this.o.store, this.itemId, keysOf(batch));
       await previous;
       const tail = this.chain[this.chain.length - 1];
-      const known = !reading && tail && this.item ? this.known.knowledgeAt(tail, intents) : undefined;
+      const known = !reading && tail && this.item ? this.known.knowledgeAt(tail, batch) : undefined;
       if (known && this.item) {
         const settled = await this.allocateOn({ item: this.item, known }, [], batch, allocated, true);
         if (settled !== 'needs a read') return settled;
@@ -376,7 +374,7 @@ class ItemWriter {
   private async allocateOn(
     on: ItemRead,
     unseen: readonly Speculation[],
-    batch: Pending[],
+    batch: readonly ClaimIntent[],
     allocated: () => void,
     withoutRead: boolean,
   ): Promise<Settled | undefined | 'needs a read'> {
@@ -401,11 +399,7 @@ class ItemWriter {
     this.chain.push(speculation);
     this.pending.add(speculation);
     if (this.chain.length > CHAIN_HISTORY) this.chain.shift();
-    this.known.record(
-      on.known,
-      batch.map((p) => p.intent),
-      speculation,
-    );
+    this.known.record(on.known, batch, speculation);
     allocated();
     let committed = false;
     try {
@@ -425,7 +419,7 @@ class ItemWriter {
   }
 
   /** Decides the batch under the item's row lock, retrying a deadlock or a key taken meanwhile. */
-  private async locked(batch: Pending[]): Promise<Settled> {
+  private async locked(batch: readonly ClaimIntent[]): Promise<Settled> {
     for (let attempt = 1; ; attempt++) {
       try {
         let written: Promise<boolean> | undefined;
@@ -448,7 +442,7 @@ class ItemWriter {
     }
   }
 
-  private async decideLocked(tx: Sql, batch: Pending[]): Promise<Decision> {
+  private async decideLocked(tx: Sql, batch: readonly ClaimIntent[]): Promise<Decision> {
     const now = this.o.clock.now();
     const read: ItemRead | undefined = await lockItem(tx, this.itemId, keysOf(batch));
     if (!read) throw new Error(`sale item ${this.itemId} vanished`);
@@ -456,7 +450,7 @@ class ItemWriter {
   }
 
   /** Allocates the batch on `known` (pure apart from new ids): the answers, and the write they need. */
-  private decide(batch: Pending[], item: ItemRow, known: ItemKnowledge, now: number): Decision {
+  private decide(batch: readonly ClaimIntent[], item: ItemRow, known: ItemKnowledge, now: number): Decision {
     const timing = { startsAt: item.starts_at.getTime(), endsAt: item.ends_at.getTime() };
     const refusal = windowRefusal(timing, now);
     if (refusal) {
@@ -474,7 +468,7 @@ class ItemWriter {
         heldByBuyer: known.heldByBuyer,
         priorByKey: known.priorByKey,
       },
-      batch.map((p) => p.intent),
+      batch,
     );
 
     const expiresAt = new Date(now + item.hold_seconds * 1000).toISOString();
@@ -483,7 +477,7 @@ class ItemWriter {
     const claims: WrittenClaim[] = [];
     allocation.outcomes.forEach((o, i) => {
       if (o.kind !== 'reserved') return;
-      const intent = (batch[i] as Pending).intent;
+      const intent = batch[i] as ClaimIntent;
       const reservation: Reservation = {
         id: newId('reservation'),
         saleId: item.sale_id,
@@ -530,8 +524,8 @@ class ItemWriter {
   }
 }
 
-function keysOf(batch: readonly Pending[]): BatchKeys {
-  return { buyers: batch.map((p) => p.intent.buyerId), keys: batch.map((p) => p.intent.idempotencyKey) };
+function keysOf(batch: readonly ClaimIntent[]): BatchKeys {
+  return { buyers: batch.map((i) => i.buyerId), keys: batch.map((i) => i.idempotencyKey) };
 }
 
 function toResult(

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import {
-  nextOccurrence,
+  NEXT_OCCURRENCE_HORIZON_DAYS,
   occurrencesBetween,
   type Recurrence,
   recurrenceProblem,
@@ -22,6 +22,8 @@ import type { NewParty, Party, PartyRecurrence, PartyState } from './types.ts';
  */
 export const SCHEDULE_AHEAD_MS = 24 * 3_600_000;
 const NEXT_SHOWN = 5;
+/** How far ahead the next start times are looked for. */
+const LOOK_AHEAD_MS = NEXT_OCCURRENCE_HORIZON_DAYS * 86_400_000;
 
 interface PartyRow {
   id: string;
@@ -219,17 +221,10 @@ export class PartiesService {
 
   private async toParty(row: PartyRow): Promise<Party> {
     const now = this.o.clock.now();
-    const next: string[] = [];
-    if (row.state === 'active') {
-      let from = Math.max(now, row.starts_on.getTime());
-      const end = row.ends_on?.getTime() ?? Number.POSITIVE_INFINITY;
-      while (next.length < NEXT_SHOWN) {
-        const at = nextOccurrence(row.recurrence, from);
-        if (at === undefined || at >= end) break;
-        next.push(new Date(at).toISOString());
-        from = at + 1;
-      }
-    }
+    const from = Math.max(now, row.starts_on.getTime());
+    const to = Math.min(row.ends_on?.getTime() ?? Number.POSITIVE_INFINITY, from + LOOK_AHEAD_MS);
+    const next =
+      row.state === 'active' && to > from ? occurrencesBetween(row.recurrence, from, to, NEXT_SHOWN) : [];
     const sales = await this.o.sales.ofParty(row.id);
     return {
       id: row.id,
@@ -245,7 +240,7 @@ export class PartiesService {
       state: row.state,
       startsOn: row.starts_on.toISOString(),
       endsOn: row.ends_on?.toISOString() ?? null,
-      nextOccurrences: next,
+      nextOccurrences: next.map((at) => new Date(at).toISOString()),
       sales: sales.map((s) => ({ id: s.id, startsAt: s.startsAt, endsAt: s.endsAt, status: s.status })),
       createdAt: row.created_at.toISOString(),
     };

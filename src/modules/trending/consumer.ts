@@ -55,10 +55,12 @@ async function applyBatch(tx: Sql, events: readonly EventRecord[]): Promise<void
       )
     ).map((r) => [r.id, r]),
   );
-  const batch = new Map<string, Heat>();
+  // Each thing warmed by the batch, by "kind key".
+  const warmed = new Map<string, { kind: TrendingKind; key: string; heat: Heat }>();
   const add = (kind: TrendingKind, key: string, s: Signal) => {
-    const k = `${kind}\u0000${key}`;
-    batch.set(k, warm(batch.get(k), s.amount, s.at));
+    const id = `${kind} ${key}`;
+    const w = warmed.get(id);
+    warmed.set(id, { kind, key, heat: warm(w?.heat, s.amount, s.at) });
   };
   for (const s of signals) {
     if (s.showId) add('show', s.showId, s);
@@ -68,28 +70,26 @@ async function applyBatch(tx: Sql, events: readonly EventRecord[]): Promise<void
     else add('sale', sale.id, s);
     for (const tag of sale.hashtags) add('tag', tag, s);
   }
-  const keys = [...batch.keys()].map((k) => k.split('\u0000') as [TrendingKind, string]);
+  const things = [...warmed.values()];
   const stored = await tx.query<{ kind: TrendingKind; key: string; score: number; at: Date }>(
     `select t.kind, t.key, t.score, t.at from trending t
      join unnest($1::text[], $2::text[]) as k(kind, key) on t.kind = k.kind and t.key = k.key
      order by t.kind, t.key for update of t`,
-    [keys.map(([kind]) => kind), keys.map(([, key]) => key)],
+    [things.map((t) => t.kind), things.map((t) => t.key)],
   );
   for (const row of stored) {
-    const k = `${row.kind}\u0000${row.key}`;
-    const mine = batch.get(k);
-    if (mine) batch.set(k, combine({ score: Number(row.score), at: row.at.getTime() }, mine));
+    const w = warmed.get(`${row.kind} ${row.key}`);
+    if (w) w.heat = combine({ score: Number(row.score), at: row.at.getTime() }, w.heat);
   }
-  const rows = [...batch.entries()];
   await tx.query(
     `insert into trending (kind, key, score, at)
      select * from unnest($1::text[], $2::text[], $3::float8[], $4::timestamptz[])
      on conflict (kind, key) do update set score = excluded.score, at = excluded.at`,
     [
-      rows.map(([k]) => k.split('\u0000')[0]),
-      rows.map(([k]) => k.split('\u0000')[1]),
-      rows.map(([, h]) => h.score),
-      rows.map(([, h]) => new Date(h.at)),
+      things.map((t) => t.kind),
+      things.map((t) => t.key),
+      things.map((t) => t.heat.score),
+      things.map((t) => new Date(t.heat.at)),
     ],
   );
 }

@@ -18,37 +18,21 @@ const types = {
 
 /** Scale-out adapter: a pooled connection to a real PostgreSQL server. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const pool = new pg.Pool({
+  const name = options.applicationName ?? 'flashmob';
+  const connection = {
     connectionString: options.url,
-    max: options.max ?? 10,
     // A statement queued behind another on a connection (a transaction's next step) is sent at once.
     pipeline: true,
-    application_name: options.applicationName ?? 'flashmob',
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-  });
+  };
+  const pool = new pg.Pool({ ...connection, max: options.max ?? 10, application_name: name });
   // An idle client that errors (server restart) must not crash the process.
   pool.on('error', () => {});
-  const wrap = (c: pg.Pool | pg.PoolClient): Sql => ({
-    async query<R>(text: string, params?: readonly unknown[]) {
-      const res = await c.query(text, params as unknown[] | undefined);
-      return res.rows as R[];
-    },
-  });
-  const root = wrap(pool);
-  const lanes = new Lanes(() => {
-    const client = new pg.Client({
-      connectionString: options.url,
-      application_name: `${options.applicationName ?? 'flashmob'}-lane`,
-      types,
-      pipeline: true,
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-    });
-    return client;
-  });
+  const lanes = new Lanes(() => new pg.Client({ ...connection, application_name: `${name}-lane` }));
   const store: Store = {
     kind: 'postgres',
-    query: root.query,
+    query: (text, params) => rowsOf(pool, text, params),
     async transaction(fn) {
       const client = await pool.connect();
       // BEGIN is not awaited on its own: node-postgres queues statements per connection and sends
@@ -62,6 +46,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const tx: Sql = {
         async query<R>(text: string, params?: readonly unknown[]) {
           try {
+            // Straight on the client, not through rowsOf: the failure must be recorded before the
+            // COMMIT's answer, which comes in the same read, is handled.
             return (await client.query(text, params as unknown[] | undefined)).rows as R[];
           } catch (e) {
             failed ??= e;
@@ -100,6 +86,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return store;
 }
 
+/** A statement's rows, on a pool, a pooled client or a lane's client. */
+async function rowsOf<R>(
+  c: pg.Pool | pg.PoolClient | pg.Client,
+  text: string,
+  params?: readonly unknown[],
+): Promise<R[]> {
+  return (await c.query(text, params as unknown[] | undefined)).rows as R[];
+}
+
 const LANES = 2;
 
 /**
@@ -116,10 +111,7 @@ class Lanes {
     for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
     const at = Math.abs(h) % LANES;
     return {
-      query: async <R>(text: string, params?: readonly unknown[]) => {
-        const client = await this.client(at);
-        return (await client.query(text, params as unknown[] | undefined)).rows as R[];
-      },
+      query: async (text, params) => rowsOf(await this.client(at), text, params),
     };
   }
 
