@@ -214,9 +214,9 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       outcome: (code) => metrics.claims.inc({ outcome: code }),
     },
   });
-  const shows = new ShowsService(store, sales, clock, onCommit);
-  const intelligence = new RoomIntelligence(store, bus, clock, shows);
   const moderation = new ModerationCache(store, bus, () => clock.now());
+  const shows = new ShowsService(store, sales, clock, onCommit, moderation);
+  const intelligence = new RoomIntelligence(store, bus, clock, shows);
   const chatArchive = new ChatArchive(store, logger.child({ component: 'chat-archive' }));
   // Who spoke when: one history for every api node in scale-out, or a chatter gets each node's allowance.
   const chatPace = config.redisUrl ? new RedisChatPace(config.redisUrl) : new MemoryChatPace();
@@ -366,6 +366,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       sales,
       reservations: services.reservations,
       waitlist: services.waitlist,
+      participation: (saleId, buyerId) => shows.assertMayClaim(saleId, buyerId),
       admission: admissionGate(
         admissionTokens,
         () => clock.now(),

@@ -61,6 +61,7 @@ export const ERROR_STATUS = {
   auction_ended: 410,
   bid_too_low: 409,
   already_highest: 409,
+  own_auction: 403,
   invalid_amount: 422,
   auction_running: 409,
   invalid_poll: 422,

@@ -17,6 +17,8 @@ export interface Subscriber {
   /** Hold writes until `uncork` (several frames of one tick leave in one system call). */
   cork?(): void;
   uncork?(): void;
+  /** Closes the connection (a WebSocket close code and reason). */
+  close?(code: number, reason: string): void;
 }
 
 /**
@@ -221,6 +223,18 @@ export class ChannelHub {
   unsubscribe(sub: Subscriber, requested: string): void {
     const { name } = this.locate(requested, sub);
     this.leave(sub, name);
+  }
+
+  /** Closes the connections of one user that are subscribed to a channel (a ban); returns how many. */
+  closeUser(name: string, userId: string, code: number, reason: string): number {
+    const ch = this.channels.get(name);
+    if (!ch) return 0;
+    const theirs = [...ch.subscribers].filter((s) => s.principal?.id === userId);
+    for (const sub of theirs) {
+      this.drop(sub);
+      sub.close?.(code, reason);
+    }
+    return theirs.length;
   }
 
   /** Removes a subscriber from every channel (connection closed). */

@@ -73,6 +73,10 @@ class Connection implements Subscriber {
     return true;
   }
 
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
   // ws keeps its socket private; corking it is the one reach inside (stable across ws 7–8).
   cork(): void {
     (this.ws as unknown as { _socket?: { cork(): void } })._socket?.cork();

@@ -31,6 +31,8 @@ export const CLOSE = {
   unauthorized: 4001,
   /** The server restarts; reconnect (with backoff). */
   restarting: 4012,
+  /** The user was banned from a show this socket watched: do not reconnect to it. */
+  banned: 4003,
 } as const;
 
 export type ClientFrame =

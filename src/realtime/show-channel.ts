@@ -1,7 +1,12 @@
 import type { Logger } from 'pino';
 import { SentimentWindow, scoreText } from '../domain/chat-intelligence.ts';
 import type { ChatService } from '../modules/shows/chat.ts';
-import { type ChatMessage, SUBJECTS, type UserNotice } from '../modules/shows/chat-types.ts';
+import {
+  type ChatMessage,
+  type ModerationNotice,
+  SUBJECTS,
+  type UserNotice,
+} from '../modules/shows/chat-types.ts';
 import { GIVEAWAY_SUBJECT, type GiveawaysService } from '../modules/shows/giveaways.ts';
 import { POLL_SUBJECT, type PollsService } from '../modules/shows/polls.ts';
 import { emptyCounts, type ReactionCounts } from '../modules/shows/reactions.ts';
@@ -13,6 +18,7 @@ import type { EventRecord } from '../platform/bus/events.ts';
 import { AppError, toError } from '../platform/errors.ts';
 import { idPattern } from '../platform/ids.ts';
 import type { ChannelHub, ChannelProvider, Subscriber } from './channel-hub.ts';
+import { CLOSE } from './protocol.ts';
 
 const SHOW_ID = new RegExp(idPattern('show'));
 /**
@@ -77,6 +83,8 @@ export class ShowChannels implements ChannelProvider {
 
   async authorize(name: string, sub: Subscriber): Promise<void> {
     const { showId, host } = this.parse(name);
+    // A banned viewer is shown the door, and kept out (policy: takePart).
+    if (sub.principal) await this.d.shows.assertTakesPart(showId, sub.principal.id);
     if (!host) return;
     if (!sub.principal || !(await this.d.shows.canModerate(sub.principal, showId))) {
       throw new AppError('forbidden', 'The host view is for the show’s host and moderators');
@@ -166,6 +174,12 @@ export class ShowChannels implements ChannelProvider {
     const { bus } = this.d;
     this.unsubscribe = [
       bus.subscribe(SUBJECTS.chat, (m) => this.onChat(m as ChatMessage)),
+      bus.subscribe(SUBJECTS.moderation, (m) => {
+        const n = m as ModerationNotice;
+        if (n.action !== 'ban') return;
+        for (const name of [`show:${n.showId}`, `show:${n.showId}:host`])
+          this.d.hub.closeUser(name, n.userId, CLOSE.banned, 'banned from this show');
+      }),
       bus.subscribe(SUBJECTS.chatDeleted, (m) => {
         const { showId, id } = m as { showId: string; id: string };
         if (this.rooms.has(showId)) this.d.hub.publishEvent(`show:${showId}`, 'chat.deleted', { id });

@@ -90,6 +90,7 @@ export function auctionRoutes(app: App, d: { auctions: AuctionsService; bids: Bi
     },
     async (req, reply) => {
       const b = req.body as { amountCents: number; idempotencyKey?: string };
+      await d.auctions.authorizeBid(principalOf(req), req.params.id);
       const accepted = await d.bids.bid({
         auctionId: req.params.id,
         bidderId: principalOf(req).id,

@@ -11,7 +11,8 @@ import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Sql, type Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
-import type { ShowsService } from '../shows/service.ts';
+import { authorize, bid, offerInShow } from '../policy/index.ts';
+import { type ShowsService, showFacts } from '../shows/service.ts';
 import { configOf } from './bid-engine.ts';
 import type { AuctionRow, AuctionView, NewAuction } from './types.ts';
 
@@ -33,6 +34,17 @@ export class AuctionsService {
       onCommit: () => void;
     },
   ) {}
+
+  /** The policy on a bid: the auction exists, the bidder is not its show's host, nor banned from it. */
+  async authorizeBid(actor: Principal, auctionId: string): Promise<void> {
+    const [a] = await this.o.store.query<{ show_id: string }>('select show_id from auctions where id = $1', [
+      auctionId,
+    ]);
+    const facts = a ? await this.o.shows.facts(a.show_id) : undefined;
+    if (!a || !facts) throw new AppError('not_found', 'No such auction');
+    const banned = await this.o.shows.bannedIn(a.show_id, actor.id);
+    authorize(bid(actor, facts, banned));
+  }
 
   view(a: AuctionRow): AuctionView {
     const config = configOf(a);
@@ -134,8 +146,7 @@ export class AuctionsService {
       throw new AppError('unknown_sku', `No product variant has SKU ${input.sku}`, {
         extra: { sku: input.sku },
       });
-    if (variant.host_id !== show.hostId)
-      throw new AppError('forbidden', `SKU ${input.sku} belongs to another host`);
+    authorize(offerInShow(actor, showFacts(show), { sku: input.sku, hostId: variant.host_id }));
     const id = newId('auction');
     try {
       await this.o.store.transaction(async (tx) => {

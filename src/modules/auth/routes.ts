@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, Id, withProblems } from '../../platform/http/schemas.ts';
+import { authorize, changeRole } from '../policy/index.ts';
 import type { AuthService } from './service.ts';
 import { ROLES } from './tokens.ts';
 
@@ -93,6 +94,9 @@ export function authRoutes(app: App, auth: AuthService): void {
         response: withProblems({ 200: Type.Ref('User') }),
       },
     },
-    async (req) => auth.setRole(req.params.id, req.body.role),
+    async (req) => {
+      authorize(changeRole(principalOf(req), req.params.id));
+      return auth.setRole(req.params.id, req.body.role);
+    },
   );
 }

@@ -1,9 +1,9 @@
 import { webcrypto } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { ROLES, type Role as UserRole } from '../../domain/policy.ts';
 import { AppError } from '../../platform/errors.ts';
 
-export const ROLES = ['buyer', 'host', 'admin'] as const;
-export type UserRole = (typeof ROLES)[number];
+export { hasRole, ROLES, type Role as UserRole } from '../../domain/policy.ts';
 
 export const ACCOUNT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 export const GUEST_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -18,10 +18,6 @@ export interface Principal {
   readonly role: UserRole;
   readonly guest: boolean;
 }
-
-const RANK: Record<UserRole, number> = { buyer: 0, host: 1, admin: 2 };
-/** Admin can do all a host can; a host all a buyer can. */
-export const hasRole = (p: Principal, role: UserRole) => RANK[p.role] >= RANK[role];
 
 export class TokenService {
   private readonly key: Uint8Array;

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
-import { hasRole } from '../auth/tokens.ts';
+import { authorize, manage } from '../policy/index.ts';
 
 export interface Variant {
   readonly id: string;
@@ -146,9 +146,7 @@ export class CatalogService {
   async update(actor: Principal, id: string, patch: ProductPatch): Promise<Product> {
     const product = await this.get(id);
     if (!product) throw new AppError('not_found', 'Product not found');
-    if (product.hostId !== actor.id && !hasRole(actor, 'admin')) {
-      throw new AppError('forbidden', 'Only the host who made this product can change it');
-    }
+    authorize(manage(actor, product.hostId, 'this product'));
     for (const v of patch.variants ?? []) {
       if (!product.variants.some((pv) => pv.sku === v.sku)) {
         throw new AppError('unknown_sku', `SKU ${v.sku} is not a variant of this product`, {

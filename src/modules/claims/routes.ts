@@ -56,6 +56,8 @@ export interface ClaimRoutesDeps {
   readonly reservations: ReservationsService;
   readonly waitlist: WaitlistService;
   readonly admission?: AdmissionGate;
+  /** The policy on taking part: a buyer banned from a show claims none of its items (403 banned). */
+  readonly participation?: (saleId: string, buyerId: string) => Promise<void>;
 }
 
 export function claimRoutes(app: App, d: ClaimRoutesDeps): void {
@@ -87,6 +89,7 @@ export function claimRoutes(app: App, d: ClaimRoutesDeps): void {
         if (!info) throw new AppError('not_found', 'Sale not found');
         if (info.waitingRoom) await d.admission.check(req, info, buyer.id);
       }
+      await d.participation?.(saleId, buyer.id);
       const result = await d.engine.claim({ saleId, buyerId: buyer.id, ...req.body });
       if (!result.ok) {
         throw new AppError(result.code, result.message, result.extra ? { extra: result.extra } : {});

@@ -4,10 +4,11 @@ import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, Id, IdParams, withProblems } from '../../platform/http/schemas.ts';
-import { hasRole } from '../auth/tokens.ts';
 import { PAYMENT_METHODS } from '../payments/provider.ts';
+import { authorize, viewOrder } from '../policy/index.ts';
 import type { CheckoutService } from './checkout.ts';
 import type { OrdersService } from './service.ts';
+import type { Order } from './types.ts';
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 export const ShippingSchema = Body({
@@ -138,17 +139,17 @@ export function orderRoutes(app: App, d: { checkout: CheckoutService; orders: Or
       config: { access: 'user' },
       schema: {
         tags: ['orders'],
-        summary: 'One order (its buyer, or an admin)',
+        summary: 'One order (its buyer, a host who sold one of its lines, or an admin)',
         params: IdParams('order'),
         response: withProblems({ 200: Type.Ref('Order') }),
       },
     },
     async (req) => {
       const me = principalOf(req);
-      const order = await d.orders.get(req.params.id);
-      if (!order || (order.buyerId !== me.id && !hasRole(me, 'admin')))
-        throw new AppError('not_found', 'Order not found');
-      return order;
+      const facts = await d.orders.facts(req.params.id);
+      if (!facts) throw new AppError('not_found', 'Order not found');
+      authorize(viewOrder(me, facts));
+      return (await d.orders.get(req.params.id)) as Order;
     },
   );
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 import type { AuthorizeOutcome, PaymentWebhook } from '../payments/provider.ts';
+import type { OrderFacts } from '../policy/index.ts';
 import { returnOrderStock } from './order-stock.ts';
 import { type Order, type OrderPayment, type OrderRow, SELECT_ORDERS, toOrder } from './types.ts';
 
@@ -26,6 +27,22 @@ export class OrdersService {
     private readonly clock: Clock,
     private readonly onCommit: () => void,
   ) {}
+
+  /** What the policy needs of an order: its buyer and the hosts who sold its lines. */
+  async facts(id: string, sql: Sql = this.store): Promise<OrderFacts | undefined> {
+    const rows = await sql.query<{ buyer_id: string; host_id: string | null }>(
+      `select o.buyer_id, s.host_id from orders o
+       left join order_lines l on l.order_id = o.id
+       left join sale_items i on i.id = l.sale_item_id
+       left join sales s on s.id = i.sale_id
+       where o.id = $1`,
+      [id],
+    );
+    const [first] = rows;
+    if (!first) return undefined;
+    const sellerIds = [...new Set(rows.flatMap((r) => (r.host_id ? [r.host_id] : [])))];
+    return { buyerId: first.buyer_id, sellerIds };
+  }
 
   async get(id: string, sql: Sql = this.store): Promise<Order | undefined> {
     const [row] = await sql.query<OrderRow>(`${SELECT_ORDERS} where o.id = $1`, [id]);

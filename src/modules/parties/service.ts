@@ -10,8 +10,9 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Store } from '../../platform/store/store.ts';
-import { hasRole, type Principal } from '../auth/tokens.ts';
+import type { Principal } from '../auth/tokens.ts';
 import { normaliseTag } from '../catalog/service.ts';
+import { authorize, manage } from '../policy/index.ts';
 import { DEFAULT_HOLD_SECONDS, type SalesService } from '../sales/service.ts';
 import type { NewSale, WaitingRoomConfig } from '../sales/types.ts';
 import type { NewParty, Party, PartyRecurrence, PartyState } from './types.ts';
@@ -136,8 +137,7 @@ export class PartiesService {
         [id],
       );
       if (!row) throw new AppError('not_found', 'Party not found');
-      if (row.host_id !== actor.id && !hasRole(actor, 'admin'))
-        throw new AppError('forbidden', 'Only the host of this party can change it');
+      authorize(manage(actor, row.host_id, 'this party'));
       if (row.state === state) return false;
       if (row.state === 'ended') throw new AppError('party_ended', 'This party has ended');
       await tx.query('update parties set state = $2, updated_at = now() where id = $1', [id, state]);

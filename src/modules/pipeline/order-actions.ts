@@ -2,9 +2,18 @@ import { canMove, returnsStockOnCancel } from '../../domain/order-state.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Sql } from '../../platform/store/store.ts';
-import { hasRole, type Principal } from '../auth/tokens.ts';
+import type { Principal } from '../auth/tokens.ts';
 import { returnOrderStock } from '../orders/order-stock.ts';
 import type { Order } from '../orders/types.ts';
+import {
+  authorize,
+  cancelOrder as cancelOrderRule,
+  type Decision,
+  fulfilOrder,
+  type OrderFacts,
+  standingOnOrder,
+  viewOrder,
+} from '../policy/index.ts';
 import { type CancelledBy, cancelOrder } from './cancellation.ts';
 import type { PipelineDeps } from './deps.ts';
 import { type FraudCheck, getFraudCheck, recordReviewDecision } from './fraud-checks.ts';
@@ -29,7 +38,7 @@ export class OrderActions {
 
   /** Its buyer before it ships, the host who sold it, or an admin. */
   cancel(actor: Principal, orderId: string, reason: CancelReason = 'requested'): Promise<Order> {
-    return this.write(actor, orderId, async (tx, order, role, now) => {
+    return this.write(actor, orderId, cancelOrderRule, async (tx, order, role, now) => {
       if (!canMove(order.state, 'cancelled')) {
         throw new AppError('order_not_cancellable', `This order is ${order.state}`, {
           extra: { state: order.state },
@@ -47,7 +56,7 @@ export class OrderActions {
 
   /** Admin: a captured order's money goes back; its stock too while the goods have not shipped. */
   refund(admin: Principal, orderId: string, reason: RefundReason = 'requested'): Promise<Order> {
-    return this.write(admin, orderId, async (tx, order, _role, now) => {
+    return this.write(admin, orderId, viewOrder, async (tx, order, _role, now) => {
       if (!canMove(order.state, 'refunded') || order.payment?.status !== 'captured') {
         throw new AppError('order_not_refundable', refusalOfRefund(order), {
           extra: { state: order.state, paymentStatus: order.payment?.status ?? null },
@@ -70,7 +79,7 @@ export class OrderActions {
 
   /** Admin: an order the fraud rules sent to review goes on (accept) or is cancelled (reject). */
   decideReview(admin: Principal, orderId: string, decision: 'accept' | 'reject'): Promise<Order> {
-    return this.write(admin, orderId, async (tx, order, _role, now) => {
+    return this.write(admin, orderId, viewOrder, async (tx, order, _role, now) => {
       const check = await getFraudCheck(tx, orderId, { lock: true });
       if (check?.outcome !== 'review' || check.decision !== null || order.state !== 'paid') {
         throw new AppError('not_in_review', 'This order is not waiting for a review', {
@@ -85,9 +94,7 @@ export class OrderActions {
 
   /** The host who sold it, or an admin, confirms that a shipped order arrived. */
   deliver(actor: Principal, orderId: string): Promise<Order> {
-    return this.write(actor, orderId, async (tx, order, role, now) => {
-      if (role === 'buyer')
-        throw new AppError('forbidden', 'Only the seller or an admin confirms a delivery');
+    return this.write(actor, orderId, fulfilOrder, async (tx, order, _role, now) => {
       if (order.state !== 'shipped') {
         throw new AppError('order_not_shipped', `This order is ${order.state}, not shipped`, {
           extra: { state: order.state },
@@ -108,39 +115,27 @@ export class OrderActions {
     return check;
   }
 
-  /** Locks the order, checks who may act on it, runs `act`, commits, returns the order. */
+  /** Locks the order, asks the policy whether the actor may act on it, runs `act`, commits. */
   private async write(
     actor: Principal,
     orderId: string,
+    rule: (actor: Principal, order: OrderFacts) => Decision,
     act: (tx: Sql, order: LockedOrder, role: Acting, now: number) => Promise<void>,
   ): Promise<Order> {
     await this.d.store.transaction(async (tx) => {
       const order = await lockOrder(tx, orderId);
-      const role = order ? await roleOn(tx, actor, order) : undefined;
       // Not yours and not found look the same (docs/errors.md, not_found).
-      if (!order || !role) throw new AppError('not_found', 'Order not found');
+      if (!order) throw new AppError('not_found', 'Order not found');
+      const facts = await this.d.orders.facts(order.id, tx);
+      if (!facts) throw new AppError('not_found', 'Order not found');
+      authorize(rule(actor, facts));
+      const role = standingOnOrder(actor, facts);
+      if (!role) throw new AppError('not_found', 'Order not found');
       await act(tx, order, role, this.d.clock.now());
     });
     this.d.onCommit();
     return (await this.d.orders.get(orderId)) as Order;
   }
-}
-
-/** How the actor stands to the order: admin, the host who sold it, its buyer, or nobody. */
-async function roleOn(tx: Sql, actor: Principal, order: LockedOrder): Promise<Acting | undefined> {
-  if (hasRole(actor, 'admin')) return 'admin';
-  if (hasRole(actor, 'host') && (await sells(tx, actor.id, order.id))) return 'host';
-  return order.buyer_id === actor.id ? 'buyer' : undefined;
-}
-
-/** The host sold at least one line of the order (a sale item of one of their sales or shows). */
-async function sells(tx: Sql, hostId: string, orderId: string): Promise<boolean> {
-  const rows = await tx.query(
-    `select 1 from order_lines l join sale_items i on i.id = l.sale_item_id join sales s on s.id = i.sale_id
-     where l.order_id = $1 and s.host_id = $2 limit 1`,
-    [orderId, hostId],
-  );
-  return rows.length > 0;
 }
 
 function refusalOfRefund(order: LockedOrder): string {

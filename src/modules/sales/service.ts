@@ -5,8 +5,8 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
-import { hasRole } from '../auth/tokens.ts';
 import { normaliseTag } from '../catalog/service.ts';
+import { sellSku } from '../policy/index.ts';
 import type { NewSale, Sale, SaleInfo, SaleItem, WaitingRoomConfig } from './types.ts';
 
 export const DEFAULT_HOLD_SECONDS = 600;
@@ -165,9 +165,8 @@ export class SalesService {
     for (const sku of skus) {
       const v = bySku.get(sku);
       if (!v) throw new AppError('unknown_sku', `No product variant has SKU ${sku}`, { extra: { sku } });
-      if (v.host_id !== host.id && !hasRole(host, 'admin')) {
-        throw new AppError('forbidden', `SKU ${sku} belongs to another host`, { extra: { sku } });
-      }
+      const may = sellSku(host, { sku, hostId: v.host_id });
+      if (!may.ok) throw new AppError(may.code, may.message, { extra: { sku } });
     }
     return bySku;
   }

@@ -14,6 +14,7 @@ import { newId } from '../../platform/ids.ts';
 import type { Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
 import type { ClaimEngine } from '../claims/engine.ts';
+import { authorize, deleteChatLine, moderateUser, type TargetFacts } from '../policy/index.ts';
 import type { ChatArchive } from './chat-archive.ts';
 import { type ChatPace, MemoryChatPace } from './chat-pace.ts';
 import { type ChatMessage, SUBJECTS, type UserNotice } from './chat-types.ts';
@@ -208,10 +209,21 @@ export class ChatService {
   }
 
   async remove(actor: Principal, showId: string, messageId: string): Promise<void> {
-    if (!(await this.o.shows.canModerate(actor, showId)))
-      throw new AppError('forbidden', 'Only the host or a moderator can do that');
+    const facts = await this.o.shows.moderated(actor, showId);
+    authorize(deleteChatLine(actor, facts, await this.lineOf(showId, messageId)));
     this.o.archive.markDeleted(messageId);
     this.o.bus.publish(SUBJECTS.chatDeleted, { showId, id: messageId });
+  }
+
+  /** The line, if it was said in this show (in this node's memory, or in the archive). */
+  private async lineOf(showId: string, messageId: string): Promise<{ showId: string } | undefined> {
+    if (this.history.get(showId)?.some((l) => l.id === messageId)) return { showId };
+    await this.o.archive.flush();
+    const [row] = await this.o.store.query<{ show_id: string }>(
+      'select show_id from chat_messages where id = $1',
+      [messageId],
+    );
+    return row ? { showId: row.show_id } : undefined;
   }
 
   async moderate(
@@ -221,10 +233,12 @@ export class ChatService {
     action: 'mute' | 'ban' | 'unmute' | 'unban',
     minutes?: number,
   ) {
-    if (!(await this.o.shows.canModerate(actor, showId)))
-      throw new AppError('forbidden', 'Only the host or a moderator can do that');
-    const show = await this.show(showId);
-    if (userId === show.hostId) throw new AppError('forbidden', 'The host cannot be muted or banned');
+    const facts = await this.o.shows.moderated(actor, showId);
+    const [target] = await this.o.store.query<{ role: TargetFacts['role'] }>(
+      'select role from users where id = $1',
+      [userId],
+    );
+    authorize(moderateUser(actor, facts, { id: userId, role: target?.role }));
     const until = minutes ? this.o.clock.now() + minutes * 60_000 : null;
     await this.o.moderation.set(showId, userId, action, until, actor.id);
   }

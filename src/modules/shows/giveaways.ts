@@ -7,7 +7,8 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
-import type { ShowsService } from './service.ts';
+import { authorize, offerInShow } from '../policy/index.ts';
+import { type ShowsService, showFacts } from './service.ts';
 
 export const GIVEAWAY_SUBJECT = 'show.giveaway';
 
@@ -107,6 +108,8 @@ export class GiveawaysService {
       throw new AppError('unknown_sku', `No product variant has SKU ${input.sku}`, {
         extra: { sku: input.sku },
       });
+    // The prize must be the show host's own goods, even when an admin opens the giveaway.
+    authorize(offerInShow(actor, showFacts(show), { sku: input.sku, hostId: variant.host_id }));
     const id = newId('giveaway');
     const now = this.clock.now();
     await this.store.transaction(async (tx) => {
@@ -133,6 +136,7 @@ export class GiveawaysService {
   ): Promise<{ entered: true; alreadyEntered: boolean; giveaway: GiveawayView }> {
     const row = await this.row(giveawayId);
     if (!row) throw new AppError('not_found', 'No such giveaway');
+    await this.shows.assertTakesPart(row.show_id, viewerId);
     const already =
       (
         await this.store.query('select 1 from giveaway_entries where giveaway_id = $1 and viewer_id = $2', [

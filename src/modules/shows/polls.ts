@@ -59,6 +59,7 @@ export class PollsService {
       status: string;
     }>('select show_id, question, options, status from polls where id = $1', [pollId]);
     if (!poll) throw new AppError('not_found', 'No such poll');
+    await this.shows.assertTakesPart(poll.show_id, voterId);
     // Judged without the earlier votes (no read per vote): the unique key on (poll, voter) is the
     // guard, and its violation is answered below with the option chosen earlier.
     const verdict = vote(poll, new Map(), voterId, option, poll.status !== 'open');

@@ -141,8 +141,7 @@ export class RoomIntelligence {
     showId: string,
     status: 'open' | 'answered' | 'all' = 'open',
   ): Promise<RadarQuestion[]> {
-    if (!(await this.shows.canModerate(actor, showId)))
-      throw new AppError('forbidden', 'Only the host or a moderator sees the radar');
+    await this.shows.moderated(actor, showId);
     const rows = await this.store.query<QuestionRow>(
       `select * from show_questions where show_id = $1 and ($2 = 'all' or status = $2) order by created_at limit 200`,
       [showId, status],
@@ -160,8 +159,7 @@ export class RoomIntelligence {
   }
 
   async answered(actor: Principal, showId: string, questionId: string): Promise<RadarQuestion> {
-    if (!(await this.shows.canModerate(actor, showId)))
-      throw new AppError('forbidden', 'Only the host or a moderator can do that');
+    await this.shows.moderated(actor, showId);
     const [row] = await this.store.query<QuestionRow>(
       `update show_questions set status = 'answered', answered_at = $3 where id = $1 and show_id = $2 returning *`,
       [questionId, showId, new Date(this.clock.now())],

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, Cents, Id, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
+import { authorize, manage } from '../policy/index.ts';
 import { type ChatService, MAX_CHAT_LENGTH } from './chat.ts';
 import type { GiveawaysService } from './giveaways.ts';
 import type { PollsService } from './polls.ts';
@@ -279,8 +280,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
     },
     async (req) => {
       const me = principalOf(req);
-      if (me.id !== req.params.id && me.role !== 'admin')
-        throw new AppError('forbidden', 'Only that host sees their followers');
+      authorize(manage(me, req.params.id, 'these followers'));
       return d.shows.followers(req.params.id);
     },
   );
@@ -366,7 +366,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
       schema: {
         tags: ['shows'],
         summary: 'React (hearts and a few emoji): counted and sent to the room as totals per tick',
-        description: '404 not_found for no such show; 410 show_ended once it has ended.',
+        description: '404 not_found for no such show; 410 show_ended once it has ended; 403 banned.',
         params: ShowParams,
         body: Body({
           type: Type.Union(REACTIONS.map((r) => Type.Literal(r))),
@@ -379,6 +379,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
       // As chat: the show must exist and not be over (before it goes live is fine: pre-show hype).
       const show = await d.chat.show(req.params.id);
       if (show.status === 'ended') throw new AppError('show_ended', 'This show has ended');
+      await d.shows.assertTakesPart(show.id, principalOf(req).id);
       d.reactions.add(req.params.id, req.body.type, req.body.count ?? 1);
       return reply.code(202).send({ accepted: true });
     },

@@ -4,10 +4,20 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
-import { hasRole } from '../auth/tokens.ts';
 import { normaliseTag } from '../catalog/service.ts';
+import {
+  authorize,
+  manageShow,
+  moderateShow,
+  offerInShow,
+  type ShowFacts,
+  takePart,
+} from '../policy/index.ts';
 import type { SalesService } from '../sales/service.ts';
 import type { FeaturedItem, NewShow, Show, ShowPatch, ShowStatus } from './types.ts';
+
+/** The policy's view of a show already loaded (moderators do not matter to a host's own actions). */
+export const showFacts = (show: Show): ShowFacts => ({ id: show.id, hostId: show.hostId, moderatorIds: [] });
 
 /** How long after going live a show's sale stays open when nobody ends the show. */
 const SHOW_SALE_HOURS = 24;
@@ -56,12 +66,39 @@ const SELECT_SHOWS = `
   from shows s join users u on u.id = s.host_id`;
 
 export class ShowsService {
+  /** Sale id → the show it belongs to (null: a plain sale); a show's sale never changes. */
+  private readonly showOfSaleCache = new Map<string, string | null>();
+
   constructor(
     private readonly store: Store,
     private readonly sales: SalesService,
     private readonly clock: Clock,
     private readonly onCommit: () => void,
+    private readonly moderation?: { status(showId: string, userId: string): Promise<{ banned: boolean }> },
   ) {}
+
+  /** The policy on taking part in a show (chat, reactions, votes, entries, bids, claims): not banned. */
+  async assertTakesPart(showId: string, userId: string): Promise<void> {
+    authorize(takePart(await this.bannedIn(showId, userId)));
+  }
+
+  async bannedIn(showId: string, userId: string): Promise<boolean> {
+    return this.moderation ? (await this.moderation.status(showId, userId)).banned : false;
+  }
+
+  /** The same for a claim on a sale: refused only when the sale is a show's and the buyer is banned from it. */
+  async assertMayClaim(saleId: string, userId: string): Promise<void> {
+    let showId = this.showOfSaleCache.get(saleId);
+    if (showId === undefined) {
+      const [row] = await this.store.query<{ id: string }>('select id from shows where sale_id = $1', [
+        saleId,
+      ]);
+      showId = row?.id ?? null;
+      if (this.showOfSaleCache.size >= 50_000) this.showOfSaleCache.clear();
+      this.showOfSaleCache.set(saleId, showId);
+    }
+    if (showId) await this.assertTakesPart(showId, userId);
+  }
 
   private toShow(r: ShowRow): Show {
     const featured: FeaturedItem | null = r.featured
@@ -132,22 +169,35 @@ export class ShowsService {
     return rows.map((r) => this.toShow(r));
   }
 
-  /** The show, if `actor` hosts it (or is an admin); throws otherwise. */
+  /** What the policy needs to know of a show: its host and its moderators. */
+  async facts(id: string): Promise<ShowFacts | undefined> {
+    const [row] = await this.store.query<{ host_id: string; moderators: string[] }>(
+      `select host_id, array(select user_id from show_moderators where show_id = $1 order by user_id) as moderators
+       from shows where id = $1`,
+      [id],
+    );
+    return row ? { id, hostId: row.host_id, moderatorIds: row.moderators } : undefined;
+  }
+
+  /** The show, if the policy lets `actor` run it (its host or an admin); throws otherwise. */
   async owned(actor: Principal, id: string): Promise<Show> {
-    const show = await this.get(id);
-    if (!show) throw new AppError('not_found', 'Show not found');
-    if (show.hostId !== actor.id && !hasRole(actor, 'admin'))
-      throw new AppError('forbidden', 'Only the host of this show can do that');
+    const [show, facts] = await Promise.all([this.get(id), this.facts(id)]);
+    if (!show || !facts) throw new AppError('not_found', 'Show not found');
+    authorize(manageShow(actor, facts));
     return show;
   }
 
+  /** The policy's facts, if `actor` may moderate the show (host, its moderators, admin); throws otherwise. */
+  async moderated(actor: Principal, id: string): Promise<ShowFacts> {
+    const facts = await this.facts(id);
+    if (!facts) throw new AppError('not_found', 'Show not found');
+    authorize(moderateShow(actor, facts));
+    return facts;
+  }
+
   async canModerate(actor: Principal, showId: string): Promise<boolean> {
-    const [row] = await this.store.query<{ ok: boolean }>(
-      `select exists (select 1 from shows where id = $1 and host_id = $2)
-           or exists (select 1 from show_moderators where show_id = $1 and user_id = $2) as ok`,
-      [showId, actor.id],
-    );
-    return hasRole(actor, 'admin') || row?.ok === true;
+    const facts = await this.facts(showId);
+    return facts !== undefined && moderateShow(actor, facts).ok;
   }
 
   async create(host: Principal, input: NewShow): Promise<Show> {
@@ -307,9 +357,7 @@ export class ShowsService {
           throw new AppError('unknown_sku', `No product variant has SKU ${input.sku}`, {
             extra: { sku: input.sku },
           });
-        if (variant.host_id !== show.hostId && !hasRole(actor, 'admin')) {
-          throw new AppError('forbidden', `SKU ${input.sku} belongs to another host`);
-        }
+        authorize(offerInShow(actor, showFacts(show), { sku: input.sku, hostId: variant.host_id }));
         // `version` moves with `active`: a claim batch allocated on the item before cannot commit after.
         await tx.query(
           'update sale_items set active = false, version = version + 1 where sale_id = $1 and active',

@@ -4,7 +4,7 @@ import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { IdParams, withProblems } from '../../platform/http/schemas.ts';
 import type { Store } from '../../platform/store/store.ts';
-import { hasRole } from '../auth/tokens.ts';
+import { authorize, manage } from '../policy/index.ts';
 import type { SalesService } from '../sales/service.ts';
 import { readSaleStats } from './sale-stats.ts';
 
@@ -38,8 +38,7 @@ export function statsRoutes(app: App, d: { store: Store; sales: SalesService }):
       const me = principalOf(req);
       const sale = await d.sales.get(req.params.id);
       if (!sale) throw new AppError('not_found', 'Sale not found');
-      if (sale.hostId !== me.id && !hasRole(me, 'admin'))
-        throw new AppError('forbidden', 'Only the host of this sale sees its numbers');
+      authorize(manage(me, sale.hostId, 'this sale'));
       return readSaleStats(d.store, sale.id);
     },
   );

@@ -4,8 +4,8 @@ import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, Id, IdParams, withProblems } from '../../platform/http/schemas.ts';
-import { hasRole } from '../auth/tokens.ts';
 import type { AdmissionGate } from '../claims/routes.ts';
+import { authorize, manage } from '../policy/index.ts';
 import type { SalesService } from '../sales/service.ts';
 import type { SaleInfo } from '../sales/types.ts';
 import type { AdmissionTokens } from './admission-tokens.ts';
@@ -157,8 +157,7 @@ export function waitingRoomRoutes(app: App, d: { service: WaitingRoomService; sa
     const me = principalOf(req);
     const sale = await d.sales.get(saleId);
     if (!sale) throw new AppError('not_found', 'Sale not found');
-    if (sale.hostId !== me.id && !hasRole(me, 'admin'))
-      throw new AppError('forbidden', 'Only the host of this sale runs its queue');
+    authorize(manage(me, sale.hostId, 'this sale'));
   };
 
   app.get(

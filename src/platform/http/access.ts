@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { hasRole, type Principal, type TokenService, type UserRole } from '../../modules/auth/tokens.ts';
+import type { Principal, TokenService } from '../../modules/auth/tokens.ts';
+import { type Access, allowsAccess, authorize } from '../../modules/policy/index.ts';
 import { AppError } from '../errors.ts';
 
 /**
@@ -9,7 +10,7 @@ import { AppError } from '../errors.ts';
  * - user: any signed-in caller, guests included (buyers)
  * - host / admin: that role or above (admin ⊇ host ⊇ buyer)
  */
-export type Access = 'public' | 'optional' | 'user' | 'host' | 'admin';
+export type { Access };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,14 +50,8 @@ export function registerAccessControl(app: FastifyInstance, tokens: TokenService
     const access = request.routeOptions.config.access ?? 'public';
     if (access === 'public') return;
     const token = bearerToken(request);
-    if (!token) {
-      if (access === 'optional') return;
-      throw new AppError('unauthenticated', 'Sign in first: send Authorization: Bearer <token>');
-    }
+    if (!token) return authorize(allowsAccess(undefined, access));
     request.principal = await tokens.verify(token);
-    const needed: UserRole | undefined = access === 'host' || access === 'admin' ? access : undefined;
-    if (needed && !hasRole(request.principal, needed)) {
-      throw new AppError('forbidden', `This needs the ${needed} role`);
-    }
+    authorize(allowsAccess(request.principal, access));
   });
 }
