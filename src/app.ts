@@ -331,6 +331,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   metrics.instrument(app);
+  registerAccessControl(app, tokens);
   app.get(
     '/metrics',
     {
@@ -342,7 +343,6 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     },
   );
-  registerAccessControl(app, tokens);
   registerRateLimits(app, counters, config.rateLimitScale);
 
   healthRoutes(

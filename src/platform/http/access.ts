@@ -35,10 +35,27 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+}
+
+const declared = new WeakMap<FastifyInstance, DeclaredRoute[]>();
+
+/** Every route of the app with the access it declared (the route × role test walks them all). */
+export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
+  return declared.get(app) ?? [];
+}
+
 export function registerAccessControl(app: FastifyInstance, tokens: TokenService): void {
   app.decorateRequest('principal', undefined);
+  const routes: DeclaredRoute[] = [];
+  declared.set(app, routes);
   app.addHook('onRoute', (route: RouteOptions) => {
     const access = (route.config as { access?: Access } | undefined)?.access;
+    for (const method of [route.method].flat())
+      if (access && method !== 'HEAD') routes.push({ method: String(method), url: route.url, access });
     // HEAD routes are generated from GET ones and share their config.
     // Swagger UI and the static web app are public by nature and declare nothing.
     const exempt = route.url.startsWith('/docs') || route.url === '/' || route.url === '/*';
