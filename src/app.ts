@@ -33,6 +33,7 @@ import { SalesService } from './modules/sales/service.ts';
 import { ChatService } from './modules/shows/chat.ts';
 import { ChatArchive } from './modules/shows/chat-archive.ts';
 import { MemoryChatPace, RedisChatPace } from './modules/shows/chat-pace.ts';
+import { FollowsService } from './modules/shows/follows.ts';
 import { GiveawaysService } from './modules/shows/giveaways.ts';
 import { ModerationCache } from './modules/shows/moderation.ts';
 import { PollsService } from './modules/shows/polls.ts';
@@ -216,6 +217,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   });
   const moderation = new ModerationCache(store, bus, () => clock.now());
   const shows = new ShowsService(store, sales, clock, onCommit, moderation);
+  const follows = new FollowsService(store);
   const intelligence = new RoomIntelligence(store, bus, clock, shows);
   const chatArchive = new ChatArchive(store, logger.child({ component: 'chat-archive' }));
   // Who spoke when: one history for every api node in scale-out, or a chatter gets each node's allowance.
@@ -374,7 +376,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       ),
     });
     waitingRoomRoutes(app, { service: waitingRoom, sales });
-    showRoutes(app, { shows, chat, reactions: services.reactions, polls, giveaways, intelligence });
+    showRoutes(app, { shows, follows, chat, reactions: services.reactions, polls, giveaways, intelligence });
     auctionRoutes(app, { auctions, bids: services.bids });
     orderRoutes(app, { checkout: services.checkout, orders });
     pipelineRoutes(app, pipeline);
@@ -390,7 +392,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
         sales,
         reservations: services.reservations,
         orders,
-        followersAmong: (hostId, userIds) => shows.followersAmong(hostId, userIds),
+        followersAmong: (hostId, userIds) => follows.followersAmong(hostId, userIds),
         tickMs: config.wsTickMs,
         gateway: {
           allowedOrigins: config.allowedOrigins,

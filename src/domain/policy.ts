@@ -181,6 +181,18 @@ export function changeRole(actor: Actor, targetId: string): Decision {
   return actor.id === targetId ? deny('forbidden', 'An admin cannot change their own role') : ALLOW;
 }
 
+/** A channel of one user's own (their `user:` channel, their queue ticket's channel). */
+export function ownChannel(
+  actor: Actor | undefined,
+  ownerId: string | undefined,
+  missing: DenyCode = 'forbidden',
+): Decision {
+  if (!actor) return deny('unauthenticated', 'This channel needs a token (auth frame or subprotocol)');
+  return ownerId === actor.id
+    ? ALLOW
+    : deny(missing, missing === 'not_found' ? 'No such channel' : 'Not your channel');
+}
+
 /** A user's own things (holds, tickets, waitlist places, follows' lists): that user only. */
 export function ownThing(actor: Actor, ownerId: string | undefined, what: string): Decision {
   return ownerId !== undefined && ownerId === actor.id ? ALLOW : deny('not_found', `${what} not found`);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ReservationsService } from '../modules/claims/reservations.ts';
 import type { OrdersService } from '../modules/orders/service.ts';
+import { authorize, ownChannel } from '../modules/policy/index.ts';
 import type { EventRecord } from '../platform/bus/events.ts';
 import { AppError, toError } from '../platform/errors.ts';
 import type { ChannelHub, ChannelProvider, Subscriber } from './channel-hub.ts';
@@ -38,8 +39,7 @@ export class UserChannels implements ChannelProvider {
   }
 
   authorize(name: string, sub: Subscriber): void {
-    if (!sub.principal || name !== `user:${sub.principal.id}`)
-      throw new AppError('forbidden', 'Not your channel');
+    authorize(ownChannel(sub.principal, name.slice('user:'.length)));
   }
 
   async snapshot(name: string): Promise<{ ev: string; data: unknown }> {

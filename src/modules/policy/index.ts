@@ -29,6 +29,7 @@ export {
   moderateUser,
   type OrderFacts,
   offerInShow,
+  ownChannel,
   ownThing,
   payOrder,
   type Role,

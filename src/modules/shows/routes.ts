@@ -6,6 +6,7 @@ import type { App } from '../../platform/http/app-type.ts';
 import { Body, Cents, Id, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
 import { authorize, manage } from '../policy/index.ts';
 import { type ChatService, MAX_CHAT_LENGTH } from './chat.ts';
+import type { FollowsService } from './follows.ts';
 import type { GiveawaysService } from './giveaways.ts';
 import type { PollsService } from './polls.ts';
 import type { ReactionCounter } from './reactions.ts';
@@ -20,6 +21,7 @@ const ShowParams = IdParams('show');
 
 export interface ShowRoutesDeps {
   readonly shows: ShowsService;
+  readonly follows: FollowsService;
   readonly chat: ChatService;
   readonly reactions: ReactionCounter;
   readonly polls: PollsService;
@@ -233,7 +235,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
         response: withProblems({ 200: Follow }),
       },
     },
-    async (req) => d.shows.follow(principalOf(req).id, req.params.id),
+    async (req) => d.follows.follow(principalOf(req).id, req.params.id),
   );
   app.get(
     '/api/hosts/:id/follow',
@@ -248,8 +250,8 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
     },
     async (req) => {
       const [following, followers] = await Promise.all([
-        d.shows.isFollowing(principalOf(req).id, req.params.id),
-        d.shows.followerCount(req.params.id),
+        d.follows.isFollowing(principalOf(req).id, req.params.id),
+        d.follows.followerCount(req.params.id),
       ]);
       return { following, followers };
     },
@@ -265,7 +267,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
         response: withProblems({ 200: Follow }),
       },
     },
-    async (req) => d.shows.unfollow(principalOf(req).id, req.params.id),
+    async (req) => d.follows.unfollow(principalOf(req).id, req.params.id),
   );
   app.get(
     '/api/hosts/:id/followers',
@@ -281,7 +283,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
     async (req) => {
       const me = principalOf(req);
       authorize(manage(me, req.params.id, 'these followers'));
-      return d.shows.followers(req.params.id);
+      return d.follows.followers(req.params.id);
     },
   );
 

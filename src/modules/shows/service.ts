@@ -14,7 +14,8 @@ import {
   takePart,
 } from '../policy/index.ts';
 import type { SalesService } from '../sales/service.ts';
-import type { FeaturedItem, NewShow, Show, ShowPatch, ShowStatus } from './types.ts';
+import { SELECT_SHOWS, type ShowRow, toShow } from './show-row.ts';
+import type { NewShow, Show, ShowPatch, ShowStatus } from './types.ts';
 
 /** The policy's view of a show already loaded (moderators do not matter to a host's own actions). */
 export const showFacts = (show: Show): ShowFacts => ({ id: show.id, hostId: show.hostId, moderatorIds: [] });
@@ -22,48 +23,6 @@ export const showFacts = (show: Show): ShowFacts => ({ id: show.id, hostId: show
 /** How long after going live a show's sale stays open when nobody ends the show. */
 const SHOW_SALE_HOURS = 24;
 const HOUR = 3_600_000;
-
-interface ShowRow {
-  id: string;
-  host_id: string;
-  host_name: string;
-  title: string;
-  description: string;
-  starts_at: Date;
-  stream_url: string | null;
-  hashtags: string[];
-  status: ShowStatus;
-  went_live_at: Date | null;
-  ended_at: Date | null;
-  sale_id: string;
-  comment_to_buy: boolean;
-  keyword: string;
-  slow_mode_seconds: number;
-  pinned: { text: string; at: string } | null;
-  followers: number;
-  featured: {
-    item_id: string;
-    sku: string;
-    title: string;
-    price_cents: number;
-    currency: string;
-    stock: number;
-    remaining: number;
-    per_buyer_limit: number;
-    image_url: string | null;
-    version: number;
-  } | null;
-}
-
-const SELECT_SHOWS = `
-  select s.*, u.name as host_name,
-    (select count(*)::int from host_follows f where f.host_id = s.host_id) as followers,
-    (select json_build_object('item_id', i.id, 'sku', i.sku, 'title', i.title, 'price_cents', i.price_cents,
-              'currency', i.currency, 'stock', i.stock, 'remaining', i.remaining,
-              'per_buyer_limit', i.per_buyer_limit, 'image_url', p.image_url, 'version', i.version)
-     from sale_items i join variants v on v.id = i.variant_id join products p on p.id = v.product_id
-     where i.id = s.featured_item_id and i.active) as featured
-  from shows s join users u on u.id = s.host_id`;
 
 export class ShowsService {
   /** Sale id → the show it belongs to (null: a plain sale); a show's sale never changes. */
@@ -101,41 +60,7 @@ export class ShowsService {
   }
 
   private toShow(r: ShowRow): Show {
-    const featured: FeaturedItem | null = r.featured
-      ? {
-          saleId: r.sale_id,
-          itemId: r.featured.item_id,
-          sku: r.featured.sku,
-          title: r.featured.title,
-          priceCents: r.featured.price_cents,
-          currency: r.featured.currency,
-          stock: r.featured.stock,
-          remaining: r.featured.remaining,
-          perBuyerLimit: r.featured.per_buyer_limit,
-          imageUrl: r.featured.image_url,
-          version: r.featured.version,
-        }
-      : null;
-    return {
-      id: r.id,
-      hostId: r.host_id,
-      hostName: r.host_name,
-      title: r.title,
-      description: r.description,
-      startsAt: r.starts_at.toISOString(),
-      streamUrl: r.stream_url,
-      hashtags: r.hashtags,
-      status: r.status,
-      wentLiveAt: r.went_live_at?.toISOString() ?? null,
-      endedAt: r.ended_at?.toISOString() ?? null,
-      saleId: r.sale_id,
-      featured,
-      commentToBuy: { enabled: r.comment_to_buy, keyword: r.keyword },
-      slowModeSeconds: r.slow_mode_seconds,
-      pinned: r.pinned,
-      followers: r.followers,
-      serverTime: new Date(this.clock.now()).toISOString(),
-    };
+    return toShow(r, this.clock.now());
   }
 
   async get(id: string, sql: Sql = this.store): Promise<Show | undefined> {
@@ -424,63 +349,5 @@ export class ShowsService {
       'insert into show_moderators (show_id, user_id) values ($1, $2) on conflict do nothing',
       [id, userId],
     );
-  }
-
-  async follow(followerId: string, hostId: string): Promise<{ following: boolean; followers: number }> {
-    const [host] = await this.store.query<{ role: string }>('select role from users where id = $1', [hostId]);
-    if (!host || host.role === 'buyer') throw new AppError('not_found', 'No such host');
-    if (followerId === hostId) throw new AppError('validation_failed', 'You cannot follow yourself');
-    await this.store.query(
-      'insert into host_follows (follower_id, host_id) values ($1, $2) on conflict do nothing',
-      [followerId, hostId],
-    );
-    return { following: true, followers: await this.followerCount(hostId) };
-  }
-
-  async unfollow(followerId: string, hostId: string): Promise<{ following: boolean; followers: number }> {
-    await this.store.query('delete from host_follows where follower_id = $1 and host_id = $2', [
-      followerId,
-      hostId,
-    ]);
-    return { following: false, followers: await this.followerCount(hostId) };
-  }
-
-  async followerCount(hostId: string): Promise<number> {
-    const [row] = await this.store.query<{ n: number }>(
-      'select count(*)::int as n from host_follows where host_id = $1',
-      [hostId],
-    );
-    return row?.n ?? 0;
-  }
-
-  /** Who follows a host: what the notifications work fans out to. */
-  async followers(
-    hostId: string,
-    limit = 1_000,
-  ): Promise<Array<{ id: string; name: string; since: string }>> {
-    const rows = await this.store.query<{ id: string; name: string; created_at: Date }>(
-      `select u.id, u.name, f.created_at from host_follows f join users u on u.id = f.follower_id
-       where f.host_id = $1 order by f.created_at limit $2`,
-      [hostId, limit],
-    );
-    return rows.map((r) => ({ id: r.id, name: r.name, since: r.created_at.toISOString() }));
-  }
-
-  /** Which of these users follow the host (to tell the ones online that the host went live). */
-  async followersAmong(hostId: string, userIds: readonly string[]): Promise<string[]> {
-    if (userIds.length === 0) return [];
-    const rows = await this.store.query<{ follower_id: string }>(
-      'select follower_id from host_follows where host_id = $1 and follower_id = any($2::text[])',
-      [hostId, userIds],
-    );
-    return rows.map((r) => r.follower_id);
-  }
-
-  async isFollowing(followerId: string, hostId: string): Promise<boolean> {
-    const rows = await this.store.query(
-      'select 1 from host_follows where follower_id = $1 and host_id = $2',
-      [followerId, hostId],
-    );
-    return rows.length > 0;
   }
 }
