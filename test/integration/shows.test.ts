@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitment, verifyDrawRecord } from '../../src/domain/fair-draw.ts';
 import { SUBJECTS } from '../../src/modules/shows/chat-types.ts';
 import { type Actor, makeBuyers, makeUser, SHIPPING } from '../factories/index.ts';
 import { makeShow } from '../factories/shows.ts';
@@ -308,6 +309,10 @@ describe('live shows', () => {
         body: { sku: skus[0], durationSeconds: 60 },
       })
     ).json();
+    // Commit before anyone enters: the seed's hash is public, the seed is not.
+    expect(g.seedHash).toMatch(/^[0-9a-f]{64}$/);
+    const early = (await t.http('GET', `/api/giveaways/${g.id}/proof`)).json();
+    expect([early.seed, early.seedHash, early.algorithm]).toEqual([null, g.seedHash, 'flashmob-draw-v1']);
     const entrants = await makeBuyers(t.fm, 5);
     const [outsider] = await makeBuyers(t.fm, 1);
     for (const e of entrants)
@@ -333,6 +338,11 @@ describe('live shows', () => {
     ).json();
     expect(proofIn).toMatchObject({ entrantCount: 5, youEntered: true, verified: true });
     expect(proofIn.entrants[proofIn.winnerIndex]).toBe(drawn.winnerId);
+    // Reveal: anyone recomputes the winner from the seed and the list; one changed entrant fails.
+    expect(commitment(proofIn.seed)).toBe(g.seedHash);
+    expect(verifyDrawRecord(proofIn)).toEqual({ ok: true });
+    const forged = [...proofIn.entrants.slice(1), 'usr_zzzzzzzzzzzzzzzz'];
+    expect(verifyDrawRecord({ ...proofIn, entrants: forged }).ok).toBe(false);
     const proofOut = (await t.http('GET', `/api/giveaways/${g.id}/proof`, { token: outsider?.token })).json();
     expect(proofOut.youEntered).toBe(false);
     const closed = (

@@ -1,4 +1,11 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import {
+  canonical,
+  commitment,
+  FAIR_DRAW_ALGORITHM,
+  verifyDrawRecord,
+  winnerIndex,
+} from '../../domain/fair-draw.ts';
 import { drawProof, drawWinner, enter, sortEntrants, verifyDraw, wasEntered } from '../../domain/giveaway.ts';
 import type { Bus } from '../../platform/bus/bus.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
@@ -23,6 +30,8 @@ export interface GiveawayView {
   readonly entrants: number;
   readonly winnerId: string | null;
   readonly orderId: string | null;
+  /** sha256 of the draw's secret seed, published from the opening (commit–reveal; null for old giveaways). */
+  readonly seedHash: string | null;
 }
 
 interface GiveawayRow {
@@ -38,6 +47,8 @@ interface GiveawayRow {
   entrant_count: number | null;
   entrants_hash: string | null;
   winner_index: number | null;
+  seed: string | null;
+  seed_hash: string | null;
   entries: number;
 }
 
@@ -77,6 +88,7 @@ export class GiveawaysService {
       entrants: r.entrant_count ?? r.entries,
       winnerId: r.winner_id,
       orderId: r.order_id,
+      seedHash: r.seed_hash,
     };
   }
 
@@ -112,9 +124,12 @@ export class GiveawaysService {
     authorize(offerInShow(actor, showFacts(show), { sku: input.sku, hostId: variant.host_id }));
     const id = newId('giveaway');
     const now = this.clock.now();
+    // Commit now, reveal after the draw: the seed is fixed before anyone enters (domain/fair-draw.ts).
+    const seed = randomBytes(32).toString('hex');
     await this.store.transaction(async (tx) => {
       await tx.query(
-        `insert into giveaways (id, show_id, sku, title, opens_at, closes_at, status) values ($1, $2, $3, $4, $5, $6, 'open')`,
+        `insert into giveaways (id, show_id, sku, title, opens_at, closes_at, status, seed, seed_hash)
+         values ($1, $2, $3, $4, $5, $6, 'open', $7, $8)`,
         [
           id,
           showId,
@@ -122,6 +137,8 @@ export class GiveawaysService {
           `${variant.product_title} — ${variant.title}`,
           new Date(now),
           new Date(now + input.durationSeconds * 1000),
+          seed,
+          commitment(seed),
         ],
       );
       await appendEvents(tx, [{ type: 'giveaway.opened', key: showId, payload: { showId, giveawayId: id } }]);
@@ -190,7 +207,7 @@ export class GiveawaysService {
           [giveawayId],
         )
       ).map((e) => e.viewer_id);
-      const winner = drawWinner(entrants, randomInt);
+      const winner = row.seed ? seededWinner(row.seed, entrants) : drawWinner(entrants, randomInt);
       if (!winner) {
         await tx.query(
           `update giveaways set status = 'no_entries', closes_at = least(closes_at, $2), entrant_count = 0 where id = $1`,
@@ -289,18 +306,44 @@ export class GiveawaysService {
       winnerIndex: row.winner_index,
       winnerId: row.winner_id,
       entrants: sorted,
-      verified: drawn
-        ? verifyDraw(
-            sorted,
-            {
-              entrantCount: row.entrant_count ?? 0,
-              entrantsHash: row.entrants_hash as string,
-              winnerIndex: row.winner_index as number,
-            },
-            row.winner_id as string,
-          )
-        : null,
+      algorithm: row.seed_hash ? FAIR_DRAW_ALGORITHM : 'crypto.randomInt',
+      seedHash: row.seed_hash,
+      // Revealed only once the draw is made; until then it would let anyone predict the winner.
+      seed: row.status === 'open' ? null : row.seed,
+      verified: drawn ? this.verify(row, sorted) : null,
       ...(viewerId ? { youEntered: wasEntered(sorted, viewerId) } : {}),
     };
   }
+
+  private verify(row: GiveawayRow, sorted: string[]): boolean {
+    if (row.seed && row.seed_hash)
+      return verifyDrawRecord({
+        seed: row.seed,
+        seedHash: row.seed_hash,
+        entrants: sorted,
+        entrantsHash: row.entrants_hash as string,
+        winnerIndex: row.winner_index as number,
+        winnerId: row.winner_id as string,
+      }).ok;
+    return verifyDraw(
+      sorted,
+      {
+        entrantCount: row.entrant_count ?? 0,
+        entrantsHash: row.entrants_hash as string,
+        winnerIndex: row.winner_index as number,
+      },
+      row.winner_id as string,
+    );
+  }
+}
+
+/** The winner a committed seed picks among the distinct entrants. */
+function seededWinner(
+  seed: string,
+  entrants: readonly string[],
+): { winnerId: string; winnerIndex: number } | undefined {
+  const sorted = canonical(entrants);
+  if (sorted.length === 0) return undefined;
+  const index = winnerIndex(seed, sorted);
+  return { winnerId: sorted[index] as string, winnerIndex: index };
 }
