@@ -33,6 +33,14 @@ export function unsafeText(s: string, mode: TextMode = 'line'): string | undefin
   return undefined;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udfff]/gu;
+
+/** `s` with each character `line` text refuses replaced by U+FFFD: for text we keep but did not choose. */
+export function printable(s: string): string {
+  return s.replace(UNPRINTABLE, '\ufffd');
+}
+
 export function isTextMode(v: unknown): v is TextMode {
   return typeof v === 'string' && (TEXT_MODES as readonly string[]).includes(v);
 }
