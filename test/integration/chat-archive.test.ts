@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatArchive } from '../../src/modules/shows/chat-archive.ts';
 import type { ChatMessage } from '../../src/modules/shows/chat-types.ts';
 import { newId } from '../../src/platform/ids.ts';
+import { Metrics } from '../../src/platform/metrics.ts';
 import type { Store } from '../../src/platform/store/store.ts';
 import { storeKinds } from '../helpers/kinds.ts';
 import { createTestStore, type TestStore } from '../helpers/stores.ts';
@@ -98,6 +99,8 @@ describe.each(kinds)('chat archive on %s', (kind) => {
     await archive.flush();
     expect(await archived(later.map((l) => l.id))).toEqual(later.map((l) => l.id).sort());
     expect(await deadLetters([nul.id])).toHaveLength(1);
+    const scrape = await new Metrics({ store: ts.store }).registry.metrics();
+    expect(Number(/^flashmob_chat_dead_letters (\d+)$/m.exec(scrape)?.[1])).toBeGreaterThanOrEqual(3);
   });
 
   it('chat archive - a poison id or show id is dead-lettered with storable copies of them', async () => {
