@@ -67,7 +67,7 @@ import { registerAccessControl } from './platform/http/access.ts';
 import type { App } from './platform/http/app-type.ts';
 import { healthRoutes } from './platform/http/health.ts';
 import { assertMetricsAccess } from './platform/http/metrics-access.ts';
-import { registerProblemHandlers } from './platform/http/problem.ts';
+import { frameworkProblem, registerProblemHandlers } from './platform/http/problem.ts';
 import { registerRateLimits } from './platform/http/rate-limit.ts';
 import { Problem } from './platform/http/schemas.ts';
 import { validatorCompiler } from './platform/http/validation.ts';
@@ -301,6 +301,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    frameworkErrors: frameworkProblem,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);

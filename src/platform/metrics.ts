@@ -102,6 +102,15 @@ export class Metrics {
         this.set((await sources.deadLetters?.()) ?? 0);
       },
     });
+    new client.Gauge({
+      name: 'flashmob_chat_dead_letters',
+      help: 'Chat lines the archive could not store (kept in chat_dead_letters)',
+      registers: [this.registry],
+      async collect() {
+        const [row] = await store.query<{ n: number }>('select count(*)::int as n from chat_dead_letters');
+        this.set(row?.n ?? 0);
+      },
+    });
   }
 
   /** Times every request by its route pattern (not its URL: ids would explode the labels). */

@@ -16,6 +16,8 @@
  *   {op:"subscribed", ch, seq} / {op:"unsubscribed", ch}
  *   {op:"error", code, title, ch?}   a problem with one frame; the socket stays open
  */
+import { findUnsafeText } from '../platform/text.ts';
+
 export const SUBPROTOCOL = 'flashmob';
 export const BEARER_PREFIX = 'bearer.';
 
@@ -50,7 +52,9 @@ export interface ChannelFrame<T = unknown> {
   seq: number;
 }
 
-export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; code: 'bad_frame'; title: string };
+export type ParseResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: 'bad_frame' | 'validation_failed'; title: string };
 
 const CHANNEL = /^(sale|show|queue|user)(:[A-Za-z0-9_:-]{1,120})?$/;
 
@@ -66,6 +70,11 @@ export function parseClientFrame(text: string): ParseResult {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     return bad('Frame must be a JSON object');
+  // The HTTP schemas' text rule, over the whole frame (the channel's own schema then checks
+  // `data`): NUL, unpaired surrogates and control characters other than tab and line breaks
+  // never reach a channel, a service or the store.
+  const unsafe = findUnsafeText(raw, 'multiline');
+  if (unsafe) return { ok: false, code: 'validation_failed', title: `frame${unsafe.path} ${unsafe.reason}` };
   const f = raw as Record<string, unknown>;
   switch (f.op) {
     case 'sub':

@@ -1,6 +1,7 @@
+import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import { SentimentWindow, scoreText } from '../domain/chat-intelligence.ts';
-import type { ChatService } from '../modules/shows/chat.ts';
+import { ChatLineBody, type ChatService } from '../modules/shows/chat.ts';
 import {
   type ChatMessage,
   type ModerationNotice,
@@ -16,11 +17,14 @@ import type { ShowsService } from '../modules/shows/service.ts';
 import type { Bus } from '../platform/bus/bus.ts';
 import type { EventRecord } from '../platform/bus/events.ts';
 import { AppError, toError } from '../platform/errors.ts';
+import { compileStrict } from '../platform/http/validation.ts';
 import { idPattern } from '../platform/ids.ts';
 import type { ChannelHub, ChannelProvider, Subscriber } from './channel-hub.ts';
 import { CLOSE } from './protocol.ts';
 
 const SHOW_ID = new RegExp(idPattern('show'));
+/** `data` of a chat `send`: the HTTP body's schema, with the same rules. */
+const validChatLine = compileStrict<Static<typeof ChatLineBody>>(ChatLineBody);
 /**
  * At most this many chat lines per room per second reach viewers (the newest of each tick; the
  * rest are archived, not shown, and the frame says how many were left out): more than anyone reads.
@@ -139,9 +143,17 @@ export class ShowChannels implements ChannelProvider {
   async receive(name: string, sub: Subscriber, ev: string, data: unknown): Promise<void> {
     const { showId } = this.parse(name);
     if (!sub.principal) throw new AppError('unauthenticated', 'Sign in to chat or react');
-    const body = (data ?? {}) as { text?: unknown; type?: unknown };
-    if (ev === 'chat' && typeof body.text === 'string') {
-      await this.d.chat.post(showId, sub.principal, body.text);
+    if (ev === 'chat') {
+      if (!validChatLine(data)) {
+        const issue = validChatLine.errors?.[0];
+        throw new AppError(
+          'validation_failed',
+          issue
+            ? `data${issue.instancePath.replace(/\//g, '.')} ${issue.message ?? 'is invalid'}`
+            : 'Bad chat line',
+        );
+      }
+      await this.d.chat.post(showId, sub.principal, data.text);
       return;
     }
     throw new AppError(

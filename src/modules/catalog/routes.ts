@@ -2,10 +2,23 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
-import { Body, Cents, Currency, Id, IdParams, Sku, withProblems } from '../../platform/http/schemas.ts';
+import {
+  Body,
+  Cents,
+  Currency,
+  Id,
+  IdParams,
+  MultilineText,
+  Sku,
+  withProblems,
+} from '../../platform/http/schemas.ts';
 import type { CatalogService } from './service.ts';
 
-const Tag = Type.String({ pattern: '^#?[A-Za-z0-9_]{1,40}$', description: 'a hashtag, with or without #' });
+const Tag = Type.String({
+  pattern: '^#?[A-Za-z0-9_]{1,40}$',
+  maxLength: 41,
+  description: 'a hashtag, with or without #',
+});
 const Tags = Type.Array(Tag, { maxItems: 20 });
 /** An absolute http(s) URL, or a path on this server (the demo images are `/demo/…`). */
 const ImageUrl = Type.String({ maxLength: 2_000, pattern: '^(https?://[^\\s]+|/[^\\s]*)$' });
@@ -41,7 +54,7 @@ export function catalogRoutes(app: App, catalog: CatalogService): void {
         summary: 'Create a product with its variants (host)',
         body: Body({
           title: Type.String({ minLength: 1, maxLength: 200 }),
-          description: Type.Optional(Type.String({ maxLength: 10_000 })),
+          description: Type.Optional(MultilineText({ maxLength: 10_000 })),
           imageUrl: Type.Optional(ImageUrl),
           hashtags: Type.Optional(Tags),
           variants: Type.Array(
@@ -116,7 +129,7 @@ export function catalogRoutes(app: App, catalog: CatalogService): void {
         params: IdParams('product'),
         body: Body({
           title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          description: Type.Optional(Type.String({ maxLength: 10_000 })),
+          description: Type.Optional(MultilineText({ maxLength: 10_000 })),
           imageUrl: Type.Optional(Type.Union([ImageUrl, Type.Null()])),
           hashtags: Type.Optional(Tags),
           variants: Type.Optional(

@@ -18,9 +18,9 @@ export const ShippingSchema = Body({
   city: Text(100),
   region: Type.Optional(Type.String({ maxLength: 100 })),
   postalCode: Text(20),
-  country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+  country: Type.String({ pattern: '^[A-Z]{2}$', maxLength: 2, description: 'ISO 3166-1 alpha-2' }),
   email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{5,20}$' })),
+  phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9 ()-]{5,20}$', maxLength: 21 })),
 });
 
 /** A new method ({method, token, save?}) or a saved one ({savedMethodId}: express checkout). */

@@ -3,7 +3,16 @@ import { FREQUENCIES } from '../../domain/recurrence.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
-import { Body, Cents, Id, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
+import {
+  Body,
+  Cents,
+  Id,
+  IdParams,
+  IsoDate,
+  MultilineText,
+  Sku,
+  withProblems,
+} from '../../platform/http/schemas.ts';
 import { NewSaleItems, Tag, WaitingRoomSchema } from '../sales/routes.ts';
 import type { PartiesService } from './service.ts';
 
@@ -16,7 +25,11 @@ const RecurrenceSchema = Body({
       description: 'weekly: 0 = Sunday … 6 = Saturday, in timeZone',
     }),
   ),
-  time: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'local start time, HH:MM' }),
+  time: Type.String({
+    pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+    maxLength: 5,
+    description: 'local start time, HH:MM',
+  }),
   timeZone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Europe/Paris' }),
 });
 
@@ -78,7 +91,7 @@ export function partyRoutes(app: App, parties: PartiesService): void {
           '422 invalid_party (bad time zone, weekly without weekdays, endsOn before startsOn, no occurrence in range, a SKU twice); 422 unknown_sku; 403 forbidden (another host’s SKU).',
         body: Body({
           title: Type.String({ minLength: 1, maxLength: 200 }),
-          description: Type.Optional(Type.String({ maxLength: 2_000 })),
+          description: Type.Optional(MultilineText({ maxLength: 2_000 })),
           hashtags: Type.Optional(Type.Array(Tag, { maxItems: 20 })),
           recurrence: RecurrenceSchema,
           durationMinutes: Type.Integer({ minimum: 1, maximum: 1_440 }),

@@ -76,7 +76,7 @@ export function paymentRoutes(
           tags: ['payments'],
           summary: "SANDBOX ONLY: the simulated bank's 3-D Secure page; pass or fail the challenge",
           params: Type.Object(
-            { ref: Type.String({ pattern: '^sbx_[0-9a-z]{16}$' }) },
+            { ref: Type.String({ pattern: '^sbx_[0-9a-z]{16}$', maxLength: 20 }) },
             { additionalProperties: false },
           ),
           body: Body({ approve: Type.Boolean() }),

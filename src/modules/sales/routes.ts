@@ -5,7 +5,7 @@ import type { App } from '../../platform/http/app-type.ts';
 import { Body, Cents, Id, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
 import type { SalesService } from './service.ts';
 
-export const Tag = Type.String({ pattern: '^#?[A-Za-z0-9_]{1,40}$' });
+export const Tag = Type.String({ pattern: '^#?[A-Za-z0-9_]{1,40}$', maxLength: 41 });
 
 export const WaitingRoomSchema = Body({
   admitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),

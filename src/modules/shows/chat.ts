@@ -10,6 +10,7 @@ import {
 import type { Bus } from '../../platform/bus/bus.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, toError } from '../../platform/errors.ts';
+import { Body, MultilineText } from '../../platform/http/schemas.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/tokens.ts';
@@ -24,6 +25,8 @@ import type { ShowsService } from './service.ts';
 import type { Show } from './types.ts';
 
 export const MAX_CHAT_LENGTH = 300;
+/** A chat line as a client sends it, over HTTP (the body) and the WebSocket (`data` of `send`). */
+export const ChatLineBody = Body({ text: MultilineText({ minLength: 1, maxLength: MAX_CHAT_LENGTH }) });
 const HISTORY = 50;
 const SHOW_CACHE_MS = 1_000;
 

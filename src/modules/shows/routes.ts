@@ -3,9 +3,18 @@ import { REACTIONS } from '../../domain/chat-rules.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
-import { Body, Cents, Id, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
+import {
+  Body,
+  Cents,
+  Id,
+  IdParams,
+  IsoDate,
+  MultilineText,
+  Sku,
+  withProblems,
+} from '../../platform/http/schemas.ts';
 import { authorize, manage } from '../policy/index.ts';
-import { type ChatService, MAX_CHAT_LENGTH } from './chat.ts';
+import { ChatLineBody, type ChatService } from './chat.ts';
 import type { FollowsService } from './follows.ts';
 import type { GiveawaysService } from './giveaways.ts';
 import type { PollsService } from './polls.ts';
@@ -14,7 +23,7 @@ import type { RoomIntelligence } from './room-intelligence.ts';
 import type { ShowsService } from './service.ts';
 import { SHOW_STATUSES } from './types.ts';
 
-const Tag = Type.String({ pattern: '^#?[A-Za-z0-9_]{1,40}$' });
+const Tag = Type.String({ pattern: '^#?[A-Za-z0-9_]{1,40}$', maxLength: 41 });
 const StreamUrl = Type.String({ maxLength: 2_000, pattern: '^(https?://[^\\s]+|/[^\\s]*)$' });
 const Any = Type.Object({}, { additionalProperties: true });
 const ShowParams = IdParams('show');
@@ -42,7 +51,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
           startsAt: IsoDate,
           streamUrl: Type.Optional(StreamUrl),
           hashtags: Type.Optional(Type.Array(Tag, { maxItems: 20 })),
-          description: Type.Optional(Type.String({ maxLength: 5_000 })),
+          description: Type.Optional(MultilineText({ maxLength: 5_000 })),
         }),
         response: withProblems({ 201: Any }),
       },
@@ -110,10 +119,10 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
         params: ShowParams,
         body: Body({
           title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          description: Type.Optional(Type.String({ maxLength: 5_000 })),
+          description: Type.Optional(MultilineText({ maxLength: 5_000 })),
           streamUrl: Type.Optional(Type.Union([StreamUrl, Type.Null()])),
           commentToBuy: Type.Optional(Type.Boolean()),
-          keyword: Type.Optional(Type.String({ pattern: '^\\s*[A-Za-z0-9#!]{1,20}\\s*$' })),
+          keyword: Type.Optional(Type.String({ pattern: '^\\s*[A-Za-z0-9#!]{1,20}\\s*$', maxLength: 40 })),
           slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600 })),
         }),
         response: withProblems({ 200: Any }),
@@ -313,7 +322,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
         description:
           '429 chat_rate_limited / slow_mode (retryAfterMs); 403 muted / banned; 410 show_ended. Profanity is masked, obfuscated spellings too.',
         params: ShowParams,
-        body: Body({ text: Type.String({ minLength: 1, maxLength: MAX_CHAT_LENGTH }) }),
+        body: ChatLineBody,
         response: withProblems({ 201: Any }),
       },
     },
@@ -522,7 +531,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
         params: ShowParams,
         body: Body({
           question: Type.String({ minLength: 3, maxLength: 300 }),
-          answer: Type.String({ minLength: 1, maxLength: 500 }),
+          answer: MultilineText({ minLength: 1, maxLength: 500 }),
         }),
         response: withProblems({ 201: Any }),
       },

@@ -41,7 +41,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
   FST_ERR_NOT_FOUND: 'not_found',
-  FST_ERR_BAD_URL: 'not_found',
+  FST_ERR_BAD_URL: 'validation_failed',
 };
 
 interface ValidationIssue {
@@ -71,6 +71,21 @@ function validationProblem(error: FastifyError): Problem {
     detail: first ? `${first.path} ${first.message}` : error.message,
     errors: issues,
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any hook runs (a path whose
+ * percent-encoding is not UTF-8, such as an unpaired surrogate `%ED%A0%80`; a parameter past
+ * `maxParamLength`). Without it Fastify answers in its own JSON shape, not a problem.
+ */
+export function frameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void sendProblem(
+    reply,
+    problemOf('validation_failed', error.message, {
+      detail: 'The request path is not valid',
+      instance: request.url,
+    }),
+  );
 }
 
 export interface ProblemHandlerOptions {

@@ -37,3 +37,14 @@ export function pgCode(e: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The statement failed on the data it carried, not because the database was unreachable or
+ * busy: SQLSTATE class 22 (data exception: a NUL in text, a malformed timestamp), 23 (integrity
+ * constraint) or 54 (program limit, such as an index row too large). The same rows fail the
+ * same way again, so retrying them is pointless.
+ */
+export function isDataError(e: unknown): boolean {
+  const code = pgCode(e);
+  return code !== undefined && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
+}
