@@ -39,6 +39,11 @@ export interface World {
   readonly productId: string;
   readonly ticket: string;
   readonly waitlistId: string;
+  /**
+   * While true, `fresh` hands back the resource it made last (a refused call changes nothing, so
+   * the refusals of one route can share one order or show; only calls that may succeed need their own).
+   */
+  reuse: boolean;
   /** A fresh resource for a call that changes or ends it. */
   fresh: {
     show(live?: boolean): Promise<string>;
@@ -95,11 +100,23 @@ export async function buildWorld(t: TestApp): Promise<World> {
   });
   const ticket = (await http('POST', `/api/sales/${roomSale.id}/queue`, buyer)).ticket as string;
 
+  const mode = { reuse: false };
+  const made = new Map<string, Promise<string>>();
+  const once =
+    <A extends unknown[]>(name: string, make: (...a: A) => Promise<string>) =>
+    (...a: A): Promise<string> => {
+      const key = `${name}:${a.join(',')}`;
+      const cached = made.get(key);
+      if (mode.reuse && cached) return cached;
+      const p = make(...a);
+      made.set(key, p);
+      return p;
+    };
   const fresh = {
-    async show(live = true) {
-      return (await makeShow(fm, host, { live, skus: 0 })).show.id;
-    },
-    async party() {
+    show: once('show', async (live?: boolean) => {
+      return (await makeShow(fm, host, { live: live ?? true, skus: 0 })).show.id;
+    }),
+    party: once('party', async () => {
       return (
         await http('POST', '/api/parties', host, {
           title: 'Nightly',
@@ -108,9 +125,9 @@ export async function buildWorld(t: TestApp): Promise<World> {
           items: [{ sku, stock: 5, perBuyerLimit: 1 }],
         })
       ).id as string;
-    },
-    hold: () => claim(sale.id, sku, buyer),
-    async order() {
+    }),
+    hold: once('hold', () => claim(sale.id, sku, buyer)),
+    order: once('order', async () => {
       const reservationId = await claim(sale.id, sku, buyer);
       const body = {
         reservationIds: [reservationId],
@@ -118,11 +135,11 @@ export async function buildWorld(t: TestApp): Promise<World> {
         shipping: SHIPPING,
       };
       return (await http('POST', '/api/checkout', buyer, body)).id as string;
-    },
-    async chatLine(showId?: string) {
+    }),
+    chatLine: once('chat', async (showId?: string) => {
       return (await http('POST', `/api/shows/${showId ?? world.showId}/chat`, host, { text: uniq('hello ') }))
         .id as string;
-    },
+    }),
   };
 
   const { show } = await makeShow(fm, host, { skus: 0 });
@@ -144,6 +161,12 @@ export async function buildWorld(t: TestApp): Promise<World> {
     })
   ).id as string;
   const world: World = {
+    get reuse() {
+      return mode.reuse;
+    },
+    set reuse(on: boolean) {
+      mode.reuse = on;
+    },
     t,
     actors,
     token,

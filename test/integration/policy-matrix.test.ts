@@ -61,6 +61,7 @@ describe.each(await storeKinds())('policy matrix (%s)', (kind) => {
         return { role, status: 0, allowed: true };
       }).sort((a, b) => Number(a.allowed) - Number(b.allowed));
       for (const e of expectations) {
+        w.reuse = !e.allowed;
         const req = await row.call(w, e.role);
         await t.fm.services.sandbox.flush();
         const before = await t.testStore.store.query(FINGERPRINT);
