@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { buildApp, type Flashmob, servesHttp } from './app.ts';
+import { VERIFY_DRAW_USAGE, verifyDrawCommand } from './commands/verify-draw.ts';
 import { type Config, ConfigError, loadConfig, ROLES, type Role, readDotEnv } from './config.ts';
 import { ROLES as USER_ROLES, type UserRole } from './modules/auth/tokens.ts';
 import { seedDemo } from './modules/demo/seed.ts';
@@ -17,6 +18,7 @@ const USAGE = `flashmob <command>
   user create --email E --role R [--password P] [--name N]
   replay --consumer NAME [--from SEQ]        re-deliver the event log to a consumer (--from 0 rebuilds it)
   dlq list [--consumer NAME] | dlq retry ID | dlq drop ID
+  ${VERIFY_DRAW_USAGE}
 
 Configuration comes from the environment (and .env); see README.md.`;
 
@@ -178,6 +180,12 @@ export async function main(argv: string[]): Promise<void> {
       return replay(rest);
     case 'dlq':
       return dlq(rest);
+    case 'verify-draw': {
+      const { ok, text } = await verifyDrawCommand(rest);
+      if (!ok) fail(text);
+      process.stdout.write(text);
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':
