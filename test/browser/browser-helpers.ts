@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import pino from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -149,4 +150,21 @@ export async function waitForAttr(
     [selector, name, value],
     { timeout },
   );
+}
+
+/**
+ * An accessibility check of the page as it is now: axe-core (Deque's rules, WCAG 2 A and AA)
+ * injected into the page. Returns the violations as "rule: target" lines, empty when clean.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<any> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+    return result.violations.map(
+      (v: { id: string; nodes: Array<{ target: string[] }> }) =>
+        `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  });
+  return violations as string[];
 }

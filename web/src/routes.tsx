@@ -21,6 +21,7 @@ export const routes: RouteDef[] = [
   { path: '/checkout', component: lazy(() => import('./pages/CheckoutPage.tsx')) },
   { path: '/orders', component: lazy(() => import('./pages/OrdersPage.tsx')) },
   { path: '/orders/:id', component: lazy(() => import('./pages/OrderPage.tsx')) },
+  { path: '/giveaways/:id/verify', component: lazy(() => import('./pages/VerifyDrawPage.tsx')) },
   { path: '/signin', component: SignInPage },
   { path: '/host/*', component: lazy(() => import('./pages/host/HostConsole.tsx')) },
   { path: '/*', component: NotFoundPage },

@@ -7,6 +7,7 @@ import type {
   Faq,
   FollowState,
   Giveaway,
+  GiveawayProof,
   Order,
   Party,
   PartyItem,
@@ -342,6 +343,10 @@ export const api = {
       'POST',
       `/api/giveaways/${encodeURIComponent(giveawayId)}/entries`,
     ),
+  giveawayProof: (giveawayId: string, signal?: AbortSignal) =>
+    request<GiveawayProof>('GET', `/api/giveaways/${encodeURIComponent(giveawayId)}/proof`, {
+      ...(signal ? { signal } : {}),
+    }),
   drawGiveaway: (giveawayId: string) =>
     request<Giveaway>('POST', `/api/giveaways/${encodeURIComponent(giveawayId)}/draw`),
   faqs: (id: string) => request<Faq[]>('GET', showPath(id, '/faqs')),

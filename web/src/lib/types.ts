@@ -411,6 +411,24 @@ export interface Giveaway {
   entrants: number;
   winnerId: string | null;
   orderId: string | null;
+  /** sha256 of the draw's secret seed, published before anyone enters (commit–reveal). */
+  seedHash: string | null;
+}
+
+/** A giveaway's published proof (GET /api/giveaways/:id/proof). */
+export interface GiveawayProof {
+  giveawayId: string;
+  status: Giveaway['status'];
+  algorithm: string;
+  seedHash: string | null;
+  /** Revealed once drawn. */
+  seed: string | null;
+  entrants: string[];
+  entrantsHash: string | null;
+  entrantCount: number;
+  winnerIndex: number | null;
+  winnerId: string | null;
+  youEntered?: boolean;
 }
 
 export interface ChatMessage {

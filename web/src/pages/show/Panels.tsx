@@ -589,7 +589,7 @@ export function GiveawayCard({
     ) : (
       <p className="giveaway-card__result" role="status" data-testid="giveaway-winner">
         <strong>{room.nameOf(g.winnerId) ?? 'A viewer'}</strong> won!
-        {isIn ? ' Not you this time.' : ''}
+        {isIn ? ' Not you this time.' : ''} <Link to={`/giveaways/${g.id}/verify`}>Check the draw</Link>
       </p>
     );
   } else if (g.status === 'no_entries') {

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeBuyers, makeUser } from '../factories/index.ts';
+import { makeShow } from '../factories/shows.ts';
+import {
+  accessibilityViolations,
+  openPage,
+  PHONE,
+  type Stack,
+  screenshot,
+  startStack,
+} from './browser-helpers.ts';
+
+/** The draw check page: the browser recomputes a giveaway's winner from the revealed seed. */
+describe('check the draw', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack?.close());
+
+  async function drawnGiveaway(): Promise<string> {
+    const { t } = stack;
+    const host = await makeUser(t.fm, 'host');
+    const { show, skus } = await makeShow(t.fm, host);
+    const g = (
+      await t.http('POST', `/api/shows/${show.id}/giveaways`, {
+        token: host.token,
+        body: { sku: skus[0], durationSeconds: 60 },
+      })
+    ).json();
+    for (const b of await makeBuyers(t.fm, 6))
+      await t.http('POST', `/api/giveaways/${g.id}/entries`, { token: b.token });
+    await t.http('POST', `/api/giveaways/${g.id}/draw`, { token: host.token });
+    return g.id as string;
+  }
+
+  it('verify draw - a fair draw verifies in the browser, and the page passes the accessibility check', async () => {
+    const id = await drawnGiveaway();
+    const { page, errors } = await openPage(stack, { viewport: PHONE });
+    await page.goto(`/giveaways/${id}/verify`);
+    const verdict = page.getByTestId('draw-verdict');
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toContain('Verified in your browser');
+    await screenshot(page, 'verify-draw-phone');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('verify draw - a seed changed after the draw (a cheating server) is shown as not verified', async () => {
+    const id = await drawnGiveaway();
+    await stack.t.testStore.store.query('update giveaways set seed = $2 where id = $1', [
+      id,
+      'ab'.repeat(32),
+    ]);
+    const { page } = await openPage(stack, { viewport: PHONE });
+    await page.goto(`/giveaways/${id}/verify`);
+    const verdict = page.getByTestId('draw-verdict');
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toContain('Does not verify: the seed does not match the commitment');
+  });
+});
