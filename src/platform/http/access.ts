@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { hasRole, type Principal, type TokenService, type UserRole } from '../../modules/auth/tokens.ts';
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 
 /**
  * Who may call a route. Every route must declare one: a route without `config.access` fails at
@@ -17,6 +17,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** Why this caller may not use the route; sent once the rate limiter has counted the request. */
+    accessRefusal: AppError | undefined;
   }
 }
 
@@ -45,18 +47,37 @@ export function registerAccessControl(app: FastifyInstance, tokens: TokenService
       throw new Error(`route ${String(route.method)} ${route.url} declares no config.access`);
     }
   });
+  // Who calls, in onRequest; the refusal waits until preParsing, which runs after every onRequest
+  // hook whatever their order. So the rate limiter (an onRequest hook) counts refused requests
+  // too: a client guessing tokens meets 429 like any other, not an endless stream of 401s.
+  app.decorateRequest('accessRefusal', undefined);
   app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config.access ?? 'public';
-    if (access === 'public') return;
+    request.accessRefusal = await refusalOf(request, tokens);
+  });
+  app.addHook('preParsing', (request, _reply, _payload, done) => {
+    if (request.accessRefusal) done(request.accessRefusal);
+    else done();
+  });
+}
+
+/** Resolves `request.principal`; the refusal to send when the route's access is not met. */
+async function refusalOf(request: FastifyRequest, tokens: TokenService): Promise<AppError | undefined> {
+  const access = request.routeOptions.config.access ?? 'public';
+  if (access === 'public') return undefined;
+  try {
     const token = bearerToken(request);
     if (!token) {
-      if (access === 'optional') return;
-      throw new AppError('unauthenticated', 'Sign in first: send Authorization: Bearer <token>');
+      if (access === 'optional') return undefined;
+      return new AppError('unauthenticated', 'Sign in first: send Authorization: Bearer <token>');
     }
     request.principal = await tokens.verify(token);
-    const needed: UserRole | undefined = access === 'host' || access === 'admin' ? access : undefined;
-    if (needed && !hasRole(request.principal, needed)) {
-      throw new AppError('forbidden', `This needs the ${needed} role`);
-    }
-  });
+  } catch (e) {
+    if (isAppError(e)) return e;
+    throw e;
+  }
+  const needed: UserRole | undefined = access === 'host' || access === 'admin' ? access : undefined;
+  if (needed && !hasRole(request.principal, needed)) {
+    return new AppError('forbidden', `This needs the ${needed} role`);
+  }
+  return undefined;
 }
