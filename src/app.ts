@@ -69,6 +69,7 @@ import { assertMetricsAccess } from './platform/http/metrics-access.ts';
 import { registerProblemHandlers } from './platform/http/problem.ts';
 import { registerRateLimits } from './platform/http/rate-limit.ts';
 import { Problem } from './platform/http/schemas.ts';
+import { clientErrorHandler, serverTimeouts } from './platform/http/timeouts.ts';
 import { validatorCompiler } from './platform/http/validation.ts';
 import { serveWebApp, spaFallback } from './platform/http/web-app.ts';
 import { createLogger, lazyChildLoggerFactory } from './platform/logger.ts';
@@ -297,6 +298,12 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.bodyLimitBytes,
+    ...serverTimeouts({
+      headersTimeoutMs: config.httpHeadersTimeoutMs,
+      requestTimeoutMs: config.httpRequestTimeoutMs,
+      connectionTimeoutMs: config.httpConnectionTimeoutMs,
+    }),
+    clientErrorHandler,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   not_found: 404,
   rate_limited: 429,
+  request_timeout: 408,
   // auth
   unauthenticated: 401,
   invalid_token: 401,
