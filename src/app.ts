@@ -69,6 +69,7 @@ import { assertMetricsAccess } from './platform/http/metrics-access.ts';
 import { registerProblemHandlers } from './platform/http/problem.ts';
 import { registerRateLimits } from './platform/http/rate-limit.ts';
 import { Problem } from './platform/http/schemas.ts';
+import { registerSecurityHeaders } from './platform/http/security-headers.ts';
 import { clientErrorHandler, serverTimeouts } from './platform/http/timeouts.ts';
 import { validatorCompiler } from './platform/http/validation.ts';
 import { serveWebApp, spaFallback } from './platform/http/web-app.ts';
@@ -308,6 +309,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  registerSecurityHeaders(app);
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON only: any other body is 415 unsupported_media_type.
   app.removeContentTypeParser('text/plain');
