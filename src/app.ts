@@ -405,8 +405,12 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
           heartbeatMs: config.wsHeartbeatMs,
           maxBufferedBytes: config.wsMaxBufferedBytes,
           framesPerSecond: config.wsFramesPerSecond,
+          maxConnectionsPerAddress: config.wsMaxConnectionsPerIp,
+          maxConnectionsPerUser: config.wsMaxConnectionsPerUser,
+          trustProxy: config.trustProxy,
           metrics: { connections: () => {}, dropped: (reason) => metrics.wsDropped.inc({ reason }) },
         },
+        maxSubscriptions: config.wsMaxSubscriptions,
         hubMetrics: { frame: (channel, recipients) => metrics.wsFrames.inc({ channel }, recipients) },
       })
     : undefined;

@@ -73,6 +73,9 @@ export const ERROR_STATUS = {
   slow_mode: 429,
   muted: 403,
   banned: 403,
+  // real time
+  too_many_connections: 429,
+  too_many_subscriptions: 429,
   // infrastructure
   unavailable: 503,
   internal: 500,

@@ -31,6 +31,8 @@ export const CLOSE = {
   unauthorized: 4001,
   /** The server restarts; reconnect (with backoff). */
   restarting: 4012,
+  /** Over a connection cap (per address or per user): try again later, with backoff (RFC 6455 registry). */
+  tryAgainLater: 1013,
 } as const;
 
 export type ClientFrame =
