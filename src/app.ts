@@ -323,7 +323,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   });
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 500)
-      request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');
+      // The path only: a query string may carry what a log must not (a token, an e-mail).
+      request.log.warn({ url: request.url.split('?', 1)[0], status: reply.statusCode }, 'server error');
   });
   for (const schema of [Problem, UserSchema, ProductSchema, SaleSchema, ReservationSchema, OrderSchema])
     app.addSchema(schema);
@@ -470,7 +471,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       started = true;
       if (config.adminEmail && config.adminPassword) {
         const { created } = await services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
-        if (created) logger.info({ email: config.adminEmail }, 'admin account created');
+        if (created) logger.info('admin account created (ADMIN_EMAIL)'); // no e-mail addresses in logs
       }
       if (runsWorkers(config)) {
         for (const c of consumers) handles.push(bus.consume(c.name, (e) => c.handle(e), c));
