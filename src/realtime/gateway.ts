@@ -172,6 +172,7 @@ export class Gateway {
     // no crypto) and given back when the TCP socket closes, whatever happened in between.
     const address = clientAddress(req, this.o.trustProxy ?? false);
     if (!this.caps.takeAddress(address)) {
+      this.o.metrics?.dropped('too_many_connections');
       this.wss.handleUpgrade(req, socket, head, (ws) =>
         turnAway(ws, 'Too many connections from your address: close one first'),
       );
@@ -206,6 +207,7 @@ export class Gateway {
       (reason) => this.o.metrics?.dropped(reason),
     );
     if (principal && !this.signIn(conn, principal)) {
+      this.o.metrics?.dropped('too_many_connections');
       turnAway(ws, 'Too many connections for this account: close one first');
       return;
     }
@@ -318,6 +320,8 @@ export class Gateway {
    * holds every slot.
    */
   private signIn(conn: Connection, principal: NonNullable<Subscriber['principal']>): boolean {
+    // Closed while its token was being verified: its close already gave its slots back.
+    if (conn.ws.readyState !== WebSocket.OPEN) return false;
     if (conn.slotOf !== principal.id) {
       if (!this.caps.takeUser(principal.id)) return false;
       if (conn.slotOf) this.caps.releaseUser(conn.slotOf);

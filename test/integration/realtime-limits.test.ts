@@ -57,6 +57,8 @@ describe('real-time limits', () => {
     const mine = await Promise.all(Array.from({ length: PER_ADDRESS }, () => from('198.51.100.10')));
     const extra = await from('198.51.100.10');
     expect(await turnedAway(extra)).toEqual({ code: 'too_many_connections', close: 1013 });
+    const metrics = await t.http('GET', '/metrics');
+    expect(metrics.body).toMatch(/flashmob_ws_dropped_total\{reason="too_many_connections"\} [1-9]/);
     // Another address is not held back.
     const other = await from('198.51.100.11');
     other.send({ op: 'ping', id: 1 });
