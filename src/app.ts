@@ -70,6 +70,8 @@ import { assertMetricsAccess } from './platform/http/metrics-access.ts';
 import { frameworkProblem, registerProblemHandlers } from './platform/http/problem.ts';
 import { registerRateLimits } from './platform/http/rate-limit.ts';
 import { Problem } from './platform/http/schemas.ts';
+import { registerSecurityHeaders } from './platform/http/security-headers.ts';
+import { clientErrorHandler, serverTimeouts } from './platform/http/timeouts.ts';
 import { validatorCompiler } from './platform/http/validation.ts';
 import { serveWebApp, spaFallback } from './platform/http/web-app.ts';
 import { createLogger, lazyChildLoggerFactory } from './platform/logger.ts';
@@ -299,11 +301,18 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.bodyLimitBytes,
+    ...serverTimeouts({
+      headersTimeoutMs: config.httpHeadersTimeoutMs,
+      requestTimeoutMs: config.httpRequestTimeoutMs,
+      connectionTimeoutMs: config.httpConnectionTimeoutMs,
+    }),
+    clientErrorHandler,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     frameworkErrors: frameworkProblem,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  registerSecurityHeaders(app);
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON only: any other body is 415 unsupported_media_type.
   app.removeContentTypeParser('text/plain');
@@ -317,7 +326,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   });
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode >= 500)
-      request.log.warn({ url: request.url, status: reply.statusCode }, 'server error');
+      // The path only: a query string may carry what a log must not (a token, an e-mail).
+      request.log.warn({ url: request.url.split('?', 1)[0], status: reply.statusCode }, 'server error');
   });
   for (const schema of [Problem, UserSchema, ProductSchema, SaleSchema, ReservationSchema, OrderSchema])
     app.addSchema(schema);
@@ -400,8 +410,12 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
           heartbeatMs: config.wsHeartbeatMs,
           maxBufferedBytes: config.wsMaxBufferedBytes,
           framesPerSecond: config.wsFramesPerSecond,
+          maxConnectionsPerAddress: config.wsMaxConnectionsPerIp,
+          maxConnectionsPerUser: config.wsMaxConnectionsPerUser,
+          trustProxy: config.trustProxy,
           metrics: { connections: () => {}, dropped: (reason) => metrics.wsDropped.inc({ reason }) },
         },
+        maxSubscriptions: config.wsMaxSubscriptions,
         hubMetrics: { frame: (channel, recipients) => metrics.wsFrames.inc({ channel }, recipients) },
       })
     : undefined;
@@ -461,7 +475,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       started = true;
       if (config.adminEmail && config.adminPassword) {
         const { created } = await services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
-        if (created) logger.info({ email: config.adminEmail }, 'admin account created');
+        if (created) logger.info('admin account created (ADMIN_EMAIL)'); // no e-mail addresses in logs
       }
       if (runsWorkers(config)) {
         for (const c of consumers) handles.push(bus.consume(c.name, (e) => c.handle(e), c));

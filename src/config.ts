@@ -23,6 +23,18 @@ export const DEFAULT_WS_TICK_MS = 100;
  */
 export const DEFAULT_SHOW_TICK_MS = 250;
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+/** Open WebSockets per client address and node: a household or a carrier's NAT shares one. */
+export const DEFAULT_WS_MAX_CONNECTIONS_PER_IP = 256;
+/** Open WebSockets per signed-in user and node: a few tabs and devices. */
+export const DEFAULT_WS_MAX_CONNECTIONS_PER_USER = 16;
+/** Channels per WebSocket: a list page glances at each visible card's sale. */
+export const DEFAULT_WS_MAX_SUBSCRIPTIONS = 100;
+/** A client has this long to send its request headers (Node's own default is 60 s). */
+export const DEFAULT_HTTP_HEADERS_TIMEOUT_MS = 10_000;
+/** …and this long for the whole request, body included (a 64 KiB body at 2.2 KB/s). */
+export const DEFAULT_HTTP_REQUEST_TIMEOUT_MS = 30_000;
+/** A socket with no traffic at all for this long is closed. */
+export const DEFAULT_HTTP_CONNECTION_TIMEOUT_MS = 60_000;
 
 export interface Config {
   readonly port: number;
@@ -55,7 +67,19 @@ export interface Config {
   readonly wsMaxBufferedBytes: number;
   /** Frames per second a WebSocket client may send (bursts of twice that). */
   readonly wsFramesPerSecond: number;
+  /** Open WebSockets one client address may hold on a node (behind a proxy: see trustProxy). */
+  readonly wsMaxConnectionsPerIp: number;
+  /** Open WebSockets one signed-in user may hold on a node. */
+  readonly wsMaxConnectionsPerUser: number;
+  /** Channels one WebSocket may be subscribed to at once. */
+  readonly wsMaxSubscriptions: number;
   readonly bodyLimitBytes: number;
+  /** Time for a client to send its request headers; a dribbler is cut off (408). */
+  readonly httpHeadersTimeoutMs: number;
+  /** Time for a client to send its whole request, body included (≥ the headers timeout). */
+  readonly httpRequestTimeoutMs: number;
+  /** A socket without any traffic for this long is closed. */
+  readonly httpConnectionTimeoutMs: number;
   /** Browser origins allowed to open the WebSocket; empty = same host only. */
   readonly allowedOrigins: readonly string[];
   /** Multiplier applied to every rate limit (benchmarks raise it; 0 disables). */
@@ -64,7 +88,10 @@ export interface Config {
   readonly paymentWebhookSecret: string | undefined;
   /** Serve the web app's static build when present. */
   readonly serveWeb: boolean;
-  /** Behind a load balancer: take the client IP from X-Forwarded-For (rate limits). */
+  /**
+   * Behind a load balancer: take the client IP from X-Forwarded-For (rate limits, WebSocket caps)
+   * and TLS from X-Forwarded-Proto (HSTS).
+   */
   readonly trustProxy: boolean;
   /** How long the JetStream event stream keeps events (0: forever). The store keeps them all. */
   readonly eventRetentionSeconds: number;
@@ -178,7 +205,43 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     wsHeartbeatMs: intIn(env, 'WS_HEARTBEAT_MS', 30_000, 100, 600_000),
     wsMaxBufferedBytes: intIn(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
     wsFramesPerSecond: intIn(env, 'WS_FRAMES_PER_SECOND', 20, 1, 10_000),
+    wsMaxConnectionsPerIp: intIn(
+      env,
+      'WS_MAX_CONNECTIONS_PER_IP',
+      DEFAULT_WS_MAX_CONNECTIONS_PER_IP,
+      1,
+      1_000_000,
+    ),
+    wsMaxConnectionsPerUser: intIn(
+      env,
+      'WS_MAX_CONNECTIONS_PER_USER',
+      DEFAULT_WS_MAX_CONNECTIONS_PER_USER,
+      1,
+      10_000,
+    ),
+    wsMaxSubscriptions: intIn(env, 'WS_MAX_SUBSCRIPTIONS', DEFAULT_WS_MAX_SUBSCRIPTIONS, 1, 10_000),
     bodyLimitBytes: intIn(env, 'BODY_LIMIT_BYTES', DEFAULT_BODY_LIMIT_BYTES, 1_024, 10 * 1024 * 1024),
+    httpHeadersTimeoutMs: intIn(
+      env,
+      'HTTP_HEADERS_TIMEOUT_MS',
+      DEFAULT_HTTP_HEADERS_TIMEOUT_MS,
+      100,
+      600_000,
+    ),
+    httpRequestTimeoutMs: intIn(
+      env,
+      'HTTP_REQUEST_TIMEOUT_MS',
+      DEFAULT_HTTP_REQUEST_TIMEOUT_MS,
+      100,
+      3_600_000,
+    ),
+    httpConnectionTimeoutMs: intIn(
+      env,
+      'HTTP_CONNECTION_TIMEOUT_MS',
+      DEFAULT_HTTP_CONNECTION_TIMEOUT_MS,
+      1_000,
+      3_600_000,
+    ),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -191,6 +254,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     natsPrefix: env.NATS_PREFIX || 'flashmob',
     natsAckWaitMs: intIn(env, 'NATS_ACK_WAIT_MS', 10_000, 1_000, 600_000),
   };
+  if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
+    // Node refuses to start a server whose headers may take longer than the whole request.
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }

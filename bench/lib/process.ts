@@ -21,6 +21,8 @@ export function startTs(entry: string, env: Record<string, string>, args: string
       LOG_LEVEL: 'warn',
       DEMO: 'false',
       RATE_LIMIT_SCALE: '0',
+      // Every simulated viewer connects from 127.0.0.1: the per-address cap would stop the crowd at 256.
+      WS_MAX_CONNECTIONS_PER_IP: '1000000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   not_found: 404,
   rate_limited: 429,
+  request_timeout: 408,
   // auth
   unauthenticated: 401,
   invalid_token: 401,
@@ -73,6 +74,9 @@ export const ERROR_STATUS = {
   slow_mode: 429,
   muted: 403,
   banned: 403,
+  // real time
+  too_many_connections: 429,
+  too_many_subscriptions: 429,
   // infrastructure
   unavailable: 503,
   internal: 500,

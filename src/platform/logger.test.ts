@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { lazyChildLoggerFactory, REDACT_PATHS } from './logger.ts';
+import { createLogger, lazyChildLoggerFactory, REDACT_PATHS } from './logger.ts';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];
@@ -79,5 +79,37 @@ describe('request loggers made on first use', () => {
     expect(res.json()).toEqual({ level: 'debug' });
     expect(lines.some((l) => l.msg === 'visible at debug')).toBe(true);
     await app.close();
+  });
+});
+
+describe('errors in logs', () => {
+  it('logger - an error keeps its message, code and SQL but not the values drivers attach to it', () => {
+    const lines: Array<Record<string, any>> = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const logger = createLogger('info', 'test', stream);
+    const db = Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), {
+      code: '23505',
+      query: 'insert into users (email, password_hash) values ($1, $2)',
+      params: ['ada@example.com', 'scrypt$secret-hash'],
+      queryOptions: { rowMode: 'object' },
+      detail: 'Key (email)=(ada@example.com) already exists.',
+    });
+    const raw = Object.assign(new Error('Parse Error'), {
+      rawPacket: Buffer.from('Authorization: Bearer jwt'),
+    });
+    logger.error({ err: new AggregateError([db, raw], 'both failed') }, 'failed');
+    logger.error({ err: db }, 'failed');
+    const text = JSON.stringify(lines);
+    expect(lines[1]?.err).toMatchObject({ code: '23505', query: db.query, message: db.message });
+    for (const secret of ['ada@example.com', 'secret-hash', 'rowMode', 'Bearer jwt', 'QXV0aG9y'])
+      expect(text).not.toContain(secret);
+    expect(lines[0]?.err.aggregateErrors).toHaveLength(2);
+    expect(lines[0]?.err.aggregateErrors[0]).not.toHaveProperty('params');
+    expect(lines[0]?.err.aggregateErrors[1]).not.toHaveProperty('rawPacket');
   });
 });

@@ -66,6 +66,9 @@ interface Channel {
   viewersSentAt: number;
 }
 
+/** A page of lists glances at each visible card's sale: a hundred is more than a screen holds. */
+export const DEFAULT_MAX_SUBSCRIPTIONS = 100;
+
 export interface HubMetrics {
   frame(channelPrefix: string, recipients: number): void;
 }
@@ -75,6 +78,8 @@ export interface ChannelHubOptions {
   readonly logger: Logger;
   readonly now?: () => number;
   readonly metrics?: HubMetrics;
+  /** Channels one subscriber (a connection) may be in at once. */
+  readonly maxSubscriptions?: number;
   /** Viewers on other nodes, by channel (presence across a cluster). */
   readonly remoteViewers?: (name: string) => number;
   /** Local viewer counts changed (to tell other nodes). */
@@ -92,9 +97,11 @@ export class ChannelHub {
   private readonly presenceChanged = new Set<Channel>();
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  private readonly maxSubscriptions: number;
 
   constructor(private readonly o: ChannelHubOptions) {
     this.now = o.now ?? Date.now;
+    this.maxSubscriptions = o.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS;
   }
 
   register(provider: ChannelProvider): void {
@@ -144,7 +151,11 @@ export class ChannelHub {
     return { provider, name: provider.resolve ? provider.resolve(requested, sub) : requested };
   }
 
-  /** Subscribes; sends the current state (or the missed events since `since`) first. */
+  /**
+   * Subscribes; sends the current state (or the missed events since `since`) first. A refusal
+   * (the cap, the provider's authorisation, a snapshot that finds no such sale or show) leaves
+   * nothing registered: neither the subscriber in the channel nor an empty channel.
+   */
   async subscribe(
     sub: Subscriber,
     requested: string,
@@ -153,6 +164,29 @@ export class ChannelHub {
   ): Promise<number> {
     const { provider, name } = this.locate(requested, sub);
     await provider.authorize(name, sub);
+    // Checked after the await, synchronously with the registration below: concurrent `sub`
+    // frames of one connection cannot all pass the check before any of them counts.
+    const joining = !sub.channels.has(name);
+    if (joining && sub.channels.size >= this.maxSubscriptions) {
+      throw new AppError(
+        'too_many_subscriptions',
+        `At most ${this.maxSubscriptions} channels per connection: unsubscribe from one first`,
+      );
+    }
+    try {
+      return await this.join(sub, provider, { name, requested, since, presence: opts.presence !== false });
+    } catch (e) {
+      if (joining) this.leave(sub, name);
+      throw e;
+    }
+  }
+
+  private async join(
+    sub: Subscriber,
+    provider: ChannelProvider,
+    j: { name: string; requested: string; since: number | undefined; presence: boolean },
+  ): Promise<number> {
+    const { name, requested, since } = j;
     let ch = this.channels.get(name);
     const fresh = !ch;
     if (!ch) {
@@ -173,7 +207,7 @@ export class ChannelHub {
       this.channels.set(name, ch);
     }
     ch.subscribers.add(sub);
-    if (opts.presence !== false) ch.watchers.add(sub);
+    if (j.presence) ch.watchers.add(sub);
     sub.channels.add(name);
     if (fresh) provider.activate?.(name);
     this.touchPresence(ch);

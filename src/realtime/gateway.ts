@@ -6,6 +6,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { TokenService } from '../modules/auth/tokens.ts';
 import { isAppError, toError } from '../platform/errors.ts';
 import type { ChannelHub, Subscriber } from './channel-hub.ts';
+import { ConnectionCaps, clientAddress } from './connection-caps.ts';
 import { BEARER_PREFIX, CLOSE, type ClientFrame, parseClientFrame, SUBPROTOCOL } from './protocol.ts';
 
 export interface GatewayOptions {
@@ -22,6 +23,12 @@ export interface GatewayOptions {
   readonly maxFrameBytes?: number;
   /** Frames per second per connection (token bucket, burst of twice that). */
   readonly framesPerSecond?: number;
+  /** Open sockets one client address may hold on this node. */
+  readonly maxConnectionsPerAddress?: number;
+  /** Open signed-in sockets one user may hold on this node. */
+  readonly maxConnectionsPerUser?: number;
+  /** Behind a trusted proxy: the client address is the first of X-Forwarded-For. */
+  readonly trustProxy?: boolean;
   readonly metrics?: { connections(delta: number): void; dropped(reason: string): void };
 }
 
@@ -29,6 +36,10 @@ export const DEFAULT_HEARTBEAT_MS = 30_000;
 export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024;
 export const DEFAULT_FRAMES_PER_SECOND = 20;
+/** Generous: a household, an office or a mobile carrier's NAT shares one address. */
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+/** A few tabs and devices each. */
+export const DEFAULT_MAX_CONNECTIONS_PER_USER = 16;
 /** Rate-limit violations before the socket is closed for abuse… */
 const MAX_STRIKES = 20;
 /** …within this window from the first of them: a client that slowed down starts afresh. */
@@ -40,6 +51,8 @@ class Connection implements Subscriber {
   readonly id = Connection.nextId++;
   readonly channels = new Set<string>();
   principal: Subscriber['principal'];
+  /** The user whose connection slot this socket holds. */
+  slotOf: string | undefined;
   alive = true;
   tokens: number;
   refilledAt: number;
@@ -111,9 +124,14 @@ export class Gateway {
   private readonly connections = new Set<Connection>();
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly maxFrame: number;
+  readonly caps: ConnectionCaps;
 
   constructor(private readonly o: GatewayOptions) {
     this.maxFrame = o.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.caps = new ConnectionCaps(
+      o.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+      o.maxConnectionsPerUser ?? DEFAULT_MAX_CONNECTIONS_PER_USER,
+    );
     this.wss = new WebSocketServer({
       noServer: true,
       // Hard ceiling: a frame this big is refused by ws itself (close 1009). Smaller oversize
@@ -154,6 +172,17 @@ export class Gateway {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/ws') return refuse(socket, 404, 'Not Found');
     if (!this.originAllowed(req)) return refuse(socket, 403, 'Forbidden');
+    // The address's slot is taken before the token is verified (a flood from one address costs
+    // no crypto) and given back when the TCP socket closes, whatever happened in between.
+    const address = clientAddress(req, this.o.trustProxy ?? false);
+    if (!this.caps.takeAddress(address)) {
+      this.o.metrics?.dropped('too_many_connections');
+      this.wss.handleUpgrade(req, socket, head, (ws) =>
+        turnAway(ws, 'Too many connections from your address: close one first'),
+      );
+      return;
+    }
+    socket.once('close', () => this.caps.releaseAddress(address));
     let principal: Subscriber['principal'];
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
@@ -181,7 +210,11 @@ export class Gateway {
       this.o.now(),
       (reason) => this.o.metrics?.dropped(reason),
     );
-    conn.principal = principal;
+    if (principal && !this.signIn(conn, principal)) {
+      this.o.metrics?.dropped('too_many_connections');
+      turnAway(ws, 'Too many connections for this account: close one first');
+      return;
+    }
     this.connections.add(conn);
     this.o.metrics?.connections(1);
     ws.on('pong', () => {
@@ -190,6 +223,7 @@ export class Gateway {
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(conn, data, isBinary));
     ws.on('error', (e) => this.o.logger.debug({ err: toError(e), conn: conn.id }, 'websocket error'));
     ws.on('close', () => {
+      if (conn.slotOf) this.caps.releaseUser(conn.slotOf);
       this.connections.delete(conn);
       this.o.hub.drop(conn);
       this.o.metrics?.connections(-1);
@@ -254,15 +288,21 @@ export class Gateway {
       case 'ping':
         conn.send(JSON.stringify({ op: 'pong', ...(f.id === undefined ? {} : { id: f.id }) }));
         return;
-      case 'auth':
+      case 'auth': {
+        let principal: Subscriber['principal'];
         try {
-          conn.principal = await this.o.tokens.verify(f.token);
+          principal = await this.o.tokens.verify(f.token);
         } catch (e) {
           conn.error('invalid_token', isAppError(e) ? e.message : 'Token is invalid');
           return;
         }
-        conn.send(JSON.stringify({ op: 'authed', user: conn.principal.id }));
+        if (!this.signIn(conn, principal)) {
+          conn.error('too_many_connections', 'Too many connections for this account: close one first');
+          return;
+        }
+        conn.send(JSON.stringify({ op: 'authed', user: principal.id }));
         return;
+      }
       case 'sub': {
         const seq = await this.o.hub.subscribe(conn, f.ch, f.since, { presence: f.presence !== false });
         conn.send(JSON.stringify({ op: 'subscribed', ch: f.ch, seq }));
@@ -276,6 +316,23 @@ export class Gateway {
         await this.o.hub.receive(conn, f.ch, f.ev, f.data);
         return;
     }
+  }
+
+  /**
+   * Signs a connection in as `principal`, taking one of that user's slots (the slot of the user
+   * it was signed in as, if another, is given back); false, and nothing changed, when the user
+   * holds every slot.
+   */
+  private signIn(conn: Connection, principal: NonNullable<Subscriber['principal']>): boolean {
+    // Closed while its token was being verified: its close already gave its slots back.
+    if (conn.ws.readyState !== WebSocket.OPEN) return false;
+    if (conn.slotOf !== principal.id) {
+      if (!this.caps.takeUser(principal.id)) return false;
+      if (conn.slotOf) this.caps.releaseUser(conn.slotOf);
+      conn.slotOf = principal.id;
+    }
+    conn.principal = principal;
+    return true;
   }
 
   /** Every interval: a peer that did not answer the last ping is gone. */
@@ -297,6 +354,16 @@ export class Gateway {
     for (const conn of this.connections) conn.ws.close(CLOSE.restarting, 'server restarting');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/**
+ * Over a cap: the socket is accepted, told why and closed with 1013 "try again later", which a
+ * browser can read (a refused upgrade looks like a network failure); clients back off and retry.
+ */
+function turnAway(ws: WebSocket, title: string): void {
+  ws.on('error', () => {}); // an unhandled 'error' would crash the process
+  ws.send(JSON.stringify({ op: 'error', code: 'too_many_connections', title }));
+  ws.close(CLOSE.tryAgainLater, 'too many connections');
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {

@@ -35,6 +35,8 @@ export const CLOSE = {
   restarting: 4012,
   /** The user was banned from a show this socket watched: do not reconnect to it. */
   banned: 4003,
+  /** Over a connection cap (per address or per user): try again later, with backoff (RFC 6455 registry). */
+  tryAgainLater: 1013,
 } as const;
 
 export type ClientFrame =

@@ -27,8 +27,18 @@ export interface RealtimeOptions {
   readonly tickMs: number;
   readonly gateway: Pick<
     GatewayOptions,
-    'allowedOrigins' | 'heartbeatMs' | 'maxBufferedBytes' | 'maxFrameBytes' | 'framesPerSecond' | 'metrics'
+    | 'allowedOrigins'
+    | 'heartbeatMs'
+    | 'maxBufferedBytes'
+    | 'maxFrameBytes'
+    | 'framesPerSecond'
+    | 'maxConnectionsPerAddress'
+    | 'maxConnectionsPerUser'
+    | 'trustProxy'
+    | 'metrics'
   >;
+  /** Channels one connection may be in at once. */
+  readonly maxSubscriptions?: number;
   readonly hubMetrics?: HubMetrics;
 }
 
@@ -54,6 +64,7 @@ export class Realtime {
       tickMs: o.tickMs,
       logger: o.logger,
       now,
+      ...(o.maxSubscriptions ? { maxSubscriptions: o.maxSubscriptions } : {}),
       ...(o.hubMetrics ? { metrics: o.hubMetrics } : {}),
       remoteViewers: (name) => presence?.remoteViewers(name) ?? 0,
       onLocalViewers: (counts) => presence?.report(counts),

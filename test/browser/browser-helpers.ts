@@ -68,6 +68,12 @@ export async function openPage(
       localStorage.setItem('flashmob.session', v);
     }, value);
   }
+  // Anything the Content-Security-Policy blocks is an error of the page (chromium also logs it).
+  await ctx.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`),
+    );
+  });
   const page = await ctx.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

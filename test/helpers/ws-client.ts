@@ -13,12 +13,19 @@ export interface TestSocket {
 /** A real WebSocket client for tests, recording every message it receives. */
 export function openSocket(
   baseUrl: string,
-  opts: { token?: string; protocols?: string[]; origin?: string; autoPong?: boolean } = {},
+  opts: {
+    token?: string;
+    protocols?: string[];
+    origin?: string;
+    autoPong?: boolean;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<TestSocket> {
   const url = `${baseUrl.replace(/^http/, 'ws')}/ws`;
   const protocols = opts.protocols ?? (opts.token ? ['flashmob', `bearer.${opts.token}`] : ['flashmob']);
   const ws = new WebSocket(url, protocols, {
     ...(opts.origin ? { origin: opts.origin } : {}),
+    ...(opts.headers ? { headers: opts.headers } : {}),
     autoPong: opts.autoPong ?? true,
   });
   const messages: any[] = [];

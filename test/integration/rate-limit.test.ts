@@ -55,4 +55,24 @@ describe('rate limits', () => {
     // Another address is not held back by it.
     expect((await join(farm[60] as Actor, '192.0.2.9')).statusCode).toBe(201);
   });
+
+  it('rate limits - requests with a forged, expired or malformed token are counted: guessing tokens meets 429, not endless 401s', async () => {
+    const [buyer] = await makeBuyers(t.fm, 1);
+    const expired = await t.fm.services.tokens.sign({ id: 'usr_gone', role: 'buyer', guest: false }, -60);
+    const forged = `${(buyer as Actor).token.slice(0, -4)}AAAA`;
+    const bad = [`Bearer ${forged}`, `Bearer ${expired}`, 'Basic abc', 'Bearer not.a.jwt'];
+    const me = (authorization: string, ip = '203.0.113.50') =>
+      t.fm.app.inject({ method: 'GET', url: '/api/me', remoteAddress: ip, headers: { authorization } });
+    // /api/me has the default allowance: 300 requests per 10 s per address.
+    const answers = [];
+    for (let i = 0; i < 304; i++) answers.push(await me(bad[i % bad.length] as string));
+    const codes = answers.map((r) => r.json().code);
+    expect(codes.slice(0, 300).every((c) => c === 'invalid_token')).toBe(true);
+    expect(codes.slice(300)).toEqual(Array(4).fill('rate_limited'));
+    expect(answers[303]?.statusCode).toBe(429);
+    expect(Number(answers[303]?.headers['retry-after'])).toBeGreaterThan(0);
+    // The refused ones filled this address's allowance, a valid token included; another address is free.
+    expect((await me(`Bearer ${(buyer as Actor).token}`)).statusCode).toBe(429);
+    expect((await me(`Bearer ${(buyer as Actor).token}`, '198.51.100.77')).statusCode).toBe(200);
+  });
 });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Principal, TokenService } from '../../modules/auth/tokens.ts';
-import { type Access, allowsAccess, authorize } from '../../modules/policy/index.ts';
-import { AppError } from '../errors.ts';
+import { type Access, allowsAccess, type Decision } from '../../modules/policy/index.ts';
+import { AppError, isAppError } from '../errors.ts';
 
 /**
  * Who may call a route. Every route must declare one: a route without `config.access` fails at
@@ -18,6 +18,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | undefined;
+    /** Why this caller may not use the route; sent once the rate limiter has counted the request. */
+    accessRefusal: AppError | undefined;
   }
 }
 
@@ -63,12 +65,31 @@ export function registerAccessControl(app: FastifyInstance, tokens: TokenService
       throw new Error(`route ${String(route.method)} ${route.url} declares no config.access`);
     }
   });
+  // Who calls, in onRequest; the refusal waits until preParsing, which runs after every onRequest
+  // hook whatever their order. So the rate limiter (an onRequest hook) counts refused requests
+  // too: a client guessing tokens meets 429 like any other, not an endless stream of 401s.
+  app.decorateRequest('accessRefusal', undefined);
   app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config.access ?? 'public';
-    if (access === 'public') return;
-    const token = bearerToken(request);
-    if (!token) return authorize(allowsAccess(undefined, access));
-    request.principal = await tokens.verify(token);
-    authorize(allowsAccess(request.principal, access));
+    request.accessRefusal = await refusalOf(request, tokens);
+  });
+  app.addHook('preParsing', (request, _reply, _payload, done) => {
+    if (request.accessRefusal) done(request.accessRefusal);
+    else done();
   });
 }
+
+/** Resolves `request.principal`; the refusal to send when the policy's role floor is not met. */
+async function refusalOf(request: FastifyRequest, tokens: TokenService): Promise<AppError | undefined> {
+  const access = request.routeOptions.config.access ?? 'public';
+  if (access === 'public') return undefined;
+  try {
+    const token = bearerToken(request);
+    if (token) request.principal = await tokens.verify(token);
+  } catch (e) {
+    if (isAppError(e)) return e;
+    throw e;
+  }
+  return refusal(allowsAccess(request.principal, access));
+}
+
+const refusal = (d: Decision): AppError | undefined => (d.ok ? undefined : new AppError(d.code, d.message));

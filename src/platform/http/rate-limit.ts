@@ -47,7 +47,9 @@ export function registerRateLimits(app: FastifyInstance, counters: Counters, sca
     }
   };
   // onRequest, registered after access control: a signed-in caller is counted as themselves,
-  // and requests are counted before any parsing or validation work is spent on them.
+  // and requests are counted before any parsing or validation work is spent on them. A caller
+  // whose token is missing, forged or expired is counted by address: access control sends its
+  // refusal later (preParsing), so guessing tokens runs into 429 like anything else.
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const { config, url } = request.routeOptions;
     const rules = config.rateLimit ?? DEFAULT_RATE_LIMIT;
