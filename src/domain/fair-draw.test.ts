@@ -4,9 +4,12 @@ import {
   canonical,
   commitment,
   type DrawRecord,
+  drawLine,
   fairShuffle,
   listHash,
+  ticketHash,
   verifyDrawRecord,
+  verifyLineDraw,
   winnerIndex,
 } from './fair-draw.ts';
 
@@ -79,5 +82,18 @@ describe('fair draw', () => {
     expect([...a].sort()).toEqual(ids);
     expect(a).not.toEqual(ids);
     expect(fairShuffle('d4'.repeat(32), ids)).not.toEqual(a);
+  });
+});
+
+describe('fair line draw', () => {
+  it('fair line draw - the pre-open tickets are drawn by the seed and the published draw verifies; a moved ticket does not', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `tkt_${String(i).padStart(16, '0')}`);
+    const { order, draw } = drawLine(SEED, ids);
+    expect([...order].sort()).toEqual([...ids].sort());
+    expect(draw.line.map((h) => order[draw.line.indexOf(h)] && h)).toEqual(order.map(ticketHash));
+    expect(verifyLineDraw({ ...draw, seed: SEED })).toEqual({ ok: true });
+    const moved = [draw.line[1], draw.line[0], ...draw.line.slice(2)] as string[];
+    expect(verifyLineDraw({ ...draw, line: moved, seed: SEED }).ok).toBe(false);
+    expect(verifyLineDraw({ ...draw, seed: 'ef'.repeat(32) }).ok).toBe(false);
   });
 });

@@ -102,3 +102,40 @@ export function verifyDrawRecord(r: DrawRecord): Verdict {
   if (sorted[index] !== r.winnerId) return fail('the winner is not the entrant at that index');
   return { ok: true };
 }
+
+/** A waiting room's pre-open draw as published: tickets appear only as sha256 of their ids. */
+export interface LineDraw {
+  readonly seedHash: string;
+  /** Sorted hashes of the tickets that joined before the start. */
+  readonly tickets: readonly string[];
+  /** The same hashes in the order drawn: the front of the line when it opened. */
+  readonly line: readonly string[];
+}
+
+/** sha256 (hex) of a ticket id: a buyer finds their own place without the list naming anyone. */
+export const ticketHash = (ticketId: string): string => bytesToHex(sha256(utf8ToBytes(ticketId)));
+
+/** Draws the order of the pre-open tickets from the committed seed; `order` is ticket ids, front first. */
+export function drawLine(seedHex: string, ticketIds: readonly string[]): { order: string[]; draw: LineDraw } {
+  const byHash = new Map(ticketIds.map((id) => [ticketHash(id), id]));
+  const tickets = canonical(byHash.keys());
+  const line = fairShuffle(seedHex, tickets);
+  return {
+    order: line.map((h) => byHash.get(h) as string),
+    draw: { seedHash: commitment(seedHex), tickets, line },
+  };
+}
+
+/** Checks a published line draw with its revealed seed. */
+export function verifyLineDraw(d: LineDraw & { readonly seed: string }): Verdict {
+  if (!/^[0-9a-f]{64}$/.test(d.seed)) return { ok: false, reason: 'the seed is not 32 bytes of hex' };
+  if (commitment(d.seed) !== d.seedHash)
+    return { ok: false, reason: 'the seed does not match the commitment published before the draw' };
+  const sorted = canonical(d.tickets);
+  if (sorted.length !== d.tickets.length || sorted.some((h, i) => h !== d.tickets[i]))
+    return { ok: false, reason: 'the ticket list is not sorted and distinct' };
+  const again = fairShuffle(d.seed, sorted);
+  if (again.length !== d.line.length || again.some((h, i) => h !== d.line[i]))
+    return { ok: false, reason: 'the seed does not give this order' };
+  return { ok: true };
+}

@@ -113,6 +113,7 @@ export const POLICY_TABLE: Record<string, PolicyRow> = {
     call: (w) => url(`/api/waitlist/${w.waitlistId}`),
   },
   'GET /api/sales/:id/queue/challenge': { call: (w) => url(`/api/sales/${w.roomSaleId}/queue/challenge`) },
+  'GET /api/sales/:id/queue/draw': { call: (w) => url(`/api/sales/${w.roomSaleId}/queue/draw`) },
   'POST /api/sales/:id/queue': { call: (w) => url(`/api/sales/${w.roomSaleId}/queue`) },
   'GET /api/sales/:id/queue': {
     owners: HOSTS,

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitment, ticketHash, verifyLineDraw } from '../../src/domain/fair-draw.ts';
 import { solve } from '../../src/domain/proof-of-work.ts';
 import type { SaleInfo, WaitingRoomConfig } from '../../src/modules/sales/types.ts';
 import { AdmissionTokens } from '../../src/modules/waiting-room/admission-tokens.ts';
+import { publishedLineDraw } from '../../src/modules/waiting-room/line-draw.ts';
 import { MemoryQueueStore } from '../../src/modules/waiting-room/memory-queue-store.ts';
 import type { QueueStore } from '../../src/modules/waiting-room/queue-store.ts';
 import { RedisQueueStore } from '../../src/modules/waiting-room/redis-queue-store.ts';
@@ -22,7 +24,7 @@ const T0 = Date.parse('2030-01-01T12:00:00Z');
 /** Sales as the waiting room sees them, made up per test (their rows live elsewhere). */
 class FakeSales {
   readonly sales = new Map<string, SaleInfo>();
-  add(config: WaitingRoomConfig, startsAt = T0, endsAt = T0 + 86_400_000): string {
+  add(config: WaitingRoomConfig, startsAt = T0, endsAt = T0 + 86_400_000, seed?: string): string {
     const id = `sal_${randomBytes(8).toString('hex')}`;
     this.sales.set(id, {
       id,
@@ -31,6 +33,7 @@ class FakeSales {
       holdSeconds: 600,
       waitingRoom: config,
       itemsBySku: new Map(),
+      ...(seed ? { queueDraw: { seed, seedHash: commitment(seed) } } : {}),
     });
     return id;
   }
@@ -122,6 +125,37 @@ describe.each(kinds)('waiting room with a controllable clock (%s)', (kind) => {
       Array.from({ length: N }, (_, j) => (i === j ? TRIALS : 0)),
     );
     expect(chiSquare(fifo)).toBeGreaterThan(40);
+  });
+
+  it('waiting room - a committed draw: the seed is hidden until the line opens, then anyone recomputes the order', async () => {
+    clock.set(T0 - 30_000);
+    const seed = randomBytes(32).toString('hex');
+    const saleId = sales.add(config({ admitPerMinute: 1 }), T0, T0 + 86_400_000, seed);
+    const before = await publishedLineDraw(store, sales, saleId);
+    expect(before).toMatchObject({
+      algorithm: 'flashmob-draw-v1',
+      seedHash: commitment(seed),
+      seed: null,
+      opened: false,
+    });
+    const tickets: string[] = [];
+    for (let i = 0; i < 8; i++) tickets.push((await wr.join(saleId, buyer(100 + i))).ticket);
+    clock.set(T0);
+    await wr.tickAll();
+    const after = await publishedLineDraw(store, sales, saleId);
+    expect(after).toMatchObject({ seed, opened: true });
+    const draw = {
+      seedHash: after.seedHash as string,
+      tickets: after.tickets ?? [],
+      line: after.line ?? [],
+      seed,
+    };
+    expect(verifyLineDraw(draw)).toEqual({ ok: true });
+    // Each buyer finds their ticket's hash; its place in the published order is their place in line.
+    const positions = await store.positions(saleId, tickets);
+    for (const id of tickets) expect(draw.line.indexOf(ticketHash(id)) + 1).toBe(positions.get(id));
+    const swapped = [draw.line[1], draw.line[0], ...draw.line.slice(2)] as string[];
+    expect(verifyLineDraw({ ...draw, line: swapped }).ok).toBe(false);
   });
 
   it('waiting room - later arrivals queue first come, first served behind the drawn block', async () => {

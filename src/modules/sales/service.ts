@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { commitment } from '../../domain/fair-draw.ts';
 import { saleStatus } from '../../domain/sale-status.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -118,11 +120,14 @@ export class SalesService {
     const dup = skus.find((s, i) => skus.indexOf(s) !== i);
     if (dup) throw new AppError('invalid_sale', `SKU ${dup} is listed twice`, { extra: { sku: dup } });
     const id = newId('sale');
+    // The waiting room's pre-open draw is committed now, before anyone can join (domain/fair-draw.ts).
+    const seed = input.waitingRoom ? randomBytes(32).toString('hex') : null;
     const write = async (tx: Sql) => {
       const bySku = await this.hostVariants(tx, host, skus);
       await tx.query(
-        `insert into sales (id, host_id, title, starts_at, ends_at, hashtags, hold_seconds, waiting_room, kind, party_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        `insert into sales (id, host_id, title, starts_at, ends_at, hashtags, hold_seconds, waiting_room, kind, party_id,
+                            queue_seed, queue_seed_hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           id,
           host.id,
@@ -134,6 +139,8 @@ export class SalesService {
           input.waitingRoom ? JSON.stringify(input.waitingRoom) : null,
           opts.kind ?? 'sale',
           opts.partyId ?? null,
+          seed,
+          seed ? commitment(seed) : null,
         ],
       );
       if (input.items.length > 0) await this.insertItems(tx, id, input.items, bySku, 0);
@@ -267,9 +274,11 @@ export class SalesService {
       ends_at: Date;
       hold_seconds: number;
       waiting_room: WaitingRoomConfig | null;
+      queue_seed: string | null;
+      queue_seed_hash: string | null;
       items: Array<{ id: string; sku: string; active: boolean }> | null;
     }>(
-      `select s.id, s.starts_at, s.ends_at, s.hold_seconds, s.waiting_room,
+      `select s.id, s.starts_at, s.ends_at, s.hold_seconds, s.waiting_room, s.queue_seed, s.queue_seed_hash,
               (select json_agg(json_build_object('id', i.id, 'sku', i.sku, 'active', i.active))
                from sale_items i where i.sale_id = s.id) as items
        from sales s where s.id = $1`,
@@ -285,6 +294,10 @@ export class SalesService {
       endsAt: row.ends_at.getTime(),
       holdSeconds: row.hold_seconds,
       waitingRoom: row.waiting_room,
+      queueDraw:
+        row.queue_seed && row.queue_seed_hash
+          ? { seed: row.queue_seed, seedHash: row.queue_seed_hash }
+          : null,
       itemsBySku: new Map((row.items ?? []).map((i) => [i.sku, { id: i.id, active: i.active }])),
     };
     this.infoCache.set(saleId, { info, at: now });

@@ -58,5 +58,7 @@ export interface SaleInfo {
   readonly endsAt: number;
   readonly holdSeconds: number;
   readonly waitingRoom: WaitingRoomConfig | null;
+  /** The waiting room's committed pre-open draw seed (secret) and its public sha256; null before migration 014. */
+  readonly queueDraw?: { readonly seed: string; readonly seedHash: string } | null;
   readonly itemsBySku: ReadonlyMap<string, { readonly id: string; readonly active: boolean }>;
 }

@@ -1,3 +1,4 @@
+import type { LineDraw } from '../../domain/fair-draw.ts';
 import type { AdmissionRecord, PacerState } from '../../domain/waiting-room.ts';
 import type { Store } from '../../platform/store/store.ts';
 import { WriteBatcher } from '../../platform/write-batcher.ts';
@@ -20,6 +21,7 @@ interface SaleQueue {
   active: Map<string, number>;
   admittedTotal: number;
   opened: boolean;
+  draw: LineDraw | undefined;
   seen: Map<string, number>;
   admissions: AdmissionRecord[];
   settings: QueueSettings;
@@ -92,6 +94,7 @@ export class MemoryQueueStore implements QueueStore {
         active: new Map(),
         admittedTotal: 0,
         opened: false,
+        draw: undefined,
         seen: new Map(),
         admissions: [],
         settings: { paused: false },
@@ -139,6 +142,7 @@ export class MemoryQueueStore implements QueueStore {
       admit_per_minute: number | null;
       paused: boolean;
       line_opened: boolean;
+      draw: LineDraw | null;
     }>('select * from queue_settings');
     for (const s of settings) {
       const q = this.queue(s.sale_id);
@@ -147,6 +151,7 @@ export class MemoryQueueStore implements QueueStore {
         ...(s.admit_per_minute === null ? {} : { admitPerMinute: s.admit_per_minute }),
       };
       q.opened = s.line_opened;
+      q.draw = s.draw ?? undefined;
     }
   }
 
@@ -313,10 +318,15 @@ export class MemoryQueueStore implements QueueStore {
     return q ? q.pre.filter((id) => q.tickets.get(id)?.state === 'waiting') : [];
   }
 
-  async openLine(saleId: string, order: readonly string[]): Promise<void> {
+  async lineDraw(saleId: string): Promise<LineDraw | undefined> {
+    return this.sales.get(saleId)?.draw;
+  }
+
+  async openLine(saleId: string, order: readonly string[], draw?: LineDraw): Promise<void> {
     const q = this.queue(saleId);
     if (q.opened) return;
     q.opened = true;
+    q.draw = draw;
     // The drawn block goes ahead of anyone who joined after the start: rebuild the line.
     const behind = q.line.slice(q.head).filter((id) => q.index.has(id));
     q.line = [];
@@ -332,9 +342,9 @@ export class MemoryQueueStore implements QueueStore {
         [order],
       );
       await tx.query(
-        `insert into queue_settings (sale_id, line_opened) values ($1, true)
-         on conflict (sale_id) do update set line_opened = true`,
-        [saleId],
+        `insert into queue_settings (sale_id, line_opened, draw) values ($1, true, $2::jsonb)
+         on conflict (sale_id) do update set line_opened = true, draw = excluded.draw`,
+        [saleId, draw ? JSON.stringify(draw) : null],
       );
     });
   }

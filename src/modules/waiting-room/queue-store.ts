@@ -1,3 +1,4 @@
+import type { LineDraw } from '../../domain/fair-draw.ts';
 import type { AdmissionRecord, PacerState } from '../../domain/waiting-room.ts';
 
 export const TICKET_STATES = ['waiting', 'admitted', 'left', 'abandoned', 'done'] as const;
@@ -74,8 +75,13 @@ export interface QueueStore {
   lineOpened(saleId: string): Promise<boolean>;
   /** (leader) The pre-open tickets, to draw. */
   preOpenTickets(saleId: string): Promise<string[]>;
-  /** (leader) Puts the drawn block at the head of the line, once. */
-  openLine(saleId: string, order: readonly string[]): Promise<void>;
+  /**
+   * (leader) Puts the drawn block at the head of the line, once, and keeps the published record
+   * of a committed draw (`draw`, domain/fair-draw.ts) when there is one.
+   */
+  openLine(saleId: string, order: readonly string[], draw?: LineDraw): Promise<void>;
+  /** The record of the sale's committed pre-open draw, once the line opened. */
+  lineDraw(saleId: string): Promise<LineDraw | undefined>;
   /**
    * (leader) The next `n` tickets in line whose holders are still here; tickets whose holder was
    * last seen before `seenSince` are marked abandoned and skipped.
@@ -86,4 +92,19 @@ export interface QueueStore {
   pacer(saleId: string): Promise<PacerState | undefined>;
   savePacer(saleId: string, state: PacerState): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What a ticket holder sees of their place. */
+export interface QueueStatus {
+  readonly ticket: string;
+  readonly saleId: string;
+  readonly state: Ticket['state'];
+  /** 1-based place among those still waiting; 0 once admitted; null before the draw or when gone. */
+  readonly position: number | null;
+  readonly etaSeconds: number | null;
+  readonly preOpen: boolean;
+  readonly saleStartsAt: string;
+  readonly paused: boolean;
+  readonly admissionToken?: string;
+  readonly admissionExpiresAt?: string;
 }

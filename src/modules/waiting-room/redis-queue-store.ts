@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { LineDraw } from '../../domain/fair-draw.ts';
 import type { AdmissionRecord, PacerState } from '../../domain/waiting-room.ts';
 import type { QueueSettings, QueueStore, Ticket } from './queue-store.ts';
 
@@ -303,8 +304,15 @@ export class RedisQueueStore implements QueueStore {
     return this.redis.zrange(k(saleId, 'pre'), 0, -1);
   }
 
-  async openLine(saleId: string, order: readonly string[]): Promise<void> {
+  async openLine(saleId: string, order: readonly string[], draw?: LineDraw): Promise<void> {
+    // Only the leader opens, once; hsetnx keeps the first record should two ever race.
+    if (draw) await this.redis.hsetnx(k(saleId, 's'), 'draw', JSON.stringify(draw));
     await this.redis.fmOpenLine(k(saleId, 'line'), k(saleId, 'pre'), k(saleId, 's'), ...order);
+  }
+
+  async lineDraw(saleId: string): Promise<LineDraw | undefined> {
+    const json = await this.redis.hget(k(saleId, 's'), 'draw');
+    return json ? (JSON.parse(json) as LineDraw) : undefined;
   }
 
   async nextWaiting(saleId: string, n: number, seenSince: number): Promise<string[]> {

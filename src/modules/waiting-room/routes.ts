@@ -9,6 +9,7 @@ import { authorize, manage } from '../policy/index.ts';
 import type { SalesService } from '../sales/service.ts';
 import type { SaleInfo } from '../sales/types.ts';
 import type { AdmissionTokens } from './admission-tokens.ts';
+import { publishedLineDraw } from './line-draw.ts';
 import type { WaitingRoomService } from './service.ts';
 
 export const ADMISSION_HEADER = 'flashmob-admission';
@@ -73,6 +74,31 @@ export function waitingRoomRoutes(app: App, d: { service: WaitingRoomService; sa
       },
     },
     async (req) => d.service.challenge(req.params.id),
+  );
+
+  app.get(
+    '/api/sales/:id/queue/draw',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['waiting room'],
+        summary: 'The pre-open draw: its commitment before the line opens; the seed and the order after',
+        description:
+          'Tickets appear as sha256 of their ids (a buyer finds their own). Check with the algorithm in src/domain/fair-draw.ts. 404 no_waiting_room.',
+        params: IdParams('sale'),
+        response: withProblems({
+          200: Type.Object({
+            algorithm: Type.String(),
+            seedHash: Type.Union([Type.String(), Type.Null()]),
+            seed: Type.Union([Type.String(), Type.Null()]),
+            opened: Type.Boolean(),
+            tickets: Type.Union([Type.Array(Type.String()), Type.Null()]),
+            line: Type.Union([Type.Array(Type.String()), Type.Null()]),
+          }),
+        }),
+      },
+    },
+    async (req) => publishedLineDraw(d.service.queueStore, d.sales, req.params.id),
   );
 
   app.post(

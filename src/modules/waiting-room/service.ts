@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { issueChallenge, verifySolution } from '../../domain/proof-of-work.ts';
 import {
@@ -6,7 +6,6 @@ import {
   admissionTick,
   DEFAULT_ABANDON_AFTER_SECONDS,
   etaSeconds,
-  fairOrder,
   isQueueOpen,
   observedRate,
   pause,
@@ -22,26 +21,15 @@ import type { Principal } from '../auth/tokens.ts';
 import type { SalesService } from '../sales/service.ts';
 import type { SaleInfo, WaitingRoomConfig } from '../sales/types.ts';
 import type { AdmissionTokens } from './admission-tokens.ts';
-import { holdsPlace, type QueueStore, type Ticket } from './queue-store.ts';
+import { openLineFairly } from './line-draw.ts';
+import { holdsPlace, type QueueStatus, type QueueStore, type Ticket } from './queue-store.ts';
 
 /** The admission loop's period: the pacer must tick at least once a second (see burstCapFor). */
 export const ADMISSION_TICK_MS = 250;
 const LEASE_MS = 3_000;
 const DISCOVER_MS = 5_000;
 
-export interface QueueStatus {
-  readonly ticket: string;
-  readonly saleId: string;
-  readonly state: Ticket['state'];
-  /** 1-based place among those still waiting; 0 once admitted; null before the draw or when gone. */
-  readonly position: number | null;
-  readonly etaSeconds: number | null;
-  readonly preOpen: boolean;
-  readonly saleStartsAt: string;
-  readonly paused: boolean;
-  readonly admissionToken?: string;
-  readonly admissionExpiresAt?: string;
-}
+export type { QueueStatus } from './queue-store.ts';
 
 interface KnownSale {
   readonly id: string;
@@ -88,6 +76,11 @@ export class WaitingRoomService {
     if (!info) throw new AppError('not_found', 'Sale not found');
     if (!info.waitingRoom) throw new AppError('no_waiting_room', 'This sale has no waiting room');
     return this.remember(info, info.waitingRoom);
+  }
+
+  /** The queue store, for the published pre-open draw (line-draw.ts). */
+  get queueStore(): QueueStore {
+    return this.o.store;
   }
 
   private remember(info: SaleInfo, config: WaitingRoomConfig): KnownSale {
@@ -376,8 +369,7 @@ export class WaitingRoomService {
   /** One step for one sale, on the node holding its lease: the draw (once), then admissions. */
   private async tick(sale: KnownSale, now: number): Promise<void> {
     if (!(await this.o.store.lineOpened(sale.id))) {
-      const pre = await this.o.store.preOpenTickets(sale.id);
-      await this.o.store.openLine(sale.id, fairOrder(pre, randomInt));
+      await openLineFairly(this.o.store, this.o.sales, sale.id);
     }
     const settings = await this.o.store.settings(sale.id);
     const counts = await this.o.store.counts(sale.id, now);
