@@ -7,11 +7,12 @@
 import {
   asteriskCensorStrategy,
   englishDataset,
+  englishRecommendedBlacklistMatcherTransformers,
   englishRecommendedTransformers,
-  type MatchPayload,
   RegExpMatcher,
   TextCensor,
 } from 'obscenity';
+import { LOOK_ALIKE_TRANSFORMERS, spacedMatches } from './obfuscation.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rate limit and slow mode
@@ -110,53 +111,26 @@ export function chatAllowed(ctx: ChatContext): ChatDecision {
 let profanityMatcher: RegExpMatcher | undefined;
 const matcher = () => {
   // Built on first use: compiling the dataset costs a few milliseconds nobody should pay at import.
-  profanityMatcher ??= new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+  profanityMatcher ??= new RegExpMatcher({
+    ...englishDataset.build(),
+    ...englishRecommendedTransformers,
+    blacklistMatcherTransformers: [
+      ...LOOK_ALIKE_TRANSFORMERS,
+      ...englishRecommendedBlacklistMatcherTransformers,
+    ],
+  });
   return profanityMatcher;
 };
 const censorer = new TextCensor().setStrategy(asteriskCensorStrategy());
 
-/**
- * Single characters split by spaces, dots, dashes or underscores ("f u c k", "s.h.i.t"): the
- * dataset's transformers read across neither, by design, so these runs are joined and checked
- * on their own. Three characters at least, so ordinary "a" and "I" do not start a run.
- */
-const SPACED_RUN = /(?<=^|[\s._-])[^\s._-](?:[\s._-]+[^\s._-](?=$|[\s._-])){2,}/gu;
-const SPACED_CHAR = /[^\s._-]/gu;
-
-/** Matches found in spaced-out runs, with indices in the original text. */
-function spacedMatches(text: string): MatchPayload[] {
-  const found: MatchPayload[] = [];
-  for (const run of text.matchAll(SPACED_RUN)) {
-    const start = run.index;
-    // Original index of every UTF-16 unit of the joined string.
-    const origin: number[] = [];
-    let joined = '';
-    for (const ch of run[0].matchAll(SPACED_CHAR)) {
-      for (let k = 0; k < ch[0].length; k++) origin.push(start + ch.index + k);
-      joined += ch[0];
-    }
-    for (const m of matcher().getAllMatches(joined)) {
-      const startIndex = origin[m.startIndex] ?? start;
-      const endIndex = origin[m.endIndex] ?? start;
-      found.push({
-        ...m,
-        startIndex,
-        endIndex,
-        matchLength: [...text.slice(startIndex, endIndex + 1)].length,
-      });
-    }
-  }
-  return found;
-}
-
 /** True when the text holds a profanity, including obfuscated spellings (leet, look-alikes, spacing). */
 export function containsProfanity(text: string): boolean {
-  return matcher().hasMatch(text) || spacedMatches(text).length > 0;
+  return matcher().hasMatch(text) || spacedMatches(text, matcher()).length > 0;
 }
 
 /** The text with every profanity replaced by asterisks; clean text comes back unchanged. */
 export function censor(text: string): string {
-  const matches = [...matcher().getAllMatches(text), ...spacedMatches(text)];
+  const matches = [...matcher().getAllMatches(text), ...spacedMatches(text, matcher())];
   return matches.length === 0 ? text : censorer.applyTo(text, matches);
 }
 
