@@ -1,8 +1,8 @@
 /**
  * The rules a chat line passes before it is fanned out: bans, mutes, slow mode and a per-user
- * burst limit; profanity; "comment to buy"; the reaction set. Pure: ChatService reads each
- * user's recent send times from its ChatPace (memory on one node, Redis shared by every node in
- * scale-out) and asks `chatAllowed` with the clock's `now`.
+ * burst limit; profanity and the show's own blocked words; "comment to buy"; the reaction set.
+ * Pure: ChatService reads each user's recent send times from its ChatPace (memory on one node,
+ * Redis shared by every node in scale-out) and asks `chatAllowed` with the clock's `now`.
  */
 import {
   asteriskCensorStrategy,
@@ -12,6 +12,7 @@ import {
   RegExpMatcher,
   TextCensor,
 } from 'obscenity';
+import { blockedWordMatches } from './blocked-words.ts';
 import { LOOK_ALIKE_TRANSFORMERS, spacedMatches } from './obfuscation.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -123,14 +124,25 @@ const matcher = () => {
 };
 const censorer = new TextCensor().setStrategy(asteriskCensorStrategy());
 
-/** True when the text holds a profanity, including obfuscated spellings (leet, look-alikes, spacing). */
-export function containsProfanity(text: string): boolean {
-  return matcher().hasMatch(text) || spacedMatches(text, matcher()).length > 0;
+/**
+ * True when the text holds a profanity or one of the show's `blockedWords` (a list as
+ * `checkBlockedWords` stores it), obfuscated spellings included (leet, look-alikes, spacing).
+ */
+export function containsProfanity(text: string, blockedWords: readonly string[] = []): boolean {
+  return (
+    matcher().hasMatch(text) ||
+    spacedMatches(text, matcher()).length > 0 ||
+    blockedWordMatches(text, blockedWords).length > 0
+  );
 }
 
-/** The text with every profanity replaced by asterisks; clean text comes back unchanged. */
-export function censor(text: string): string {
-  const matches = [...matcher().getAllMatches(text), ...spacedMatches(text, matcher())];
+/** The text with every profanity and blocked word replaced by asterisks; clean text comes back unchanged. */
+export function censor(text: string, blockedWords: readonly string[] = []): string {
+  const matches = [
+    ...matcher().getAllMatches(text),
+    ...spacedMatches(text, matcher()),
+    ...blockedWordMatches(text, blockedWords),
+  ];
   return matches.length === 0 ? text : censorer.applyTo(text, matches);
 }
 

@@ -1,0 +1,202 @@
+/**
+ * A show's own blocked words: a host lists words or phrases ("scam", "dm me") and chat masks
+ * them in the disguises the profanity filter reads: spaced ("s c a m"), stretched ("scaaam"),
+ * leetspeak ("5c4m"), look-alike letters (Cyrillic, Greek, full-width). Each word becomes an
+ * obscenity pattern over the word as obscenity's transformers read it, so the host's spelling
+ * and the viewer's disguise meet in the same form. Pure; matchers are cached per list.
+ */
+import {
+  collapseDuplicatesTransformer,
+  createSimpleTransformer,
+  type LiteralNode,
+  type MatchPayload,
+  type Node,
+  type ParsedPattern,
+  RegExpMatcher,
+  remapCharactersTransformer,
+  resolveConfusablesTransformer,
+  resolveLeetSpeakTransformer,
+  SyntaxKind,
+  type TransformerContainer,
+} from 'obscenity';
+import { LOOK_ALIKE_TRANSFORMERS, spacedMatches } from './obfuscation.ts';
+
+/** A list a host can keep in mind: 200 words are 200 patterns, about 0.3 ms a chat line. */
+export const MAX_BLOCKED_WORDS = 200;
+export const MAX_BLOCKED_WORD_LENGTH = 40;
+/** Lists compiled and kept: one per live show is the common case. */
+const MAX_CACHED_LISTS = 256;
+
+/** Lower case beyond ASCII, for letters obscenity's look-alike table leaves as they are. */
+const toLowerCase = createSimpleTransformer((c) => {
+  const lower = [...String.fromCodePoint(c).toLowerCase()];
+  // "İ" lowers to two code points; a transformer gives one, so it stays as it is.
+  return lower.length === 1 ? (lower[0]?.codePointAt(0) ?? c) : c;
+});
+
+/**
+ * Both the host's words and each chat line are read through these. Unlike the English preset,
+ * every letter keeps up to two repeats: "scaaam" reads "scaam", which the pattern for "scam"
+ * accepts, while a list word spelt with a double letter ("boss") still needs it ("bos" is not
+ * "boss"). Dashes, dots and underscores read as spaces, so "dm-me" is "dm me".
+ */
+const WORD_TRANSFORMERS: readonly TransformerContainer[] = [
+  ...LOOK_ALIKE_TRANSFORMERS,
+  resolveConfusablesTransformer(),
+  resolveLeetSpeakTransformer(),
+  toLowerCase,
+  remapCharactersTransformer({ ' ': '-_.' }),
+  collapseDuplicatesTransformer({ defaultThreshold: 2, customThresholds: new Map([[' ', 1]]) }),
+];
+
+/** The text as the matcher reads it, code point by code point (repeats collapsed, look-alikes resolved). */
+function read(text: string): string {
+  const steps = WORD_TRANSFORMERS.map((t) => {
+    if ('transform' in t) return t.transform;
+    const state = t.factory();
+    return (c: number) => state.transform(c);
+  });
+  let out = '';
+  for (const ch of text) {
+    let c: number | undefined = ch.codePointAt(0);
+    for (const step of steps) {
+      if (c === undefined) break;
+      c = step(c);
+    }
+    if (c !== undefined) out += String.fromCodePoint(c);
+  }
+  return out;
+}
+
+/** A word as the matcher reads it: "5C4M" → "scam", "Ѕсаааm" → "scaam", " dm-me " → "dm me". */
+export const readAs = (word: string): string => read(word).trim();
+
+export type BlockedWordsCheck =
+  | { readonly ok: true; readonly words: string[] }
+  | { readonly ok: false; readonly word: string; readonly message: string };
+
+/**
+ * A host's list as stored: folded (NFKC, lower case, single spaces), duplicates dropped, order
+ * kept. Refused when too long, or when a word is empty or has nothing the matcher can read.
+ */
+export function checkBlockedWords(input: readonly string[]): BlockedWordsCheck {
+  const words = [...new Set(input.map((w) => w.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase()))];
+  if (words.length > MAX_BLOCKED_WORDS) {
+    return { ok: false, word: '', message: `At most ${MAX_BLOCKED_WORDS} blocked words` };
+  }
+  for (const word of words) {
+    if (word.length === 0 || word.length > MAX_BLOCKED_WORD_LENGTH) {
+      return { ok: false, word, message: `A blocked word has 1 to ${MAX_BLOCKED_WORD_LENGTH} characters` };
+    }
+    if (!/[\p{L}\p{N}]/u.test(readAs(word))) {
+      return { ok: false, word, message: 'A blocked word needs a letter or a digit' };
+    }
+  }
+  return { ok: true, words };
+}
+
+const literal = (s: string): LiteralNode => ({
+  kind: SyntaxKind.Literal,
+  chars: [...s].map((c) => c.codePointAt(0) ?? 0),
+});
+const optional = (s: string): Node => ({ kind: SyntaxKind.Optional, childNode: literal(s) });
+
+/** "scam" → s[s]c[c]a[a]m[m]: a single letter may be doubled, a double one must stay; spaces may go. */
+function nodesOf(read: string): Node[] {
+  const nodes: Node[] = [];
+  const chars = [...read];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] ?? '';
+    if (c === ' ') nodes.push(optional(' '));
+    else if (chars[i + 1] === c) {
+      nodes.push(literal(c + c));
+      i++;
+    } else nodes.push(literal(c), optional(c));
+  }
+  return nodes;
+}
+
+/**
+ * The word as a whole word, or with a plural "s" ("scam", "scams", "5c4m5"). Other endings are
+ * left to the host to list: "pin" should not mask "pine", nor "scam" "scampi". Word boundaries
+ * are checked on the original text (see `standsAlone`), not by the pattern: obscenity checks
+ * them after leetspeak, where the "!" of "scam!" reads as a letter.
+ */
+const patternOf = (read: string): ParsedPattern => ({
+  nodes: [...nodesOf(read), optional('s')],
+  requireWordBoundaryAtStart: false,
+  requireWordBoundaryAtEnd: false,
+});
+
+function compile(words: readonly string[]): RegExpMatcher | undefined {
+  const reads = [...new Set(words.map(readAs))].filter((r) => r !== '');
+  if (reads.length === 0) return undefined;
+  return new RegExpMatcher({
+    blacklistedTerms: reads.map((r, id) => ({ id, pattern: patternOf(r) })),
+    blacklistMatcherTransformers: [...WORD_TRANSFORMERS],
+  });
+}
+
+/** The show object is cached by the chat for a second: most lines find their list by identity. */
+const byList = new WeakMap<readonly string[], RegExpMatcher | undefined>();
+/** Then by content, least recently used first out. */
+const byContent = new Map<string, RegExpMatcher | undefined>();
+
+function matcherFor(words: readonly string[]): RegExpMatcher | undefined {
+  if (byList.has(words)) return byList.get(words);
+  const key = words.join('\n');
+  let matcher = byContent.get(key);
+  if (matcher !== undefined || byContent.has(key)) byContent.delete(key);
+  else matcher = compile(words);
+  byContent.set(key, matcher);
+  if (byContent.size > MAX_CACHED_LISTS) {
+    const oldest = byContent.keys().next();
+    if (!oldest.done) byContent.delete(oldest.value);
+  }
+  byList.set(words, matcher);
+  return matcher;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * The match with the characters after it that read as nothing more: the collapsed repeats
+ * and invisible characters of "sssscammm" or "scam\u200B", so its end is where the word ends.
+ */
+function throughRepeats(text: string, m: MatchPayload): MatchPayload {
+  const matched = read(text.slice(m.startIndex, m.endIndex + 1));
+  let end = m.endIndex;
+  for (let next = text.codePointAt(end + 1); next !== undefined; next = text.codePointAt(end + 1)) {
+    const width = next > 0xffff ? 2 : 1;
+    if (read(text.slice(m.startIndex, end + 1 + width)) !== matched) break;
+    end += width;
+  }
+  return end === m.endIndex
+    ? m
+    : { ...m, endIndex: end, matchLength: [...text.slice(m.startIndex, end + 1)].length };
+}
+
+/** Not inside a longer word: "scam" in "a scam!", not in "scampi". */
+function standsAlone(text: string, m: MatchPayload): boolean {
+  const before = [...text.slice(Math.max(0, m.startIndex - 2), m.startIndex)].pop();
+  const afterCode = text.codePointAt(m.endIndex + 1);
+  const after = afterCode === undefined ? undefined : String.fromCodePoint(afterCode);
+  return !(before && WORD_CHAR.test(before)) && !(after && WORD_CHAR.test(after));
+}
+
+/**
+ * Where `text` holds one of `words` (a list as `checkBlockedWords` stores it), with indices in
+ * `text`. Letters spaced apart carry no word boundaries, so in those runs a word counts anywhere.
+ */
+export function blockedWordMatches(text: string, words: readonly string[]): MatchPayload[] {
+  if (words.length === 0) return [];
+  const matcher = matcherFor(words);
+  if (!matcher) return [];
+  return [
+    ...matcher
+      .getAllMatches(text)
+      .map((m) => throughRepeats(text, m))
+      .filter((m) => standsAlone(text, m)),
+    ...spacedMatches(text, matcher),
+  ];
+}
