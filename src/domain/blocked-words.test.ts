@@ -67,6 +67,7 @@ describe('blocked words', () => {
     expect(censor('a scam, scampi and a 5c4m', ['scam'])).toBe('a ****, scampi and a ****');
     expect(censor('its a s c a m', ['scam'])).toBe('its a *******');
     expect(censor('sssscammm!', ['scam'])).toBe('*********!');
+    expect(censor('scaaaam', ['scam'])).toBe('*******');
   });
 
   it('blocked words - the profanity filter still runs beside the list', () => {

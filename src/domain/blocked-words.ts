@@ -161,7 +161,8 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 /**
  * The match with the characters after it that read as nothing more: the collapsed repeats
- * and invisible characters of "sssscammm" or "scam\u200B", so its end is where the word ends.
+ * and invisible characters of "sssscammm" or "scam\u200B", so its end is where the word ends
+ * and the whole of it is masked.
  */
 function throughRepeats(text: string, m: MatchPayload): MatchPayload {
   const matched = read(text.slice(m.startIndex, m.endIndex + 1));
@@ -171,9 +172,8 @@ function throughRepeats(text: string, m: MatchPayload): MatchPayload {
     if (read(text.slice(m.startIndex, end + 1 + width)) !== matched) break;
     end += width;
   }
-  return end === m.endIndex
-    ? m
-    : { ...m, endIndex: end, matchLength: [...text.slice(m.startIndex, end + 1)].length };
+  // One asterisk per character written, as for a spaced-out run.
+  return { ...m, endIndex: end, matchLength: [...text.slice(m.startIndex, end + 1)].length };
 }
 
 /** Not inside a longer word: "scam" in "a scam!", not in "scampi". */
