@@ -63,6 +63,17 @@ describe('blocked words', () => {
     expect(hit('scam', ['ѕсаm'])).toBe(true);
   });
 
+  it('blocked words - a word in another script matches whatever the case', () => {
+    expect(hit('ЖЕСТЬ', ['жесть'])).toBe(true);
+    expect(hit('жесть', ['ЖЕСТЬ'])).toBe(true);
+    expect(hit('ΗΕLLΟ', ['hello'])).toBe(true);
+  });
+
+  it('blocked words - in a script without spaces a word counts inside a line', () => {
+    expect(hit('这是假货', ['假货'])).toBe(true);
+    expect(hit('假货scam', ['scam'])).toBe(true);
+  });
+
   it('blocked words - censoring masks the word and keeps the rest', () => {
     expect(censor('a scam, scampi and a 5c4m', ['scam'])).toBe('a ****, scampi and a ****');
     expect(censor('its a s c a m', ['scam'])).toBe('its a *******');
