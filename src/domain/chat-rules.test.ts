@@ -143,6 +143,26 @@ describe('profanity', () => {
   });
 
   it.each([
+    ['fаck', 'Cyrillic а'],
+    ['fuсk', 'Cyrillic с'],
+    ['ѕhit', 'Cyrillic ѕ'],
+    ['shіt', 'Cyrillic і'],
+    ['shιt', 'Greek ι'],
+    ['SHІT', 'Cyrillic capital І'],
+    ['BΙTCH', 'Greek capital Ι'],
+    ['ВІТСН', 'Cyrillic capitals only'],
+    ['dісk', 'Cyrillic і and с'],
+    ['whоre', 'Cyrillic о'],
+    ['fυck', 'Greek υ'],
+    ['ｆｕｃｋ', 'full-width'],
+    ['f\u200buck', 'a zero-width space'],
+    ['fu\u0336c\u0336k', 'strike-through marks'],
+    ['f u с k', 'Cyrillic с, spaced'],
+  ])('profanity - look-alike "%s" (%s) is caught', (line) => {
+    expect(containsProfanity(line)).toBe(true);
+  });
+
+  it.each([
     'Scunthorpe',
     'assistant',
     'classic',
@@ -161,6 +181,10 @@ describe('profanity', () => {
 
   it('profanity - censoring a spaced-out word covers the whole run', () => {
     expect(censor('oh f u c k no')).toBe('oh ******* no');
+  });
+
+  it('profanity - censoring a Cyrillic look-alike masks the whole word', () => {
+    expect(censor('what the ЅНІТ')).toBe('what the ****');
   });
 
   it('profanity - censoring clean text returns it unchanged', () => {

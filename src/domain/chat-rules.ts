@@ -1,17 +1,19 @@
 /**
  * The rules a chat line passes before it is fanned out: bans, mutes, slow mode and a per-user
- * burst limit; profanity; "comment to buy"; the reaction set. Pure: ChatService reads each
- * user's recent send times from its ChatPace (memory on one node, Redis shared by every node in
- * scale-out) and asks `chatAllowed` with the clock's `now`.
+ * burst limit; profanity and the show's own blocked words; "comment to buy"; the reaction set.
+ * Pure: ChatService reads each user's recent send times from its ChatPace (memory on one node,
+ * Redis shared by every node in scale-out) and asks `chatAllowed` with the clock's `now`.
  */
 import {
   asteriskCensorStrategy,
   englishDataset,
+  englishRecommendedBlacklistMatcherTransformers,
   englishRecommendedTransformers,
-  type MatchPayload,
   RegExpMatcher,
   TextCensor,
 } from 'obscenity';
+import { blockedWordMatches } from './blocked-words.ts';
+import { LOOK_ALIKE_TRANSFORMERS, spacedMatches } from './obfuscation.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Rate limit and slow mode
@@ -110,53 +112,37 @@ export function chatAllowed(ctx: ChatContext): ChatDecision {
 let profanityMatcher: RegExpMatcher | undefined;
 const matcher = () => {
   // Built on first use: compiling the dataset costs a few milliseconds nobody should pay at import.
-  profanityMatcher ??= new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+  profanityMatcher ??= new RegExpMatcher({
+    ...englishDataset.build(),
+    ...englishRecommendedTransformers,
+    blacklistMatcherTransformers: [
+      ...LOOK_ALIKE_TRANSFORMERS,
+      ...englishRecommendedBlacklistMatcherTransformers,
+    ],
+  });
   return profanityMatcher;
 };
 const censorer = new TextCensor().setStrategy(asteriskCensorStrategy());
 
 /**
- * Single characters split by spaces, dots, dashes or underscores ("f u c k", "s.h.i.t"): the
- * dataset's transformers read across neither, by design, so these runs are joined and checked
- * on their own. Three characters at least, so ordinary "a" and "I" do not start a run.
+ * True when the text holds a profanity or one of the show's `blockedWords` (a list as
+ * `checkBlockedWords` stores it), obfuscated spellings included (leet, look-alikes, spacing).
  */
-const SPACED_RUN = /(?<=^|[\s._-])[^\s._-](?:[\s._-]+[^\s._-](?=$|[\s._-])){2,}/gu;
-const SPACED_CHAR = /[^\s._-]/gu;
-
-/** Matches found in spaced-out runs, with indices in the original text. */
-function spacedMatches(text: string): MatchPayload[] {
-  const found: MatchPayload[] = [];
-  for (const run of text.matchAll(SPACED_RUN)) {
-    const start = run.index;
-    // Original index of every UTF-16 unit of the joined string.
-    const origin: number[] = [];
-    let joined = '';
-    for (const ch of run[0].matchAll(SPACED_CHAR)) {
-      for (let k = 0; k < ch[0].length; k++) origin.push(start + ch.index + k);
-      joined += ch[0];
-    }
-    for (const m of matcher().getAllMatches(joined)) {
-      const startIndex = origin[m.startIndex] ?? start;
-      const endIndex = origin[m.endIndex] ?? start;
-      found.push({
-        ...m,
-        startIndex,
-        endIndex,
-        matchLength: [...text.slice(startIndex, endIndex + 1)].length,
-      });
-    }
-  }
-  return found;
+export function containsProfanity(text: string, blockedWords: readonly string[] = []): boolean {
+  return (
+    matcher().hasMatch(text) ||
+    spacedMatches(text, matcher()).length > 0 ||
+    blockedWordMatches(text, blockedWords).length > 0
+  );
 }
 
-/** True when the text holds a profanity, including obfuscated spellings (leet, look-alikes, spacing). */
-export function containsProfanity(text: string): boolean {
-  return matcher().hasMatch(text) || spacedMatches(text).length > 0;
-}
-
-/** The text with every profanity replaced by asterisks; clean text comes back unchanged. */
-export function censor(text: string): string {
-  const matches = [...matcher().getAllMatches(text), ...spacedMatches(text)];
+/** The text with every profanity and blocked word replaced by asterisks; clean text comes back unchanged. */
+export function censor(text: string, blockedWords: readonly string[] = []): string {
+  const matches = [
+    ...matcher().getAllMatches(text),
+    ...spacedMatches(text, matcher()),
+    ...blockedWordMatches(text, blockedWords),
+  ];
   return matches.length === 0 ? text : censorer.applyTo(text, matches);
 }
 

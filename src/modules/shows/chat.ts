@@ -45,7 +45,8 @@ export interface ChatServiceOptions {
 }
 
 /**
- * Chat in a show's room: checks (ban, mute, per-user rate, slow mode, profanity masked), fan-out
+ * Chat in a show's room: checks (ban, mute, per-user rate, slow mode; profanity and the show's
+ * blocked words masked), fan-out
  * to every node over the bus's ephemeral subjects (never through the outbox), archive written
  * behind, history on join, comment-to-buy, and the room intelligence hooks.
  */
@@ -115,13 +116,13 @@ export class ChatService {
           : {}),
       });
     }
-    const flagged = containsProfanity(text);
+    const flagged = containsProfanity(text, show.blockedWords);
     const message: ChatMessage = {
       id: newId('chat'),
       showId,
       userId: who.id,
       userName: await this.nameOf(who.id),
-      text: flagged ? censor(text) : text,
+      text: flagged ? censor(text, show.blockedWords) : text,
       kind: privileged && who.id === show.hostId ? 'announcement' : 'chat',
       flagged,
       at: new Date(this.o.clock.now()).toISOString(),

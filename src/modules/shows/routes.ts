@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { MAX_BLOCKED_WORD_LENGTH, MAX_BLOCKED_WORDS } from '../../domain/blocked-words.ts';
 import { REACTIONS } from '../../domain/chat-rules.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
@@ -115,7 +116,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
       config: { access: 'host' },
       schema: {
         tags: ['shows'],
-        summary: 'Change a show: title, stream, comment-to-buy and its keyword, slow mode',
+        summary: 'Change a show: title, stream, comment-to-buy and its keyword, slow mode, blocked words',
         params: ShowParams,
         body: Body({
           title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -124,6 +125,11 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
           commentToBuy: Type.Optional(Type.Boolean()),
           keyword: Type.Optional(Type.String({ pattern: '^\\s*[A-Za-z0-9#!]{1,20}\\s*$', maxLength: 40 })),
           slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600 })),
+          blockedWords: Type.Optional(
+            Type.Array(Type.String({ minLength: 1, maxLength: MAX_BLOCKED_WORD_LENGTH }), {
+              maxItems: MAX_BLOCKED_WORDS,
+            }),
+          ),
         }),
         response: withProblems({ 200: Any }),
       },
@@ -320,7 +326,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
         summary:
           'Post a chat line (also over the WebSocket: {op:"send", ch:"show:ID", ev:"chat", data:{text}})',
         description:
-          '429 chat_rate_limited / slow_mode (retryAfterMs); 403 muted / banned; 410 show_ended. Profanity is masked, obfuscated spellings too.',
+          '429 chat_rate_limited / slow_mode (retryAfterMs); 403 muted / banned; 410 show_ended. Profanity and the show’s blocked words are masked, obfuscated spellings too.',
         params: ShowParams,
         body: ChatLineBody,
         response: withProblems({ 201: Any }),

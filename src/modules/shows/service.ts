@@ -1,3 +1,4 @@
+import { checkBlockedWords } from '../../domain/blocked-words.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -19,6 +20,18 @@ import type { NewShow, Show, ShowPatch, ShowStatus } from './types.ts';
 
 /** The policy's view of a show already loaded (moderators do not matter to a host's own actions). */
 export const showFacts = (show: Show): ShowFacts => ({ id: show.id, hostId: show.hostId, moderatorIds: [] });
+
+/** The host's list as stored, or a validation_failed naming the word refused. */
+function storedBlockedWords(words: readonly string[]): string[] {
+  const checked = checkBlockedWords(words);
+  if (checked.ok) return checked.words;
+  throw new AppError('validation_failed', checked.message, {
+    extra: {
+      detail: checked.word === '' ? checked.message : `${checked.message}: "${checked.word}"`,
+      errors: [{ path: 'body.blockedWords', message: checked.message }],
+    },
+  });
+}
 
 /** How long after going live a show's sale stays open when nobody ends the show. */
 const SHOW_SALE_HOURS = 24;
@@ -229,12 +242,14 @@ export class ShowsService {
 
   async update(actor: Principal, id: string, patch: ShowPatch): Promise<Show> {
     await this.owned(actor, id);
+    const blockedWords = patch.blockedWords === undefined ? null : storedBlockedWords(patch.blockedWords);
     return this.change(id, 'show.updated', async (tx) => {
       await tx.query(
         `update shows set title = coalesce($2, title), description = coalesce($3, description),
            stream_url = case when $4::boolean then $5 else stream_url end,
            comment_to_buy = coalesce($6, comment_to_buy), keyword = coalesce($7, keyword),
-           slow_mode_seconds = coalesce($8, slow_mode_seconds)
+           slow_mode_seconds = coalesce($8, slow_mode_seconds),
+           blocked_words = coalesce($9::text[], blocked_words)
          where id = $1`,
         [
           id,
@@ -245,6 +260,7 @@ export class ShowsService {
           patch.commentToBuy ?? null,
           patch.keyword?.trim().toLowerCase() ?? null,
           patch.slowModeSeconds ?? null,
+          blockedWords,
         ],
       );
     });

@@ -17,6 +17,7 @@ export interface ShowRow {
   comment_to_buy: boolean;
   keyword: string;
   slow_mode_seconds: number;
+  blocked_words: string[];
   pinned: { text: string; at: string } | null;
   followers: number;
   featured: {
@@ -75,6 +76,7 @@ export function toShow(r: ShowRow, now: number): Show {
     featured,
     commentToBuy: { enabled: r.comment_to_buy, keyword: r.keyword },
     slowModeSeconds: r.slow_mode_seconds,
+    blockedWords: r.blocked_words,
     pinned: r.pinned,
     followers: r.followers,
     serverTime: new Date(now).toISOString(),

@@ -25,6 +25,8 @@ export interface Show {
   readonly featured: FeaturedItem | null;
   readonly commentToBuy: { readonly enabled: boolean; readonly keyword: string };
   readonly slowModeSeconds: number;
+  /** The host's own words masked in chat, beside the profanity list (folded: lower case, single spaces). */
+  readonly blockedWords: readonly string[];
   readonly pinned: { readonly text: string; readonly at: string } | null;
   readonly followers: number;
   readonly serverTime: string;
@@ -45,4 +47,6 @@ export interface ShowPatch {
   commentToBuy?: boolean;
   keyword?: string;
   slowModeSeconds?: number;
+  /** Replaces the list; `[]` clears it. */
+  blockedWords?: string[];
 }

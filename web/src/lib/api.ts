@@ -181,6 +181,8 @@ export interface ShowPatch {
   commentToBuy?: boolean;
   keyword?: string;
   slowModeSeconds?: number;
+  /** Replaces the show's list; `[]` clears it. */
+  blockedWords?: string[];
 }
 
 export interface NewAuction {

@@ -346,6 +346,8 @@ export interface Show {
   featured: FeaturedItem | null;
   commentToBuy: { enabled: boolean; keyword: string };
   slowModeSeconds: number;
+  /** The host's own words masked in chat (lower case, single spaces). */
+  blockedWords: string[];
   pinned: { text: string; at: string } | null;
   followers: number;
   serverTime: string;

@@ -8,6 +8,7 @@ import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { useReachedAt } from '../../lib/ticker.ts';
 import type { Auction, AuctionBid, Faq, Giveaway, Poll, Product, Show } from '../../lib/types.ts';
 import type { Room } from '../show/room.tsx';
+import { BlockedWordsField } from './BlockedWordsField.tsx';
 import { fromCents, toCents } from './HostProducts.tsx';
 import { type LineupItem, loadLineup } from './HostShows.tsx';
 import { wholeNumber } from './VariantPicker.tsx';
@@ -662,7 +663,7 @@ export function GiveawayControl({
 }
 
 // ---------------------------------------------------------------------------------------------
-// Room settings: slow mode, comment-to-buy, the pinned announcement, the stream; the FAQ bot.
+// Room settings: slow mode, comment-to-buy, blocked words, the pinned announcement, the stream; the FAQ bot.
 
 const SLOW_MODES = [0, 3, 10, 30, 60];
 
@@ -734,6 +735,8 @@ export function SettingsControl({ show }: { show: Show }) {
             ? `A chat line that is exactly “${show.commentToBuy.keyword}” buys one of the featured product.`
             : 'Off: chat lines never buy.'}
         </p>
+
+        <BlockedWordsField key={show.blockedWords.join('\n')} show={show} busy={busy} run={run} />
 
         <div className="control__inline">
           <input
