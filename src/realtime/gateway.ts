@@ -254,7 +254,8 @@ export class Gateway {
         try {
           conn.principal = await this.o.tokens.verify(f.token);
         } catch (e) {
-          conn.error('invalid_token', isAppError(e) ? e.message : 'Token is invalid');
+          if (isAppError(e)) conn.error(e.code, e.message);
+          else conn.error('invalid_token', 'Token is invalid');
           return;
         }
         conn.send(JSON.stringify({ op: 'authed', user: conn.principal.id }));
@@ -272,6 +273,17 @@ export class Gateway {
         await this.o.hub.receive(conn, f.ch, f.ev, f.data);
         return;
     }
+  }
+
+  /** Closes every socket of this user on this node (their account changed or was suspended). */
+  closeUser(userId: string, code: number, reason: string): number {
+    let closed = 0;
+    for (const conn of this.connections) {
+      if (conn.principal?.id !== userId) continue;
+      conn.ws.close(code, reason);
+      closed += 1;
+    }
+    return closed;
   }
 
   /** Every interval: a peer that did not answer the last ping is gone. */

@@ -27,8 +27,13 @@ export const CLOSE = {
   slowConsumer: 4008,
   /** Too many frames, or too many bad ones, for too long. */
   abuse: 4029,
-  /** The token presented was refused. */
+  /** The token presented was refused (also: the account was suspended). */
   unauthorized: 4001,
+  /**
+   * The account changed (role, password): reconnect with a current token. The token this socket
+   * signed in with was revoked, so reconnecting with it is refused with 4001.
+   */
+  accountChanged: 4003,
   /** The server restarts; reconnect (with backoff). */
   restarting: 4012,
 } as const;

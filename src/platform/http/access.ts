@@ -34,6 +34,11 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/** The signed-in caller and the address they call from (for the audit log). */
+export function actorOf(request: FastifyRequest): Principal & { readonly ip: string } {
+  return { ...principalOf(request), ip: request.ip };
+}
+
 export function registerAccessControl(app: FastifyInstance, tokens: TokenService): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRoute', (route: RouteOptions) => {
