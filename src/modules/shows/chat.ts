@@ -215,7 +215,7 @@ export class ChatService {
   }
 
   async moderate(
-    actor: Principal,
+    actor: Principal & { readonly ip?: string },
     showId: string,
     userId: string,
     action: 'mute' | 'ban' | 'unmute' | 'unban',
@@ -226,7 +226,11 @@ export class ChatService {
     const show = await this.show(showId);
     if (userId === show.hostId) throw new AppError('forbidden', 'The host cannot be muted or banned');
     const until = minutes ? this.o.clock.now() + minutes * 60_000 : null;
-    await this.o.moderation.set(showId, userId, action, until, actor.id);
+    await this.o.moderation.set(showId, userId, action, until, {
+      id: actor.id,
+      role: actor.role,
+      ip: actor.ip,
+    });
   }
 
   private remember(m: ChatMessage): void {

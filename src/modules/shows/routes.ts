@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { REACTIONS } from '../../domain/chat-rules.ts';
 import { AppError } from '../../platform/errors.ts';
-import { principalOf } from '../../platform/http/access.ts';
+import { actorOf, principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, Cents, Id, IdParams, IsoDate, Sku, withProblems } from '../../platform/http/schemas.ts';
 import { type ChatService, MAX_CHAT_LENGTH } from './chat.ts';
@@ -354,7 +354,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
     },
     async (req, reply) => {
       const b = req.body as { userId: string; action: 'mute' | 'ban' | 'unmute' | 'unban'; minutes?: number };
-      await d.chat.moderate(principalOf(req), req.params.id, b.userId, b.action, b.minutes);
+      await d.chat.moderate(actorOf(req), req.params.id, b.userId, b.action, b.minutes);
       return reply.code(204).send(null);
     },
   );
