@@ -40,6 +40,8 @@ class Connection implements Subscriber {
   readonly id = Connection.nextId++;
   readonly channels = new Set<string>();
   principal: Subscriber['principal'];
+  /** The token it signed in with, checked again at every heartbeat (kept in memory, never logged). */
+  token: string | undefined;
   alive = true;
   tokens: number;
   refilledAt: number;
@@ -151,13 +153,15 @@ export class Gateway {
     if (path !== '/ws') return refuse(socket, 404, 'Not Found');
     if (!this.originAllowed(req)) return refuse(socket, 403, 'Forbidden');
     let principal: Subscriber['principal'];
+    let token: string | undefined;
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
     const bearer = offered.find((p) => p.startsWith(BEARER_PREFIX));
     if (bearer) {
       try {
-        principal = await this.o.tokens.verify(bearer.slice(BEARER_PREFIX.length));
+        token = bearer.slice(BEARER_PREFIX.length);
+        principal = await this.o.tokens.verify(token);
       } catch {
         // A refused upgrade looks like a network failure to a browser (it cannot read the 401),
         // and a client would retry the same token forever. Accept, then close with 4001: the
@@ -166,10 +170,10 @@ export class Gateway {
         return;
       }
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, principal));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, principal, token));
   }
 
-  private accept(ws: WebSocket, principal: Subscriber['principal']): void {
+  private accept(ws: WebSocket, principal: Subscriber['principal'], token: string | undefined): void {
     const conn = new Connection(
       ws,
       this.o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
@@ -178,6 +182,7 @@ export class Gateway {
       (reason) => this.o.metrics?.dropped(reason),
     );
     conn.principal = principal;
+    conn.token = token;
     this.connections.add(conn);
     this.o.metrics?.connections(1);
     ws.on('pong', () => {
@@ -253,6 +258,7 @@ export class Gateway {
       case 'auth':
         try {
           conn.principal = await this.o.tokens.verify(f.token);
+          conn.token = f.token;
         } catch (e) {
           if (isAppError(e)) conn.error(e.code, e.message);
           else conn.error('invalid_token', 'Token is invalid');
@@ -296,6 +302,22 @@ export class Gateway {
       }
       conn.alive = false;
       conn.ws.ping();
+      if (conn.token) void this.recheck(conn, conn.token);
+    }
+  }
+
+  /**
+   * An account changed on a node whose `account.changed` notice never came here (no NATS, or a
+   * reconnect): its sockets still close within a heartbeat plus the account-state window.
+   */
+  private async recheck(conn: Connection, token: string): Promise<void> {
+    try {
+      await this.o.tokens.verify(token);
+    } catch (e) {
+      // Signed in again meanwhile; or merely expired, which an open socket outlives as before.
+      if (conn.token !== token || !isAppError(e)) return;
+      if (e.code === 'account_suspended') conn.ws.close(CLOSE.unauthorized, 'account suspended');
+      else if (e.extra?.['revoked'] === true) conn.ws.close(CLOSE.accountChanged, 'account changed');
     }
   }
 

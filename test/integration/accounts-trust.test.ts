@@ -39,7 +39,7 @@ describe('accounts that can be taken away', () => {
     const demoted = await patch(admin, other.id, { role: 'buyer' });
     expect([demoted.statusCode, demoted.json().role]).toEqual([200, 'buyer']);
     const next = await t.http('GET', '/api/admin/audit', { token: other.token });
-    expect([next.statusCode, next.json().code]).toEqual([401, 'invalid_token']);
+    expect([next.statusCode, next.json().code, next.json().revoked]).toEqual([401, 'invalid_token', true]);
     expect((await me(other.token)).statusCode).toBe(401);
     // Signed in again, they are what they now are.
     const user = await t.fm.services.auth.get(other.id);
@@ -171,6 +171,25 @@ describe('accounts that can be taken away', () => {
       clock.advance(1);
       const refused = await onB(other.token);
       expect([refused.statusCode, refused.json().code]).toEqual([401, 'invalid_token']);
+    } finally {
+      await nodeB.close();
+    }
+  });
+
+  it('realtime - a socket on a node the change notice never reached closes at a heartbeat after the window', async () => {
+    const nodeB: Flashmob = await buildApp(
+      testConfig({ jwtSecret: SECRET, port: 0, host: '127.0.0.1', wsHeartbeatMs: 100 }),
+      { store: t.fm.store, clock, skipMigrations: true, passwordParams: TEST_PASSWORD_PARAMS },
+    );
+    try {
+      const baseB = await nodeB.listen();
+      const host = await makeUser(t.fm, 'host');
+      const socket = await openSocket(baseB, { token: host.token });
+      socket.send({ op: 'ping', id: 'before' });
+      await socket.next((m) => m.op === 'pong');
+      await patch(admin, host.id, { role: 'buyer' }); // on node A; no bus between A and B
+      clock.advance(ACCOUNT_STATE_TTL_MS);
+      expect(await socket.closed).toEqual({ code: 4003, reason: 'account changed' });
     } finally {
       await nodeB.close();
     }

@@ -78,10 +78,16 @@ export class TokenService {
 
   private async assertCurrent(principal: Principal, version: number): Promise<void> {
     const state = await (this.accounts as AccountGate).get(principal.id);
-    if (!state) throw new AppError('invalid_token', 'This account no longer exists');
+    // `revoked: true` tells a client (and the gateway's recheck) that signing in again is the cure.
+    const revoked = { extra: { revoked: true } };
+    if (!state) throw new AppError('invalid_token', 'This account no longer exists', revoked);
     if (state.suspended) throw new AppError('account_suspended', 'This account is suspended');
     if (state.version !== version) {
-      throw new AppError('invalid_token', 'This token was revoked (the account changed): sign in again');
+      throw new AppError(
+        'invalid_token',
+        'This token was revoked (the account changed): sign in again',
+        revoked,
+      );
     }
   }
 
