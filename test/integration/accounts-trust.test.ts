@@ -36,6 +36,9 @@ describe('accounts that can be taken away', () => {
   it("accounts - a demoted admin's very next request on this node is refused", async () => {
     const other = await makeUser(t.fm, 'admin');
     expect((await t.http('GET', '/api/admin/audit', { token: other.token })).statusCode).toBe(200);
+    // Asking for what already is changes nothing and revokes nothing.
+    expect((await patch(admin, other.id, { role: 'admin', suspended: false })).statusCode).toBe(200);
+    expect((await t.http('GET', '/api/admin/audit', { token: other.token })).statusCode).toBe(200);
     const demoted = await patch(admin, other.id, { role: 'buyer' });
     expect([demoted.statusCode, demoted.json().role]).toEqual([200, 'buyer']);
     const next = await t.http('GET', '/api/admin/audit', { token: other.token });

@@ -228,16 +228,19 @@ export class AuthService {
     id: string,
     apply: (tx: Sql, row: UserRow) => Promise<UserRow | undefined>,
   ): Promise<User> {
-    const row = await this.store.transaction(async (tx) => {
+    const { row, changed } = await this.store.transaction(async (tx) => {
       const [locked] = await tx.query<UserRow>('select * from users where id = $1 for update', [id]);
       if (!locked) throw new AppError('not_found', 'User not found');
-      return (await apply(tx, locked)) ?? locked;
+      const updated = await apply(tx, locked);
+      return { row: updated ?? locked, changed: updated !== undefined };
     });
-    this.o.accounts?.changed({
-      userId: row.id,
-      version: Number(row.token_version),
-      suspended: row.suspended_at !== null,
-    });
+    // Nothing changed, nothing revoked: the user's sockets stay open.
+    if (changed)
+      this.o.accounts?.changed({
+        userId: row.id,
+        version: Number(row.token_version),
+        suspended: row.suspended_at !== null,
+      });
     return toUser(row);
   }
 
