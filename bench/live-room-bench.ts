@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TokenService } from '../src/modules/auth/tokens.ts';
-import { call } from './lib/http.ts';
+import { benchGuestTokens, call } from './lib/http.ts';
 import { type Proc, ROOT, startTs } from './lib/process.ts';
 import { fmt, machine, table, writeSection } from './lib/report.ts';
 
@@ -74,11 +74,9 @@ export async function liveRoomBench(): Promise<void> {
     await call(base, 'POST', `/api/shows/${show.id}/live`, admin);
     // Chatters: signed tokens of distinct accounts (chat is limited to 5 lines per 10 s per person).
     const tokens = new TokenService(secret);
-    const chatters: string[] = [];
-    for (let i = 0; i < 2_000; i++)
-      chatters.push(
-        await tokens.sign({ id: `usr_${i.toString(36).padStart(16, '0')}`, role: 'buyer', guest: true }),
-      );
+    const chatters = await benchGuestTokens(base, 2_000, (id) =>
+      tokens.sign({ id, role: 'buyer', guest: true }),
+    );
 
     const per = Math.ceil(VIEWERS / 2);
     viewers = [0, 1].map(() =>

@@ -45,6 +45,15 @@ fm.app.get('/bench/cpu', { config: { access: 'public' } }, async () => {
   const { user, system } = process.cpuUsage();
   return { micros: user + system };
 });
+// Guest accounts for tokens a benchmark signs itself (tokens are checked against their account).
+fm.app.post<{ Body: { ids: string[] } }>('/bench/guests', { config: { access: 'public' } }, async (req) => {
+  await fm.store.query(
+    `insert into users (id, name, role, is_guest)
+     select id, 'Bench guest', 'buyer', true from unnest($1::text[]) as id on conflict (id) do nothing`,
+    [req.body.ids],
+  );
+  return { ok: true };
+});
 // Resident memory after a full GC (the fan-out benchmark's per-connection figure).
 fm.app.get('/bench/memory', { config: { access: 'public' } }, async () => ({ rss: await settledRss() }));
 await fm.start();

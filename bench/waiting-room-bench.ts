@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { TokenService } from '../src/modules/auth/tokens.ts';
-import { call, percentile } from './lib/http.ts';
+import { benchGuestTokens, call, percentile } from './lib/http.ts';
 import { load } from './lib/load.ts';
 import { type Proc, ROOT, startTs } from './lib/process.ts';
 import { fmt, machine, table, writeSection } from './lib/report.ts';
@@ -67,13 +67,10 @@ async function runOne(adapter: 'memory' | 'redis'): Promise<Result> {
       items: [{ sku: 'Q', stock: 100_000, perBuyerLimit: 1 }],
     });
     await call(base, 'PATCH', `/api/sales/${sale.id}/queue`, admin, { paused: true });
-    // Buyers are signed tokens (the queue keeps buyer ids; no account rows are needed to wait).
-    const buyers: string[] = [];
-    for (let i = 0; i < JOINERS; i++) {
-      buyers.push(
-        await tokens.sign({ id: `usr_${i.toString(36).padStart(16, '0')}`, role: 'buyer', guest: true }),
-      );
-    }
+    // Buyers are signed tokens of guest accounts made in bulk (every token is checked against its account).
+    const buyers = await benchGuestTokens(base, JOINERS, (id) =>
+      tokens.sign({ id, role: 'buyer', guest: true }),
+    );
     let n = 0;
     const joins = await load({
       url: base,

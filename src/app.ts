@@ -9,9 +9,15 @@ import { BidEngine } from './modules/auctions/bid-engine.ts';
 import { auctionsConsumer } from './modules/auctions/consumer.ts';
 import { auctionRoutes } from './modules/auctions/routes.ts';
 import { AuctionsService } from './modules/auctions/service.ts';
-import { authRoutes, UserSchema } from './modules/auth/routes.ts';
-import { AuthService } from './modules/auth/service.ts';
-import { TokenService } from './modules/auth/tokens.ts';
+import { auditRoutes } from './modules/audit/index.ts';
+import {
+  type AuthService,
+  authRoutes,
+  createAuth,
+  type ScryptParams,
+  type TokenService,
+  UserSchema,
+} from './modules/auth/index.ts';
 import { catalogRoutes, ProductSchema } from './modules/catalog/routes.ts';
 import { CatalogService } from './modules/catalog/service.ts';
 import { ClaimEngine } from './modules/claims/engine.ts';
@@ -95,6 +101,8 @@ export interface Deps {
   /** Simulated provider latency (tests make it short). */
   readonly paymentLatencyMs?: { min: number; max: number };
   readonly skipMigrations?: boolean;
+  /** scrypt parameters for new password hashes (tests make them cheaper); OWASP's when absent. */
+  readonly passwordParams?: ScryptParams;
 }
 
 export interface Services {
@@ -169,9 +177,13 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     deps.counters ?? (config.redisUrl ? new RedisCounters(config.redisUrl) : new MemoryCounters());
   const onCommit = () => bus.notifyCommitted();
 
-  const tokens = new TokenService(secretFromDataDir(config.jwtSecret, config.dataDir, 'jwt'), () =>
-    clock.now(),
-  );
+  const { accounts, tokens, auth } = createAuth({
+    store,
+    bus,
+    clock,
+    jwtSecret: secretFromDataDir(config.jwtSecret, config.dataDir, 'jwt'),
+    passwordParams: deps.passwordParams,
+  });
   const sales = new SalesService(store, clock, onCommit);
   const sandbox = new SandboxPaymentProvider({
     store,
@@ -240,7 +252,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   const giveaways = new GiveawaysService(store, bus, clock, shows, onCommit);
   const auctions = new AuctionsService({ store, clock, logger, shows, onCommit });
   const services: Services = {
-    auth: new AuthService(store, tokens),
+    auth,
     tokens,
     catalog: new CatalogService(store, onCommit),
     sales,
@@ -370,6 +382,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   );
   if (servesHttp(config)) {
     authRoutes(app, services.auth);
+    auditRoutes(app, store);
     catalogRoutes(app, services.catalog);
     salesRoutes(app, sales);
     partyRoutes(app, services.parties);
@@ -473,8 +486,12 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     async start() {
       if (started) return;
       started = true;
+      accounts.start();
       if (config.adminEmail && config.adminPassword) {
-        const { created } = await services.auth.ensureAdmin(config.adminEmail, config.adminPassword);
+        const { created } = await services.auth.ensureAdmin({
+          email: config.adminEmail,
+          password: config.adminPassword,
+        });
         if (created) logger.info('admin account created (ADMIN_EMAIL)'); // no e-mail addresses in logs
       }
       if (runsWorkers(config)) {
@@ -532,6 +549,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       await Promise.all(handles.map((h) => h.stop()));
       await sandbox.flush();
       await bus.stop();
+      accounts.stop();
       await counters.close();
       await chatPace.close();
       await queueStore.close();

@@ -1,7 +1,15 @@
 import { parseArgs } from 'node:util';
 import { buildApp, type Flashmob, servesHttp } from './app.ts';
 import { VERIFY_DRAW_USAGE, verifyDrawCommand } from './commands/verify-draw.ts';
-import { type Config, ConfigError, loadConfig, ROLES, type Role, readDotEnv } from './config.ts';
+import {
+  assertSecrets,
+  type Config,
+  ConfigError,
+  loadConfig,
+  ROLES,
+  type Role,
+  readDotEnv,
+} from './config.ts';
 import { ROLES as USER_ROLES, type UserRole } from './modules/auth/tokens.ts';
 import { seedDemo } from './modules/demo/seed.ts';
 import { runReplay } from './platform/bus/replay.ts';
@@ -16,6 +24,7 @@ const USAGE = `flashmob <command>
   start [--role all|api|realtime|worker]   serve (embedded defaults when nothing is configured)
   migrate                                   apply pending SQL migrations
   user create --email E --role R [--password P] [--name N]
+  admin create --email E [--password P] [--name N]   the first admin (refused if E is another account)
   replay --consumer NAME [--from SEQ]        re-deliver the event log to a consumer (--from 0 rebuilds it)
   dlq list [--consumer NAME] | dlq retry ID | dlq drop ID
   ${VERIFY_DRAW_USAGE}
@@ -27,9 +36,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function config(overrides: Partial<Config> = {}): Config {
+function config(overrides: Partial<Config> = {}, opts: { serving?: boolean } = {}): Config {
   try {
-    return loadConfig({ ...readDotEnv('.env'), ...process.env }, overrides);
+    const c = loadConfig({ ...readDotEnv('.env'), ...process.env }, overrides);
+    if (opts.serving) assertSecrets(c);
+    return c;
   } catch (e) {
     if (e instanceof ConfigError) fail(`bad configuration: ${e.message}`);
     throw e;
@@ -49,7 +60,7 @@ async function start(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { role: { type: 'string' } } });
   if (values.role && !(ROLES as readonly string[]).includes(values.role))
     fail(`--role must be one of ${ROLES.join(', ')}`);
-  const c = config(values.role ? { role: values.role as Role } : {});
+  const c = config(values.role ? { role: values.role as Role } : {}, { serving: true });
   if (c.serveWeb && servesHttp(c) && webBuildIsStale()) {
     await buildWebApp(createLogger(c.logLevel));
   }
@@ -115,6 +126,28 @@ async function userCreate(argv: string[]): Promise<void> {
   });
 }
 
+async function adminCreate(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+  });
+  if (!values.email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email))
+    fail('--email must be an email address');
+  const password = values.password ?? (await import('node:crypto')).randomBytes(12).toString('base64url');
+  if (password.length < 8) fail('--password must be at least 8 characters');
+  await withApp(config(), async (fm) => {
+    const { created, user } = await fm.services.auth.ensureAdmin(
+      { email: values.email as string, password, name: values.name },
+      'admin create --email',
+    );
+    process.stdout.write(
+      created
+        ? `created admin ${user.email} (${user.id})${values.password ? '' : `\npassword: ${password}`}\n`
+        : `${user.email} is already an admin (${user.id}); nothing changed\n`,
+    );
+  });
+}
+
 async function replay(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -176,6 +209,9 @@ export async function main(argv: string[]): Promise<void> {
     case 'user':
       if (rest[0] !== 'create') fail('usage: flashmob user create --email E --role R');
       return userCreate(rest.slice(1));
+    case 'admin':
+      if (rest[0] !== 'create') fail('usage: flashmob admin create --email E [--password P] [--name N]');
+      return adminCreate(rest.slice(1));
     case 'replay':
       return replay(rest);
     case 'dlq':

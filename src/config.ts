@@ -43,7 +43,10 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly natsUrl: string | undefined;
   readonly redisUrl: string | undefined;
-  /** Absent: generated once and kept in DATA_DIR (see platform/secrets.ts). */
+  /**
+   * Absent: generated once and kept in DATA_DIR (see platform/secrets.ts), which only the
+   * embedded default may do (`assertSecrets`).
+   */
   readonly jwtSecret: string | undefined;
   /**
    * Bearer token a Prometheus scraper sends to GET /metrics. Absent: /metrics answers only direct
@@ -157,6 +160,38 @@ function bool(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(`${key} must be true or false, got "${raw}"`);
 }
 
+/** Secrets are at least this long (HS256 keys: RFC 7518 §3.2 asks for 256 bits). */
+export const MIN_SECRET_BYTES = 32;
+
+function secret(env: Env, key: string): string | undefined {
+  const raw = env[key] || undefined;
+  if (raw !== undefined && Buffer.byteLength(raw, 'utf8') < MIN_SECRET_BYTES) {
+    throw new ConfigError(`${key} must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+  return raw;
+}
+
+/** One process on its own data: the only setup where a secret generated into DATA_DIR is safe. */
+export const isEmbedded = (c: Config): boolean =>
+  c.role === 'all' && !c.databaseUrl && !c.natsUrl && !c.redisUrl;
+
+/**
+ * A node that shares a store, a bus or counters with others (or runs one role of several)
+ * must be given its secrets: secrets generated per node would not verify each other's tokens
+ * and webhooks, and a DATA_DIR is no place to keep a cluster's keys. Called when serving.
+ */
+export function assertSecrets(c: Config): void {
+  const missing = [
+    ...(c.jwtSecret ? [] : ['JWT_SECRET']),
+    ...(c.paymentWebhookSecret ? [] : ['PAYMENT_WEBHOOK_SECRET']),
+  ];
+  if (missing.length === 0 || isEmbedded(c)) return;
+  throw new ConfigError(
+    `${missing.join(' and ')} must be set (at least ${MIN_SECRET_BYTES} bytes each, e.g. \`openssl rand -base64 48\`) ` +
+      'when DATABASE_URL, NATS_URL or REDIS_URL is set or ROLE is not all',
+  );
+}
+
 /** Reads KEY=VALUE lines of a `.env` file; values already in the environment win. */
 export function readDotEnv(file: string): Env {
   if (!existsSync(file)) return {};
@@ -175,10 +210,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError('ADMIN_PASSWORD must be at least 8 characters');
   }
-  const jwtSecret = env.JWT_SECRET || undefined;
-  if (jwtSecret !== undefined && jwtSecret.length < 32) {
-    throw new ConfigError('JWT_SECRET must be at least 32 characters');
-  }
+  const jwtSecret = secret(env, 'JWT_SECRET');
+  const paymentWebhookSecret = secret(env, 'PAYMENT_WEBHOOK_SECRET');
   const metricsToken = env.METRICS_TOKEN || undefined;
   if (metricsToken !== undefined && metricsToken.length < 16) {
     throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
@@ -247,7 +280,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
       .map((s) => s.trim())
       .filter(Boolean),
     rateLimitScale: numberIn(env, 'RATE_LIMIT_SCALE', 1, 0),
-    paymentWebhookSecret: env.PAYMENT_WEBHOOK_SECRET || undefined,
+    paymentWebhookSecret,
     serveWeb: bool(env, 'SERVE_WEB', true),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     eventRetentionSeconds: intIn(env, 'EVENT_RETENTION_SECONDS', 7 * 24 * 3600, 0, 10 * 365 * 24 * 3600),

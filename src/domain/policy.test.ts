@@ -4,7 +4,7 @@ import {
   allowsAccess,
   bid,
   cancelOrder,
-  changeRole,
+  changeAccount,
   deleteChatLine,
   fulfilOrder,
   manage,
@@ -100,8 +100,8 @@ describe('policy', () => {
   });
 
   it('policy - an admin changes other users’ roles, never their own', () => {
-    expect(code(changeRole(admin, buyer.id))).toBe('ok');
-    expect(code(changeRole(admin, admin.id))).toBe('forbidden');
-    expect(code(changeRole(host, buyer.id))).toBe('forbidden');
+    expect(code(changeAccount(admin, buyer.id))).toBe('ok');
+    expect(code(changeAccount(admin, admin.id))).toBe('self_change_forbidden');
+    expect(code(changeAccount(host, buyer.id))).toBe('forbidden');
   });
 });

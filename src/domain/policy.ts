@@ -17,7 +17,13 @@ export interface Actor {
 }
 
 /** The codes a refusal carries; each is in the error catalogue (platform/errors.ts). */
-export type DenyCode = 'forbidden' | 'not_found' | 'unauthenticated' | 'own_auction' | 'banned';
+export type DenyCode =
+  | 'forbidden'
+  | 'not_found'
+  | 'unauthenticated'
+  | 'own_auction'
+  | 'banned'
+  | 'self_change_forbidden';
 export type Decision =
   | { readonly ok: true }
   | { readonly ok: false; readonly code: DenyCode; readonly message: string };
@@ -175,10 +181,12 @@ export function payOrder(actor: Actor, order: OrderFacts): Decision {
   return order.buyerId === actor.id ? ALLOW : deny('not_found', 'Order not found');
 }
 
-/** An admin changes another user's role; never their own (no self-promotion, no lock-out). */
-export function changeRole(actor: Actor, targetId: string): Decision {
+/** An admin changes another user's role or suspends them; never themselves (no self-promotion, no lock-out). */
+export function changeAccount(actor: Actor, targetId: string): Decision {
   if (!isAdmin(actor)) return deny('forbidden', 'This needs the admin role');
-  return actor.id === targetId ? deny('forbidden', 'An admin cannot change their own role') : ALLOW;
+  return actor.id === targetId
+    ? deny('self_change_forbidden', 'An admin cannot change their own role or suspend themselves')
+    : ALLOW;
 }
 
 /** A channel of one user's own (their `user:` channel, their queue ticket's channel). */

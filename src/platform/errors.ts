@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   forbidden: 403,
   email_taken: 409,
+  account_suspended: 403,
+  self_change_forbidden: 403,
   // catalog and sales
   sku_taken: 409,
   unknown_sku: 422,

@@ -53,6 +53,8 @@ class Connection implements Subscriber {
   principal: Subscriber['principal'];
   /** The user whose connection slot this socket holds. */
   slotOf: string | undefined;
+  /** The token it signed in with, checked again at every heartbeat (kept in memory, never logged). */
+  token: string | undefined;
   alive = true;
   tokens: number;
   refilledAt: number;
@@ -184,13 +186,15 @@ export class Gateway {
     }
     socket.once('close', () => this.caps.releaseAddress(address));
     let principal: Subscriber['principal'];
+    let token: string | undefined;
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
     const bearer = offered.find((p) => p.startsWith(BEARER_PREFIX));
     if (bearer) {
       try {
-        principal = await this.o.tokens.verify(bearer.slice(BEARER_PREFIX.length));
+        token = bearer.slice(BEARER_PREFIX.length);
+        principal = await this.o.tokens.verify(token);
       } catch {
         // A refused upgrade looks like a network failure to a browser (it cannot read the 401),
         // and a client would retry the same token forever. Accept, then close with 4001: the
@@ -199,10 +203,10 @@ export class Gateway {
         return;
       }
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, principal));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, principal, token));
   }
 
-  private accept(ws: WebSocket, principal: Subscriber['principal']): void {
+  private accept(ws: WebSocket, principal: Subscriber['principal'], token: string | undefined): void {
     const conn = new Connection(
       ws,
       this.o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
@@ -210,6 +214,7 @@ export class Gateway {
       this.o.now(),
       (reason) => this.o.metrics?.dropped(reason),
     );
+    conn.token = token;
     if (principal && !this.signIn(conn, principal)) {
       this.o.metrics?.dropped('too_many_connections');
       turnAway(ws, 'Too many connections for this account: close one first');
@@ -292,8 +297,10 @@ export class Gateway {
         let principal: Subscriber['principal'];
         try {
           principal = await this.o.tokens.verify(f.token);
+          conn.token = f.token;
         } catch (e) {
-          conn.error('invalid_token', isAppError(e) ? e.message : 'Token is invalid');
+          if (isAppError(e)) conn.error(e.code, e.message);
+          else conn.error('invalid_token', 'Token is invalid');
           return;
         }
         if (!this.signIn(conn, principal)) {
@@ -335,6 +342,17 @@ export class Gateway {
     return true;
   }
 
+  /** Closes every socket of this user on this node (their account changed or was suspended). */
+  closeUser(userId: string, code: number, reason: string): number {
+    let closed = 0;
+    for (const conn of this.connections) {
+      if (conn.principal?.id !== userId) continue;
+      conn.ws.close(code, reason);
+      closed += 1;
+    }
+    return closed;
+  }
+
   /** Every interval: a peer that did not answer the last ping is gone. */
   private beat(): void {
     for (const conn of this.connections) {
@@ -345,6 +363,22 @@ export class Gateway {
       }
       conn.alive = false;
       conn.ws.ping();
+      if (conn.token) void this.recheck(conn, conn.token);
+    }
+  }
+
+  /**
+   * An account changed on a node whose `account.changed` notice never came here (no NATS, or a
+   * reconnect): its sockets still close within a heartbeat plus the account-state window.
+   */
+  private async recheck(conn: Connection, token: string): Promise<void> {
+    try {
+      await this.o.tokens.verify(token);
+    } catch (e) {
+      // Signed in again meanwhile; or merely expired, which an open socket outlives as before.
+      if (conn.token !== token || !isAppError(e)) return;
+      if (e.code === 'account_suspended') conn.ws.close(CLOSE.unauthorized, 'account suspended');
+      else if (e.extra?.['revoked'] === true) conn.ws.close(CLOSE.accountChanged, 'account changed');
     }
   }
 

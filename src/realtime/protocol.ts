@@ -29,12 +29,17 @@ export const CLOSE = {
   slowConsumer: 4008,
   /** Too many frames, or too many bad ones, for too long. */
   abuse: 4029,
-  /** The token presented was refused. */
+  /** The token presented was refused (also: the account was suspended). */
   unauthorized: 4001,
+  /**
+   * The account changed (role, password): reconnect with a current token. The token this socket
+   * signed in with was revoked, so reconnecting with it is refused with 4001.
+   */
+  accountChanged: 4003,
   /** The server restarts; reconnect (with backoff). */
   restarting: 4012,
   /** The user was banned from a show this socket watched: do not reconnect to it. */
-  banned: 4003,
+  banned: 4010,
   /** Over a connection cap (per address or per user): try again later, with backoff (RFC 6455 registry). */
   tryAgainLater: 1013,
 } as const;

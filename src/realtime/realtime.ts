@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { ACCOUNT_CHANGED, type AccountChange } from '../modules/auth/account-states.ts';
 import type { TokenService } from '../modules/auth/tokens.ts';
 import type { ReservationsService } from '../modules/claims/reservations.ts';
 import type { OrdersService } from '../modules/orders/service.ts';
@@ -11,6 +12,7 @@ import { toError } from '../platform/errors.ts';
 import { ChannelHub, type ChannelProvider, type HubMetrics } from './channel-hub.ts';
 import { Gateway, type GatewayOptions } from './gateway.ts';
 import { ClusterPresence } from './presence.ts';
+import { CLOSE } from './protocol.ts';
 import { SaleChannels } from './sale-channel.ts';
 import { UserChannels } from './user-channel.ts';
 
@@ -56,6 +58,7 @@ export class Realtime {
   private readonly presence: ClusterPresence;
   private readonly projections: Projection[] = [];
   private untail: (() => void) | undefined;
+  private unsubscribeAccounts: (() => void) | undefined;
 
   constructor(private readonly o: RealtimeOptions) {
     const now = () => o.clock.now();
@@ -96,6 +99,13 @@ export class Realtime {
   start(): void {
     this.hub.start();
     this.presence.start();
+    // A role change, a new password or a suspension: the user's open sockets carry the old
+    // principal, so they are closed on every node (a suspended one for good: 4001).
+    this.unsubscribeAccounts = this.o.bus.subscribe(ACCOUNT_CHANGED, (data) => {
+      const c = data as AccountChange;
+      if (c.suspended) this.gateway.closeUser(c.userId, CLOSE.unauthorized, 'account suspended');
+      else this.gateway.closeUser(c.userId, CLOSE.accountChanged, 'account changed');
+    });
     this.untail = this.o.bus.tail((events) => {
       for (const e of events) {
         for (const p of this.projections) {
@@ -111,6 +121,7 @@ export class Realtime {
 
   async close(): Promise<void> {
     this.untail?.();
+    this.unsubscribeAccounts?.();
     this.presence.stop();
     this.hub.stop();
     await this.gateway.close();

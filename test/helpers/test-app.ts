@@ -28,6 +28,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Cheaper scrypt than production (2^17) so that the suites, which make many accounts, stay
+ * fast; the production parameters and the rehash at sign-in are tested in accounts-trust.
+ */
+export const TEST_PASSWORD_PARAMS = { N: 2 ** 14, r: 8, p: 1 } as const;
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flashmob-test-'));
   return loadConfig(
@@ -43,6 +49,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     store: testStore.store,
     skipMigrations: true,
     paymentLatencyMs: { min: 0, max: 2 },
+    passwordParams: TEST_PASSWORD_PARAMS,
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...opts.deps,
   });

@@ -24,6 +24,7 @@ describe.each(kinds)('a server killed mid-sale (%s)', (kind) => {
     const env: Record<string, string> = {
       DATA_DIR: dataDir,
       JWT_SECRET: randomBytes(32).toString('hex'),
+      PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
       ADMIN_EMAIL: 'admin@crash.test',
       ADMIN_PASSWORD: 'crash-test-password',
     };

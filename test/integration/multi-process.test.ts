@@ -24,6 +24,7 @@ describe.skipIf(!pgOk)('two server processes on one PostgreSQL', () => {
     const env = {
       DATABASE_URL: postgresUrlFor(schema),
       JWT_SECRET: secret,
+      PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
       DATA_DIR: testConfig().dataDir,
       CLAIM_BATCH_MAX: '5',
     };

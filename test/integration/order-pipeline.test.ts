@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Flashmob } from '../../src/app.ts';
 import { DEFAULT_FRAUD_RULES } from '../../src/domain/fraud.ts';
+import { listAudit } from '../../src/modules/audit/index.ts';
 import { orderPipelineConsumers, type PipelineDeps } from '../../src/modules/pipeline/index.ts';
 import type { ConsumerHandle } from '../../src/platform/bus/bus.ts';
 import type { ConsumerDefinition } from '../../src/platform/bus/consumer-def.ts';
@@ -422,6 +423,10 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     expect(await remaining(sale.id)).toBe(10);
     expect(await eventsOf(orderId)).toEqual([...HAPPY_PATH.slice(0, 4), 'order.cancelled']);
     expect((await eventOf(orderId, 'order.cancelled')).payload).toMatchObject({ cancelledBy: 'host' });
+    // The refused attempt left nothing in the audit log; the host's cancel is there.
+    expect(await listAudit(t.fm.store, { target: orderId })).toMatchObject([
+      { action: 'order.cancelled', actorId: host.id, actorRole: 'host', details: { as: 'host' } },
+    ]);
   });
 
   it('refund - an admin refunds a shipped order; the buyer cannot, and the stock does not come back', async () => {
@@ -448,6 +453,15 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
       unitsReturned: 0,
     });
     expect((await post(url, admin.token)).json().code).toBe('order_not_refundable');
+    expect(await listAudit(t.fm.store, { target: orderId })).toMatchObject([
+      {
+        action: 'order.refunded',
+        actorId: admin.id,
+        actorRole: 'admin',
+        targetType: 'order',
+        details: { reason: 'damaged', amountCents: 5_000, currency: 'USD', unitsReturned: 0 },
+      },
+    ]);
   });
 
   it('payments - a capture that keeps failing is retried with backoff, dead-lettered, then retried after the fix', async () => {

@@ -58,7 +58,10 @@ describe('rate limits', () => {
 
   it('rate limits - requests with a forged, expired or malformed token are counted: guessing tokens meets 429, not endless 401s', async () => {
     const [buyer] = await makeBuyers(t.fm, 1);
-    const expired = await t.fm.services.tokens.sign({ id: 'usr_gone', role: 'buyer', guest: false }, -60);
+    const expired = await t.fm.services.tokens.sign(
+      { id: 'usr_gone', role: 'buyer', guest: false },
+      { ttlSeconds: -60 },
+    );
     const forged = `${(buyer as Actor).token.slice(0, -4)}AAAA`;
     const bad = [`Bearer ${forged}`, `Bearer ${expired}`, 'Basic abc', 'Bearer not.a.jwt'];
     const me = (authorization: string, ip = '203.0.113.50') =>

@@ -40,6 +40,7 @@ describe.skipIf(!ok)('scale-out: api ×2, realtime, worker on PostgreSQL, NATS a
       NATS_PREFIX: prefix,
       REDIS_URL: TEST_REDIS_URL,
       JWT_SECRET: secret,
+      PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
       DATA_DIR: testConfig().dataDir,
       SERVE_WEB: 'false',
     };

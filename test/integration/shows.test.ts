@@ -187,7 +187,7 @@ describe('live shows', () => {
     // b watches the room; banning b closes b's socket and keeps b out of the room and its actions.
     const ws = await room(show.id, b?.token);
     await mod(b?.id as string, 'ban');
-    expect((await ws.closed).code).toBe(4003);
+    expect((await ws.closed).code).toBe(4010);
     const again = await openSocket(base, { token: b?.token as string });
     again.send({ op: 'sub', ch: `show:${show.id}` });
     expect((await again.next((m) => m.op === 'error')).code).toBe('banned');

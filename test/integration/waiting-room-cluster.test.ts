@@ -24,6 +24,7 @@ describe.skipIf(!ok)('waiting room across two processes on one Redis', () => {
     const env = {
       DATABASE_URL: postgresUrlFor(schema),
       JWT_SECRET: secret,
+      PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
       REDIS_URL: TEST_REDIS_URL,
       DATA_DIR: testConfig().dataDir,
     };

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../platform/errors.ts';
-import { principalOf } from '../../platform/http/access.ts';
+import { actorOf, principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, Id, withProblems } from '../../platform/http/schemas.ts';
-import { authorize, changeRole } from '../policy/index.ts';
 import type { AuthService } from './service.ts';
 import { ROLES } from './tokens.ts';
 
@@ -14,6 +13,7 @@ export const UserSchema = Type.Object(
     name: Type.String(),
     role: Type.Union(ROLES.map((r) => Type.Literal(r))),
     guest: Type.Boolean(),
+    suspended: Type.Boolean(),
     createdAt: Type.String(),
   },
   { $id: 'User' },
@@ -82,21 +82,42 @@ export function authRoutes(app: App, auth: AuthService): void {
     },
   );
 
+  app.post(
+    '/api/me/password',
+    {
+      config: { access: 'user', rateLimit: { points: 5, windowSeconds: 60, by: 'user' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your password: every other token of yours stops working; a fresh one is returned',
+        description: '401 invalid_credentials when currentPassword is wrong; 403 forbidden for a guest.',
+        body: Body({ currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Password }),
+        response: withProblems({ 200: Session }),
+      },
+    },
+    async (req) => auth.changePassword(actorOf(req), req.body),
+  );
+
   app.patch(
     '/api/users/:id',
     {
       config: { access: 'admin' },
       schema: {
         tags: ['auth'],
-        summary: "Change a user's role (admin)",
+        summary: "Change a user's role, or suspend them (admin)",
+        description:
+          "Takes effect at once: the user's tokens are refused and their sockets closed; they sign in " +
+          'again (a suspended account cannot: 403 account_suspended). 403 self_change_forbidden on yourself.',
         params: Type.Object({ id: Id('user') }, { additionalProperties: false }),
-        body: Body({ role: Type.Union(ROLES.map((r) => Type.Literal(r))) }),
+        body: Type.Object(
+          {
+            role: Type.Optional(Type.Union(ROLES.map((r) => Type.Literal(r)))),
+            suspended: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
         response: withProblems({ 200: Type.Ref('User') }),
       },
     },
-    async (req) => {
-      authorize(changeRole(principalOf(req), req.params.id));
-      return auth.setRole(req.params.id, req.body.role);
-    },
+    async (req) => auth.updateAccount(actorOf(req), req.params.id, req.body),
   );
 }

@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { ROLES, type Role as UserRole } from '../../domain/policy.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { AccountState } from './account-states.ts';
 
 export { hasRole, ROLES, type Role as UserRole } from '../../domain/policy.ts';
 
@@ -19,15 +20,26 @@ export interface Principal {
   readonly guest: boolean;
 }
 
+/** Where a verified token's account is checked: its current version and suspension. */
+export interface AccountGate {
+  get(userId: string): Promise<AccountState | undefined>;
+}
+
 export class TokenService {
   private readonly key: Uint8Array;
   /** Imported once: handing jose raw bytes would import the key again on every verify (3× slower). */
   private readonly cryptoKey: Promise<CryptoKey>;
-  private readonly cache = new Map<string, { principal: Principal; exp: number }>();
+  private readonly cache = new Map<string, { principal: Principal; exp: number; version: number }>();
 
+  /**
+   * With `accounts`, every verification also checks the account: a token signed before the
+   * account's last change (role, password, suspension: its version moved on) is refused, and a
+   * suspended account's tokens are refused with `account_suspended`.
+   */
   constructor(
     secret: string,
     private readonly now: () => number = Date.now,
+    private readonly accounts?: AccountGate,
   ) {
     this.key = new TextEncoder().encode(secret);
     this.cryptoKey = webcrypto.subtle.importKey('raw', this.key, { name: 'HMAC', hash: 'SHA-256' }, false, [
@@ -36,10 +48,11 @@ export class TokenService {
     ]) as Promise<CryptoKey>;
   }
 
-  async sign(principal: Principal, ttlSeconds?: number): Promise<string> {
-    const ttl = ttlSeconds ?? (principal.guest ? GUEST_TOKEN_TTL_SECONDS : ACCOUNT_TOKEN_TTL_SECONDS);
+  /** `version`: the account's token version now (claim `tv`). */
+  async sign(principal: Principal, opts: { version?: number; ttlSeconds?: number } = {}): Promise<string> {
+    const ttl = opts.ttlSeconds ?? (principal.guest ? GUEST_TOKEN_TTL_SECONDS : ACCOUNT_TOKEN_TTL_SECONDS);
     const iat = Math.floor(this.now() / 1000);
-    return new SignJWT({ role: principal.role, guest: principal.guest })
+    return new SignJWT({ role: principal.role, guest: principal.guest, tv: opts.version ?? 0 })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(principal.id)
       .setIssuer(ISSUER)
@@ -49,11 +62,35 @@ export class TokenService {
       .sign(await this.cryptoKey);
   }
 
-  /** Throws AppError('invalid_token') for anything but a valid, unexpired token of ours. */
+  /**
+   * Throws AppError('invalid_token') for anything but a valid, unexpired, current token of ours,
+   * and AppError('account_suspended') for a suspended account's.
+   */
   async verify(token: string): Promise<Principal> {
+    const { principal, version } = await this.decode(token);
+    if (this.accounts) await this.assertCurrent(principal, version);
+    return principal;
+  }
+
+  private async assertCurrent(principal: Principal, version: number): Promise<void> {
+    const state = await (this.accounts as AccountGate).get(principal.id);
+    // `revoked: true` tells a client (and the gateway's recheck) that signing in again is the cure.
+    const revoked = { extra: { revoked: true } };
+    if (!state) throw new AppError('invalid_token', 'This account no longer exists', revoked);
+    if (state.suspended) throw new AppError('account_suspended', 'This account is suspended');
+    if (state.version !== version) {
+      throw new AppError(
+        'invalid_token',
+        'This token was revoked (the account changed): sign in again',
+        revoked,
+      );
+    }
+  }
+
+  private async decode(token: string): Promise<{ principal: Principal; version: number }> {
     const cached = this.cache.get(token);
     if (cached) {
-      if (cached.exp * 1000 > this.now()) return cached.principal;
+      if (cached.exp * 1000 > this.now()) return cached;
       this.cache.delete(token);
     }
     try {
@@ -64,10 +101,13 @@ export class TokenService {
         currentDate: new Date(this.now()),
       });
       const role = payload['role'];
+      // Tokens signed before versions existed carry none: version 0, every account's first.
+      const version = payload['tv'] ?? 0;
       if (
         typeof payload.sub !== 'string' ||
         !ROLES.includes(role as UserRole) ||
-        typeof payload.exp !== 'number'
+        typeof payload.exp !== 'number' ||
+        !Number.isInteger(version)
       ) {
         throw new AppError('invalid_token', 'Token has an invalid payload');
       }
@@ -76,9 +116,10 @@ export class TokenService {
         role: role as UserRole,
         guest: payload['guest'] === true,
       };
+      const decoded = { principal, exp: payload.exp, version: version as number };
       if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(token, { principal, exp: payload.exp });
-      return principal;
+      this.cache.set(token, decoded);
+      return decoded;
     } catch (e) {
       if (e instanceof AppError) throw e;
       const expired = e instanceof joseErrors.JWTExpired;

@@ -2,6 +2,7 @@ import { canMove, returnsStockOnCancel } from '../../domain/order-state.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Sql } from '../../platform/store/store.ts';
+import { record } from '../audit/index.ts';
 import type { Principal } from '../auth/tokens.ts';
 import { returnOrderStock } from '../orders/order-stock.ts';
 import type { Order } from '../orders/types.ts';
@@ -27,6 +28,8 @@ export const REFUND_REASONS = ['requested', 'damaged', 'not_received', 'returned
 export type RefundReason = (typeof REFUND_REASONS)[number];
 
 type Acting = Exclude<CancelledBy, 'fraud'>;
+/** Who acts, and from where (recorded in the audit log). */
+type Actor = Principal & { readonly ip?: string };
 
 /**
  * What people do to an order after checkout: cancel, refund, decide a fraud review, confirm a
@@ -37,7 +40,7 @@ export class OrderActions {
   constructor(private readonly d: PipelineDeps) {}
 
   /** Its buyer before it ships, the host who sold it, or an admin. */
-  cancel(actor: Principal, orderId: string, reason: CancelReason = 'requested'): Promise<Order> {
+  cancel(actor: Actor, orderId: string, reason: CancelReason = 'requested'): Promise<Order> {
     return this.write(actor, orderId, cancelOrderRule, async (tx, order, role, now) => {
       if (!canMove(order.state, 'cancelled')) {
         throw new AppError('order_not_cancellable', `This order is ${order.state}`, {
@@ -51,11 +54,13 @@ export class OrderActions {
         });
       }
       await cancelOrder(tx, this.d.orders, { order, reason, by: role, now });
+      const details = { reason, as: role, from: order.state };
+      await audit(tx, { actor, now, action: 'order.cancelled', order, details });
     });
   }
 
   /** Admin: a captured order's money goes back; its stock too while the goods have not shipped. */
-  refund(admin: Principal, orderId: string, reason: RefundReason = 'requested'): Promise<Order> {
+  refund(admin: Actor, orderId: string, reason: RefundReason = 'requested'): Promise<Order> {
     return this.write(admin, orderId, viewOrder, async (tx, order, _role, now) => {
       if (!canMove(order.state, 'refunded') || order.payment?.status !== 'captured') {
         throw new AppError('order_not_refundable', refusalOfRefund(order), {
@@ -74,6 +79,8 @@ export class OrderActions {
           unitsReturned,
         }),
       ]);
+      const details = { reason, amountCents: order.total_cents, currency: order.currency, unitsReturned };
+      await audit(tx, { actor: admin, now, action: 'order.refunded', order, details });
     });
   }
 
@@ -136,6 +143,32 @@ export class OrderActions {
     this.d.onCommit();
     return (await this.d.orders.get(orderId)) as Order;
   }
+}
+
+/** The action's audit entry, in its transaction: it commits with the order's move or not at all. */
+function audit(
+  tx: Sql,
+  {
+    actor,
+    now,
+    action,
+    order,
+    details,
+  }: {
+    actor: Actor;
+    now: number;
+    action: 'order.cancelled' | 'order.refunded';
+    order: LockedOrder;
+    details: Record<string, unknown>;
+  },
+): Promise<void> {
+  return record(tx, {
+    at: now,
+    actor: { id: actor.id, role: actor.role, ip: actor.ip },
+    action,
+    target: { type: 'order', id: order.id },
+    details,
+  });
 }
 
 function refusalOfRefund(order: LockedOrder): string {

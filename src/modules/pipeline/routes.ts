@@ -1,6 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { FRAUD_OUTCOMES, FRAUD_REASONS } from '../../domain/fraud.ts';
-import { principalOf } from '../../platform/http/access.ts';
+import { actorOf, principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, IdParams, withProblems } from '../../platform/http/schemas.ts';
 import type { PipelineDeps } from './deps.ts';
@@ -41,7 +41,7 @@ export function pipelineRoutes(app: App, deps: PipelineDeps): void {
         response: OrderResponse,
       },
     },
-    async (req) => actions.cancel(principalOf(req), req.params.id, req.body?.reason),
+    async (req) => actions.cancel(actorOf(req), req.params.id, req.body?.reason),
   );
 
   app.post(
@@ -59,7 +59,7 @@ export function pipelineRoutes(app: App, deps: PipelineDeps): void {
         response: OrderResponse,
       },
     },
-    async (req) => actions.refund(principalOf(req), req.params.id, req.body?.reason),
+    async (req) => actions.refund(actorOf(req), req.params.id, req.body?.reason),
   );
 
   app.post(

@@ -18,7 +18,7 @@ export {
   allowsAccess,
   bid,
   cancelOrder,
-  changeRole,
+  changeAccount,
   type Decision,
   deleteChatLine,
   fulfilOrder,

@@ -231,7 +231,7 @@ export class ChatService {
   }
 
   async moderate(
-    actor: Principal,
+    actor: Principal & { readonly ip?: string },
     showId: string,
     userId: string,
     action: 'mute' | 'ban' | 'unmute' | 'unban',
@@ -244,7 +244,11 @@ export class ChatService {
     );
     authorize(moderateUser(actor, facts, { id: userId, role: target?.role }));
     const until = minutes ? this.o.clock.now() + minutes * 60_000 : null;
-    await this.o.moderation.set(showId, userId, action, until, actor.id);
+    await this.o.moderation.set(showId, userId, action, until, {
+      id: actor.id,
+      role: actor.role,
+      ip: actor.ip,
+    });
   }
 
   private remember(m: ChatMessage): void {

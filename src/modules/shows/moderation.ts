@@ -1,8 +1,16 @@
 import type { Bus } from '../../platform/bus/bus.ts';
 import type { Store } from '../../platform/store/store.ts';
+import { type AuditActor, record } from '../audit/index.ts';
 import { type ModerationNotice, SUBJECTS } from './chat-types.ts';
 
 const RELOAD_MS = 60_000;
+
+const AUDITED = {
+  mute: 'chat.muted',
+  unmute: 'chat.unmuted',
+  ban: 'chat.banned',
+  unban: 'chat.unbanned',
+} as const satisfies Record<ModerationNotice['action'], string>;
 
 interface Entry {
   action: 'mute' | 'ban';
@@ -65,20 +73,26 @@ export class ModerationCache {
     userId: string,
     action: ModerationNotice['action'],
     until: number | null,
-    by: string,
+    by: AuditActor & { readonly id: string },
   ): Promise<void> {
-    if (action === 'unmute' || action === 'unban') {
-      await this.store.query('delete from show_moderation where show_id = $1 and user_id = $2', [
-        showId,
-        userId,
-      ]);
-    } else {
-      await this.store.query(
-        `insert into show_moderation (show_id, user_id, action, until, by_user) values ($1, $2, $3, $4, $5)
-         on conflict (show_id, user_id) do update set action = excluded.action, until = excluded.until, by_user = excluded.by_user`,
-        [showId, userId, action, until === null ? null : new Date(until), by],
-      );
-    }
+    await this.store.transaction(async (tx) => {
+      if (action === 'unmute' || action === 'unban') {
+        await tx.query('delete from show_moderation where show_id = $1 and user_id = $2', [showId, userId]);
+      } else {
+        await tx.query(
+          `insert into show_moderation (show_id, user_id, action, until, by_user) values ($1, $2, $3, $4, $5)
+           on conflict (show_id, user_id) do update set action = excluded.action, until = excluded.until, by_user = excluded.by_user`,
+          [showId, userId, action, until === null ? null : new Date(until), by.id],
+        );
+      }
+      await record(tx, {
+        at: this.now(),
+        actor: by,
+        action: AUDITED[action],
+        target: { type: 'user', id: userId },
+        details: { showId, until: until === null ? null : new Date(until).toISOString() },
+      });
+    });
     const notice: ModerationNotice = { showId, userId, action, until };
     this.bus.publish(SUBJECTS.moderation, notice);
     this.apply(notice);

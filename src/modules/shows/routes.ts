@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { MAX_BLOCKED_WORD_LENGTH, MAX_BLOCKED_WORDS } from '../../domain/blocked-words.ts';
 import { REACTIONS } from '../../domain/chat-rules.ts';
 import { AppError } from '../../platform/errors.ts';
-import { principalOf } from '../../platform/http/access.ts';
+import { actorOf, principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import {
   Body,
@@ -371,7 +371,7 @@ export function showRoutes(app: App, d: ShowRoutesDeps): void {
     },
     async (req, reply) => {
       const b = req.body as { userId: string; action: 'mute' | 'ban' | 'unmute' | 'unban'; minutes?: number };
-      await d.chat.moderate(principalOf(req), req.params.id, b.userId, b.action, b.minutes);
+      await d.chat.moderate(actorOf(req), req.params.id, b.userId, b.action, b.minutes);
       return reply.code(204).send(null);
     },
   );

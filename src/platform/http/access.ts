@@ -50,6 +50,11 @@ export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
   return declared.get(app) ?? [];
 }
 
+/** The signed-in caller and the address they call from (for the audit log). */
+export function actorOf(request: FastifyRequest): Principal & { readonly ip: string } {
+  return { ...principalOf(request), ip: request.ip };
+}
+
 export function registerAccessControl(app: FastifyInstance, tokens: TokenService): void {
   app.decorateRequest('principal', undefined);
   const routes: DeclaredRoute[] = [];
