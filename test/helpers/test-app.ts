@@ -38,7 +38,16 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flashmob-test-'));
   return loadConfig(
     {},
-    { dataDir, logLevel: 'silent', rateLimitScale: 0, demo: false, sweepIntervalMs: 50, ...overrides },
+    // serveWeb off unless asked: a test answers the same whether or not web/dist was built.
+    {
+      dataDir,
+      logLevel: 'silent',
+      rateLimitScale: 0,
+      demo: false,
+      sweepIntervalMs: 50,
+      serveWeb: false,
+      ...overrides,
+    },
   );
 }
 

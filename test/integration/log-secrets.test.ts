@@ -42,15 +42,23 @@ describe('logs keep no secrets', () => {
       config: { port: 0, host: '127.0.0.1', logLevel: 'trace' },
     });
     base = await t.fm.listen();
-    const store = t.fm.store as Sql;
-    const query = store.query.bind(store);
-    store.query = ((text: string, params?: readonly unknown[]) => {
-      if (failNextUserInsert && text.startsWith('insert into users')) {
-        failNextUserInsert = false;
-        return query(text.replace('insert into users', 'insert into users_gone'), params);
-      }
-      return query(text, params);
-    }) as Sql['query'];
+    // The next insert of a user fails in the database, whether made on the store or in a
+    // transaction (registration writes the user and its audit entry in one).
+    const failing = (sql: Sql): Sql['query'] => {
+      const query = sql.query.bind(sql);
+      return ((text: string, params?: readonly unknown[]) => {
+        if (failNextUserInsert && text.startsWith('insert into users')) {
+          failNextUserInsert = false;
+          return query(text.replace('insert into users', 'insert into users_gone'), params);
+        }
+        return query(text, params);
+      }) as Sql['query'];
+    };
+    const store = t.fm.store;
+    store.query = failing(store);
+    const transaction = store.transaction.bind(store);
+    store.transaction = ((fn: (tx: Sql) => Promise<unknown>) =>
+      transaction((tx) => fn({ ...tx, query: failing(tx) } as Sql))) as typeof store.transaction;
   });
   let closed = false;
   afterAll(async () => {

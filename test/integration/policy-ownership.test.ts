@@ -144,7 +144,7 @@ describe.each(await storeKinds())('policy - ownership (%s)', (kind) => {
     const { admin } = w.actors;
     expect(await call('PATCH', `/api/users/${admin.id}`, admin, { role: 'buyer' })).toEqual([
       403,
-      'forbidden',
+      'self_change_forbidden',
     ]);
     expect((await t.http('GET', '/api/me', { token: admin.token })).json().role).toBe('admin');
   });

@@ -13,6 +13,8 @@ export interface PolicyRow {
   readonly refusal?: 403 | 404;
   /** The route answers these statuses to everyone whatever the role (e.g. a signature check). */
   readonly always?: number;
+  /** Statuses that still mean "let through" for the roles that may (e.g. a wrong current password). */
+  readonly passes?: readonly number[];
   readonly call: (
     w: World,
     role: RoleName,
@@ -40,6 +42,15 @@ export const POLICY_TABLE: Record<string, PolicyRow> = {
   },
   'POST /api/auth/guest': { call: () => url('/api/auth/guest') },
   'GET /api/me': { call: () => url('/api/me') },
+  // Every account but a guest (no password to change); the made-up current password is refused as such.
+  'POST /api/me/password': {
+    owners: ['buyer', 'otherBuyer', 'mod', 'host', 'otherHost', 'admin'],
+    refusal: 403,
+    passes: [401],
+    call: () =>
+      url('/api/me/password', { currentPassword: 'wrong-password-1', newPassword: 'new-password-123' }),
+  },
+  'GET /api/admin/audit': { call: () => url('/api/admin/audit') },
   'PATCH /api/users/:id': { call: (w) => url(`/api/users/${w.actors.otherBuyer.id}`, { role: 'buyer' }) },
   'POST /api/products': {
     call: () =>

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../platform/http/app-type.ts';
-import { IsoDate, withProblems } from '../../platform/http/schemas.ts';
+import { Id, IsoDate, withProblems } from '../../platform/http/schemas.ts';
 import type { Sql } from '../../platform/store/store.ts';
 import { AUDIT_ACTIONS, DEFAULT_AUDIT_LIMIT, listAudit, MAX_AUDIT_LIMIT } from './log.ts';
 
@@ -32,9 +32,11 @@ export function auditRoutes(app: App, sql: Sql): void {
         summary: 'The audit log of privileged actions, newest first (admin)',
         querystring: Type.Object(
           {
-            actor: Type.Optional(Type.String({ maxLength: 40, description: 'the acting user id' })),
+            actor: Type.Optional(Id('user')),
             action: Type.Optional(Type.Union(AUDIT_ACTIONS.map((a) => Type.Literal(a)))),
-            target: Type.Optional(Type.String({ maxLength: 64, description: 'the target id' })),
+            target: Type.Optional(
+              Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'the target id' }),
+            ),
             since: Type.Optional(IsoDate),
             until: Type.Optional(IsoDate),
             limit: Type.Optional(

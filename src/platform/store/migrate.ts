@@ -26,8 +26,9 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 }
 
 /**
- * Applies pending migrations, each in its own transaction. Safe when several nodes start at
- * once: they queue on an advisory lock and the later ones find nothing to do.
+ * Applies pending migrations, all in one transaction: a migration that fails leaves none of this
+ * run applied (and the node refuses to start), never half a schema. Safe when several nodes start
+ * at once: they queue on an advisory lock and the later ones find nothing to do.
  */
 export async function migrate(store: Store, migrations: Migration[] = loadMigrations()): Promise<string[]> {
   const applied: string[] = [];
