@@ -197,6 +197,9 @@ export class NatsBus implements Bus {
       stop: async () => {
         const g = this.groups.get(group);
         this.groups.delete(group);
+        // No longer this node's to replay: a `flashmob replay` gets no responder, not a timeout.
+        this.replaySubs.get(group)?.unsubscribe();
+        this.replaySubs.delete(group);
         await g?.replaying;
         await g?.runner?.stop();
       },
