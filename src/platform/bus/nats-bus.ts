@@ -176,6 +176,7 @@ export class NatsBus implements Bus {
     this.replaySubs.clear();
     this.nc = undefined;
     this.connecting = undefined;
+    this.stopping = false;
   }
 
   async ready(): Promise<void> {
@@ -223,9 +224,13 @@ export class NatsBus implements Bus {
   private runGroup(group: string): void {
     const g = this.groups.get(group);
     if (!g) return;
+    this.startRunner(group, g);
+    this.answerReplays(group);
+  }
+
+  private startRunner(group: string, g: Group): void {
     g.runner = this.newRunner(group, g);
     g.runner.start(() => admin.finishPendingReplay(this.admin, group, g.options));
-    this.answerReplays(group);
   }
 
   /**
@@ -249,10 +254,8 @@ export class NatsBus implements Bus {
           try {
             await admin.replayGroup(this.admin, group, from, g.options);
           } finally {
-            if (this.groups.get(group) === g && this.started && !this.stopping) {
-              g.runner = this.newRunner(group, g);
-              g.runner.start();
-            }
+            // Also after a failure: a replay recorded as pending is finished before pulling.
+            if (this.groups.get(group) === g && this.started && !this.stopping) this.startRunner(group, g);
           }
         });
         g.replaying = done.catch(() => {});
