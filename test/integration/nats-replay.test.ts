@@ -120,4 +120,37 @@ describe.skipIf(!ok)('NATS consumer groups: replay', () => {
     expect(seen.slice(ids.length)).toEqual(ids);
     await h.stop();
   });
+
+  it('replay (nats) - with two nodes pulling the group, one replays it; the other pulls on from the remade consumer', async () => {
+    const seen: string[] = [];
+    const resets = [0, 0];
+    const nodes = [natsBus(), natsBus()];
+    for (const n of nodes) await n.start();
+    const handles = nodes.map((n, i) =>
+      n.consume('g-two', async (e) => void seen.push(e.id), {
+        reset: async () => {
+          resets[i] = (resets[i] ?? 0) + 1;
+        },
+      }),
+    );
+    await until(() => new Set(seen).size === ids.length);
+    await handles[0]?.drained();
+    seen.length = 0;
+    const operator = new NatsBus({ url: TEST_NATS_URL, store: ts.store, logger, prefix, relay: false });
+    buses.push(operator);
+    const result = await operator.replay({ group: 'g-two', from: 0, handler: async () => {}, options: {} });
+    expect(result).toEqual({ handedOver: true });
+    expect([...resets].sort()).toEqual([0, 1]);
+    // Between them the two nodes handle the whole log again.
+    await until(() => ids.every((id) => seen.includes(id)));
+    // The node that answered stops; the other, whose pulls failed under it, handles what comes next.
+    const answered = resets.indexOf(1);
+    await handles[answered]?.stop();
+    const [late] = await ts.store.transaction((tx) =>
+      appendEvents(tx, [{ type: 'test.replayed', key: 'late', payload: {} }]),
+    );
+    for (const n of nodes) n.notifyCommitted();
+    await until(() => seen.includes(late as string));
+    await handles[1 - answered]?.stop();
+  });
 });

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection, RequestError, type Subscription } from '@nats-io/transport-node';
+import {
+  connect,
+  type NatsConnection,
+  RequestError,
+  type Subscription,
+  TimeoutError,
+} from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { toError } from '../errors.ts';
 import { Signal, sleep } from '../signal.ts';
@@ -287,6 +293,10 @@ export class NatsBus implements Bus {
       if (answer.error) throw new Error(`the node running ${group} could not replay it: ${answer.error}`);
       return { handedOver: true };
     } catch (e) {
+      if (e instanceof TimeoutError || (e instanceof RequestError && e.cause instanceof TimeoutError))
+        throw new Error(
+          `the node running ${group} did not confirm the replay within ${REPLAY_HANDOVER_TIMEOUT_MS / 1000} s; it may still be at it (see its log)`,
+        );
       if (!(e instanceof RequestError && e.isNoResponders())) throw e;
     }
     await admin.replayGroup(this.admin, group, from, options);
