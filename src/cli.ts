@@ -17,7 +17,7 @@ import { toError } from './platform/errors.ts';
 import { buildWebApp, webBuildIsStale } from './platform/http/web-app.ts';
 import { createLogger } from './platform/logger.ts';
 import { migrate } from './platform/store/migrate.ts';
-import { openStore } from './platform/store/open-store.ts';
+import { DataDirInUseError, openStore } from './platform/store/open-store.ts';
 
 const USAGE = `flashmob <command>
 
@@ -47,8 +47,21 @@ function config(overrides: Partial<Config> = {}, opts: { serving?: boolean } = {
   }
 }
 
-async function withApp<T>(c: Config, fn: (fm: Flashmob) => Promise<T>): Promise<T> {
-  const fm = await buildApp({ ...c, logLevel: c.logLevel === 'info' ? 'warn' : c.logLevel });
+/**
+ * Builds the app (not started) for one command. The embedded database is one process's: beside
+ * a running server the command cannot open it, and says so instead of failing on the pid file.
+ */
+async function withApp<T>(c: Config, command: string, fn: (fm: Flashmob) => Promise<T>): Promise<T> {
+  let fm: Flashmob;
+  try {
+    fm = await buildApp({ ...c, logLevel: c.logLevel === 'info' ? 'warn' : c.logLevel });
+  } catch (e) {
+    if (e instanceof DataDirInUseError)
+      fail(
+        `the server (process ${e.holder}) holds the embedded database in ${e.dataDir}: stop it and run \`flashmob ${command}\` again, or run the nodes on PostgreSQL (DATABASE_URL), where this works while they serve`,
+      );
+    throw e;
+  }
   try {
     return await fn(fm);
   } finally {
@@ -113,7 +126,7 @@ async function userCreate(argv: string[]): Promise<void> {
   if (!USER_ROLES.includes(role)) fail(`--role must be one of ${USER_ROLES.join(', ')}`);
   const password = values.password ?? (await import('node:crypto')).randomBytes(12).toString('base64url');
   if (password.length < 8) fail('--password must be at least 8 characters');
-  await withApp(config(), async (fm) => {
+  await withApp(config(), 'user create', async (fm) => {
     const user = await fm.services.auth.createUser({
       email: values.email as string,
       password,
@@ -135,7 +148,7 @@ async function adminCreate(argv: string[]): Promise<void> {
     fail('--email must be an email address');
   const password = values.password ?? (await import('node:crypto')).randomBytes(12).toString('base64url');
   if (password.length < 8) fail('--password must be at least 8 characters');
-  await withApp(config(), async (fm) => {
+  await withApp(config(), 'admin create', async (fm) => {
     const { created, user } = await fm.services.auth.ensureAdmin(
       { email: values.email as string, password, name: values.name },
       'admin create --email',
@@ -156,11 +169,11 @@ async function replay(argv: string[]): Promise<void> {
   if (!values.consumer) fail('--consumer NAME is required');
   const from = values.from === undefined ? 0 : Number(values.from);
   if (!Number.isInteger(from) || from < 0) fail('--from must be an event number (an integer >= 0)');
-  await withApp(config({ role: 'api' }), async (fm) => {
+  await withApp(config({ role: 'api' }), 'replay', async (fm) => {
     const result = await runReplay(fm, values.consumer as string, from);
     process.stdout.write(
       result.handedOver
-        ? `${values.consumer} is running on a worker: it will replay from ${from}\n`
+        ? `${values.consumer} is running on a worker: it has started over from ${from} and rebuilds in the background\n`
         : `replayed ${values.consumer} from ${from}: now at event ${result.seq}\n`,
     );
   });
@@ -168,7 +181,9 @@ async function replay(argv: string[]): Promise<void> {
 
 async function dlq(argv: string[]): Promise<void> {
   const [action, ...rest] = argv;
-  await withApp(config({ role: 'api' }), async (fm) => {
+  if (action !== 'list' && action !== 'retry' && action !== 'drop')
+    fail('usage: dlq list [--consumer NAME] | dlq retry ID | dlq drop ID');
+  await withApp(config({ role: 'api' }), `dlq ${action}`, async (fm) => {
     if (action === 'list') {
       const { values } = parseArgs({ args: rest, options: { consumer: { type: 'string' } } });
       const letters = await fm.bus.listDeadLetters(values.consumer);
@@ -181,8 +196,7 @@ async function dlq(argv: string[]): Promise<void> {
       return;
     }
     const id = Number(rest[0]);
-    if ((action !== 'retry' && action !== 'drop') || !Number.isInteger(id))
-      fail('usage: dlq list | dlq retry ID | dlq drop ID');
+    if (!Number.isInteger(id) || id <= 0) fail(`usage: dlq ${action} ID (the number dlq list shows)`);
     const done = action === 'retry' ? await fm.bus.retryDeadLetter(id) : await fm.bus.dropDeadLetter(id);
     if (!done) fail(`no dead letter ${id}`);
     process.stdout.write(

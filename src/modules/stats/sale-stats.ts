@@ -148,13 +148,11 @@ export function saleStatsConsumer(store: Store): ConsumerDefinition {
     types: ['sale.claimed', 'reservation.expired', 'reservation.released', 'order.placed', 'order.paid'],
     handle: (event) => store.transaction((tx) => applyBatch(tx, [event])),
     batch: (events) => store.transaction((tx) => applyBatch(tx, events)),
-    async reset() {
-      await store.transaction(async (tx) => {
-        await tx.query('delete from sale_stats');
-        await tx.query('delete from sale_stats_minutes');
-        await tx.query('delete from sale_stats_orders');
-        await tx.query('delete from processed_events where consumer = $1', [SALE_STATS_CONSUMER]);
-      });
+    async reset(tx) {
+      await tx.query('delete from sale_stats');
+      await tx.query('delete from sale_stats_minutes');
+      await tx.query('delete from sale_stats_orders');
+      await tx.query('delete from processed_events where consumer = $1', [SALE_STATS_CONSUMER]);
     },
   };
 }

@@ -107,11 +107,9 @@ export function trendingConsumer(store: Store): ConsumerDefinition {
     gatherMs: 1_000,
     handle: (event) => store.transaction((tx) => applyBatch(tx, [event])),
     batch: (events) => store.transaction((tx) => applyBatch(tx, events)),
-    async reset() {
-      await store.transaction(async (tx) => {
-        await tx.query('delete from trending');
-        await tx.query('delete from processed_events where consumer = $1', [TRENDING_CONSUMER]);
-      });
+    async reset(tx) {
+      await tx.query('delete from trending');
+      await tx.query('delete from processed_events where consumer = $1', [TRENDING_CONSUMER]);
     },
   };
 }

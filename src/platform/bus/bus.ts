@@ -1,3 +1,4 @@
+import type { Sql } from '../store/store.ts';
 import type { Cursor, EventRecord } from './events.ts';
 
 /** Handles one event of a durable consumer group. Throwing means "retry later". */
@@ -19,6 +20,25 @@ export interface ConsumeOptions {
    * A read model that moves on a scale of minutes takes longer: fewer, larger transactions.
    */
   readonly gatherMs?: number;
+  /**
+   * Empties what the group built, in the caller's transaction, before a full replay
+   * (`flashmob replay --from 0`). Groups that act on the world have none: a replay re-delivers
+   * and their processed markers skip what they did.
+   */
+  reset?(tx: Sql): Promise<void>;
+}
+
+/** A replay asked of a bus: the group, its handling, and the event number to start from. */
+export interface ReplayRequest {
+  readonly group: string;
+  readonly from: number;
+  readonly handler: EventHandler;
+  readonly options: ConsumeOptions;
+}
+
+export interface ReplayResult {
+  /** A running node took the replay over (it rebuilds in the background); false: done here. */
+  readonly handedOver: boolean;
 }
 
 /** Whether a group with these options handles `event` (its `types` filter). */
@@ -62,6 +82,12 @@ export interface Bus {
   subscribe(subject: string, listener: (data: unknown) => void): () => void;
   /** Moves a consumer group's cursor (replay); a node running the group picks it up. */
   resetConsumer(group: string, to: Cursor): Promise<void>;
+  /**
+   * Replays a group from an event number (`flashmob replay`): from 0, first empties what it built
+   * (`reset`, under the group's replay lock). A node running the group takes the replay over;
+   * with none, the group is run here until it has caught up.
+   */
+  replay(request: ReplayRequest): Promise<ReplayResult>;
   listDeadLetters(consumer?: string): Promise<DeadLetter[]>;
   /** Forgets a dead letter. */
   dropDeadLetter(id: number): Promise<boolean>;

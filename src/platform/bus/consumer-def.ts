@@ -1,4 +1,4 @@
-import type { Sql } from '../store/store.ts';
+import type { Sql, Store } from '../store/store.ts';
 import type { ConsumeOptions } from './bus.ts';
 import type { EventRecord } from './events.ts';
 
@@ -6,8 +6,34 @@ import type { EventRecord } from './events.ts';
 export interface ConsumerDefinition extends ConsumeOptions {
   readonly name: string;
   handle(event: EventRecord): Promise<void>;
-  /** Empties what the consumer built, before a full replay (`flashmob replay --from 0`). */
-  reset?(): Promise<void>;
+}
+
+/**
+ * The replay lock of a group, as a transaction-scoped advisory lock: every transaction that
+ * writes the group's processed markers holds it shared (`markProcessed*`), and emptying the
+ * read model holds it exclusive. Without it, a worker's batch that commits while a replay
+ * empties the read model keeps its markers (new rows, not in the delete's snapshot) while its
+ * effect on existing rows is deleted: the replay then skips those events and the model
+ * undercounts them.
+ */
+const REPLAY_LOCK_SQL = "hashtextextended('flashmob.replay:' || $1, 0)";
+
+/**
+ * Empties what `consumer` built (its `reset`) in one transaction that first waits for the
+ * group's batches in flight to commit, then bars new ones until it commits; `also` runs in the
+ * same transaction (moving the group's position, or recording the replay as pending).
+ */
+export async function emptyReadModel(
+  store: Store,
+  consumer: string,
+  reset: (tx: Sql) => Promise<void>,
+  also: (tx: Sql) => Promise<void> = async () => {},
+): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.query(`select pg_advisory_xact_lock(${REPLAY_LOCK_SQL})`, [consumer]);
+    await reset(tx);
+    await also(tx);
+  });
 }
 
 /**
@@ -16,7 +42,9 @@ export interface ConsumerDefinition extends ConsumeOptions {
  */
 export async function markProcessed(tx: Sql, consumer: string, eventId: string): Promise<boolean> {
   const rows = await tx.query(
-    'insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing returning event_id',
+    `insert into processed_events (consumer, event_id)
+     select $1, $2 from (select pg_advisory_xact_lock_shared(${REPLAY_LOCK_SQL})) replay_lock
+     on conflict do nothing returning event_id`,
     [consumer, eventId],
   );
   return rows.length > 0;
@@ -34,7 +62,8 @@ export async function markProcessedBatch(
   const fresh = new Set(
     (
       await tx.query<{ event_id: string }>(
-        `insert into processed_events (consumer, event_id) select $1, unnest($2::text[])
+        `insert into processed_events (consumer, event_id)
+         select $1, unnest($2::text[]) from (select pg_advisory_xact_lock_shared(${REPLAY_LOCK_SQL})) replay_lock
          on conflict do nothing returning event_id`,
         [consumer, events.map((e) => e.id)],
       )

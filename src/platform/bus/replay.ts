@@ -1,12 +1,13 @@
 import type { Flashmob } from '../../app.ts';
 import { AppError } from '../errors.ts';
-import { cursorBeforeSeq } from './events.ts';
+import { headCursor } from './events.ts';
 
 /**
  * Re-delivers the event log to one consumer from an event number. `from` 0 first empties what
  * the consumer built (its `reset`), so the read model is rebuilt from scratch; a later number
  * re-delivers from that event on, and the consumer's idempotency skips what it already applied.
- * When a worker is running that consumer, it picks the new cursor up on its next step.
+ * When a node is running that consumer, it takes the replay over (`handedOver`: it rebuilds in
+ * the background); otherwise the consumer runs here until it has caught up with the log, `seq`.
  */
 export async function runReplay(
   fm: Flashmob,
@@ -20,20 +21,11 @@ export async function runReplay(
       `No consumer "${consumerName}"; known: ${fm.consumers.map((c) => c.name).join(', ')}`,
     );
   }
-  const [lease] = await fm.store.query<{ live: boolean }>(
-    'select owner is not null and lease_until > now() as live from consumer_offsets where consumer = $1',
-    [def.name],
-  );
-  if (from === 0) await def.reset?.();
-  await fm.bus.resetConsumer(def.name, await cursorBeforeSeq(fm.store, from));
-  if (lease?.live) return { seq: from, handedOver: true };
-  await fm.bus.start();
-  const handle = fm.bus.consume(def.name, (e) => def.handle(e), def);
-  await handle.drained();
-  await handle.stop();
-  const [row] = await fm.store.query<{ seq: number }>(
-    'select cursor_seq as seq from consumer_offsets where consumer = $1',
-    [def.name],
-  );
-  return { seq: row?.seq ?? 0, handedOver: false };
+  const { handedOver } = await fm.bus.replay({
+    group: def.name,
+    from,
+    handler: (e) => def.handle(e),
+    options: def,
+  });
+  return { seq: handedOver ? from : (await headCursor(fm.store)).seq, handedOver };
 }

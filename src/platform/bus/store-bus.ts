@@ -2,10 +2,26 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { toError } from '../errors.ts';
 import { Signal } from '../signal.ts';
-import type { Store } from '../store/store.ts';
-import type { Bus, ConsumeOptions, ConsumerHandle, DeadLetter, EventHandler } from './bus.ts';
+import type { Sql, Store } from '../store/store.ts';
+import type {
+  Bus,
+  ConsumeOptions,
+  ConsumerHandle,
+  DeadLetter,
+  EventHandler,
+  ReplayRequest,
+  ReplayResult,
+} from './bus.ts';
+import { emptyReadModel } from './consumer-def.ts';
 import { listDeadLetters } from './dead-letters.ts';
-import { type Cursor, cursorOf, type EventRecord, headCursor, readEvents } from './events.ts';
+import {
+  type Cursor,
+  cursorBeforeSeq,
+  cursorOf,
+  type EventRecord,
+  headCursor,
+  readEvents,
+} from './events.ts';
 import { StoreConsumer } from './store-consumer.ts';
 
 export interface StoreBusOptions {
@@ -157,13 +173,35 @@ export class StoreBus implements Bus {
   }
 
   async resetConsumer(group: string, to: Cursor): Promise<void> {
-    await this.o.store.query(
-      `insert into consumer_offsets (consumer, cursor_txid, cursor_seq) values ($1, $2::xid8, $3)
-       on conflict (consumer) do update
-       set cursor_txid = excluded.cursor_txid, cursor_seq = excluded.cursor_seq, updated_at = now()`,
-      [group, to.txid, to.seq],
-    );
+    await moveCursor(this.o.store, group, to);
     this.wake.notify();
+  }
+
+  /**
+   * Empties the read model (from 0) and moves the group's cursor in one transaction, so neither
+   * happens without the other. A node holding the group's lease notices the moved cursor on its
+   * next step (its cursor writes compare the old value) and rebuilds; with none, it runs here.
+   */
+  async replay({ group, from, handler, options }: ReplayRequest): Promise<ReplayResult> {
+    const to = await cursorBeforeSeq(this.o.store, from);
+    let live = false;
+    const move = async (tx: Sql) => {
+      const [lease] = await tx.query<{ live: boolean }>(
+        'select owner is not null and lease_until > now() as live from consumer_offsets where consumer = $1',
+        [group],
+      );
+      live = lease?.live ?? false;
+      await moveCursor(tx, group, to);
+    };
+    if (from === 0 && options.reset) await emptyReadModel(this.o.store, group, options.reset, move);
+    else await this.o.store.transaction(move);
+    this.wake.notify();
+    if (live) return { handedOver: true };
+    await this.start();
+    const handle = this.consume(group, handler, options);
+    await handle.drained();
+    await handle.stop();
+    return { handedOver: false };
   }
 
   async lag(): Promise<Record<string, number>> {
@@ -193,4 +231,13 @@ export class StoreBus implements Bus {
     this.wake.notify();
     return rows.length > 0;
   }
+}
+
+async function moveCursor(sql: Sql, group: string, to: Cursor): Promise<void> {
+  await sql.query(
+    `insert into consumer_offsets (consumer, cursor_txid, cursor_seq) values ($1, $2::xid8, $3)
+     on conflict (consumer) do update
+     set cursor_txid = excluded.cursor_txid, cursor_seq = excluded.cursor_seq, updated_at = now()`,
+    [group, to.txid, to.seq],
+  );
 }

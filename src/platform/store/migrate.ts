@@ -15,7 +15,7 @@ export interface Migration {
 }
 
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
     .map((file) => ({
@@ -23,6 +23,14 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
       name: file.replace(/\.sql$/, ''),
       sql: readFileSync(path.join(dir, file), 'utf8'),
     }));
+  // Two files with one number: the runner records versions, so the second would never run.
+  const seen = new Map<number, string>();
+  for (const m of migrations) {
+    const other = seen.get(m.version);
+    if (other) throw new Error(`migrations ${other} and ${m.name} share the number ${m.version}`);
+    seen.set(m.version, m.name);
+  }
+  return migrations;
 }
 
 /**

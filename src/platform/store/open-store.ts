@@ -32,6 +32,19 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   };
 }
 
+/** Another live process holds the embedded database's data directory. */
+export class DataDirInUseError extends Error {
+  override name = 'DataDirInUseError';
+  constructor(
+    readonly dataDir: string,
+    readonly holder: number,
+  ) {
+    super(
+      `DATA_DIR ${dataDir} is in use by process ${holder}; the embedded database serves one process (set DATABASE_URL to share one)`,
+    );
+  }
+}
+
 /**
  * PGlite is one process's database: a second process on the same files would corrupt them.
  * A pid file refuses that with a clear message (a stale one, left by a crash, is taken over).
@@ -43,9 +56,7 @@ function lockDataDir(dataDir: string): () => void {
   } catch {
     const holder = Number(readFileSync(file, 'utf8').trim());
     if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new Error(
-        `DATA_DIR ${dataDir} is in use by process ${holder}; the embedded database serves one process (set DATABASE_URL to share one)`,
-      );
+      throw new DataDirInUseError(dataDir, holder);
     }
     writeFileSync(file, String(process.pid));
   }
