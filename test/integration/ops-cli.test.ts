@@ -50,6 +50,7 @@ describe.skipIf(backbones.length === 0).each(backbones)(
   'operations: replay and dead letters while a worker runs (%s)',
   (backbone) => {
     const secret = randomBytes(32).toString('hex');
+    const webhookSecret = randomBytes(32).toString('hex');
     const prefix = `ops${randomBytes(4).toString('hex')}`;
     let schema: string;
     let fm: Flashmob;
@@ -61,12 +62,13 @@ describe.skipIf(backbones.length === 0).each(backbones)(
     beforeAll(async () => {
       schema = await createSchema();
       const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema });
-      fm = await buildApp(testConfig({ jwtSecret: secret }), { store, paymentLatencyMs: { min: 0, max: 2 } });
+      fm = await buildApp(testConfig({ jwtSecret: secret, paymentWebhookSecret: webhookSecret }), { store, paymentLatencyMs: { min: 0, max: 2 } });
       await fm.app.ready();
       env = {
         DATABASE_URL: postgresUrlFor(schema),
         ...(backbone === 'nats' ? { NATS_URL: TEST_NATS_URL, NATS_PREFIX: prefix } : {}),
         JWT_SECRET: secret,
+        PAYMENT_WEBHOOK_SECRET: webhookSecret,
         DATA_DIR: testConfig().dataDir,
         SERVE_WEB: 'false',
       };
