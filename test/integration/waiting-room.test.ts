@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solve } from '../../src/domain/proof-of-work.ts';
-import type { SaleInfo, WaitingRoomConfig } from '../../src/modules/sales/types.ts';
+import type { WaitingRoomConfig } from '../../src/modules/sales/types.ts';
 import { AdmissionTokens } from '../../src/modules/waiting-room/admission-tokens.ts';
 import { MemoryQueueStore } from '../../src/modules/waiting-room/memory-queue-store.ts';
 import type { QueueStore } from '../../src/modules/waiting-room/queue-store.ts';
@@ -10,6 +10,7 @@ import { WaitingRoomService } from '../../src/modules/waiting-room/service.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { buyer, FakeSales, T0 } from '../factories/waiting-room.ts';
 import { serviceAvailable, TEST_REDIS_URL } from '../helpers/services.ts';
 import { createTestStore, type TestStore } from '../helpers/stores.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -17,38 +18,6 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 const redisOk = await serviceAvailable('redis');
 const kinds = redisOk ? (['memory', 'redis'] as const) : (['memory'] as const);
 const logger = createLogger('silent');
-const T0 = Date.parse('2030-01-01T12:00:00Z');
-
-/** Sales as the waiting room sees them, made up per test (their rows live elsewhere). */
-class FakeSales {
-  readonly sales = new Map<string, SaleInfo>();
-  add(config: WaitingRoomConfig, startsAt = T0, endsAt = T0 + 86_400_000): string {
-    const id = `sal_${randomBytes(8).toString('hex')}`;
-    this.sales.set(id, {
-      id,
-      startsAt,
-      endsAt,
-      holdSeconds: 600,
-      waitingRoom: config,
-      itemsBySku: new Map(),
-    });
-    return id;
-  }
-  async info(id: string) {
-    return this.sales.get(id);
-  }
-  async withWaitingRoom() {
-    return [...this.sales.values()].filter((s) => s.waitingRoom) as Array<
-      SaleInfo & { waitingRoom: WaitingRoomConfig }
-    >;
-  }
-}
-
-const buyer = (i: number) => ({
-  id: `usr_${String(i).padStart(16, '0')}`,
-  role: 'buyer' as const,
-  guest: false,
-});
 
 describe.each(kinds)('waiting room with a controllable clock (%s)', (kind) => {
   let ts: TestStore;
