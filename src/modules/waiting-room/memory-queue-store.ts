@@ -206,6 +206,7 @@ export class MemoryQueueStore implements QueueStore {
     this.unplace(q, t.id);
     q.active.delete(t.id);
     this.moved(q);
+    await this.inserts.settled();
     await this.store.query('update queue_tickets set state = $2 where ticket_id = $1', [t.id, state]);
     return next;
   }
@@ -326,6 +327,7 @@ export class MemoryQueueStore implements QueueStore {
     for (const id of [...order, ...behind]) this.place(q, id);
     q.pre = [];
     this.moved(q);
+    await this.inserts.settled();
     await this.store.transaction(async (tx) => {
       await tx.query(
         `update queue_tickets t set line_pos = o.pos from unnest($1::text[]) with ordinality as o(id, pos) where t.ticket_id = o.id`,
@@ -368,6 +370,10 @@ export class MemoryQueueStore implements QueueStore {
     }
     q.admissions.push({ at: now, count: ticketIds.length });
     this.moved(q);
+    // A ticket joins in memory at once and is inserted by the next group commit: admitted in
+    // between, its update found no row and the store kept it waiting (a restart put an admitted
+    // buyer back in line). The updates wait for the inserts of the tickets they change.
+    await this.inserts.settled();
     await this.store.query(
       `update queue_tickets set state = 'admitted', admitted_at = $2, admission_expires_at = $3 where ticket_id = any($1)`,
       [ticketIds, new Date(now), new Date(expiresAt)],
