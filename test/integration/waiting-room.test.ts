@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
 import { buyer, FakeSales, T0 } from '../factories/waiting-room.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { serviceAvailable, TEST_REDIS_URL } from '../helpers/services.ts';
 import { createTestStore, type TestStore } from '../helpers/stores.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -258,11 +259,11 @@ describe.each(kinds)('waiting room with a controllable clock (%s)', (kind) => {
   });
 });
 
-describe('the claim endpoint behind a waiting room', () => {
+describe.each(await storeKinds())('the claim endpoint behind a waiting room (%s)', (storeKind) => {
   let t: TestApp;
   let host: Actor;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ store: storeKind });
     host = await makeUser(t.fm, 'host');
   });
   afterAll(() => t.close());
