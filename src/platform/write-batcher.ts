@@ -6,6 +6,8 @@
 export class WriteBatcher<T> {
   private pending: Array<{ item: T; resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushing = false;
+  /** Settles with the last item added: batches are written in order, so with every earlier one. */
+  private last: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly flush: (items: T[]) => Promise<void>,
@@ -13,10 +15,23 @@ export class WriteBatcher<T> {
   ) {}
 
   add(item: T): Promise<void> {
-    return new Promise((resolve, reject) => {
+    const written = new Promise<void>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (!this.flushing) setImmediate(() => void this.run());
     });
+    this.last = written.then(
+      () => {},
+      () => {},
+    );
+    return written;
+  }
+
+  /**
+   * Settles once every item added so far is written (or has failed): a later write that must land
+   * after them (an update of the rows they insert) waits for this first.
+   */
+  settled(): Promise<void> {
+    return this.last;
   }
 
   private async run(): Promise<void> {

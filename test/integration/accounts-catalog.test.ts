@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, makeUser, uniq } from '../factories/index.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
-describe('accounts, catalog and sales over HTTP', () => {
+const kinds = await storeKinds();
+
+describe.each(kinds)('accounts, catalog and sales over HTTP (%s)', (kind) => {
   let t: TestApp;
   let admin: Actor;
   beforeAll(async () => {
     t = await createTestApp({
+      store: kind,
       config: { adminEmail: 'root@flashmob.test', adminPassword: 'root-password-1' },
     });
     const login = await t.http('POST', '/api/auth/login', {
@@ -46,6 +50,47 @@ describe('accounts, catalog and sales over HTTP', () => {
     expect(unknown.json().code).toBe('invalid_credentials');
     const ok = await t.http('POST', '/api/auth/login', { body: { email, password: 'correct horse' } });
     expect((await t.http('GET', '/api/me', { token: ok.json().token })).json().email).toBe(email);
+  });
+
+  it('accounts - one email registered four times at once (in any case): one account, the others 409 email_taken', async () => {
+    const email = `${uniq('race')}@x.dev`;
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        t.http('POST', '/api/auth/register', {
+          body: { email: i % 2 ? email.toUpperCase() : email, password: 'correct horse', name: `R${i}` },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409]);
+    for (const a of answers.filter((x) => x.statusCode === 409)) expect(a.json().code).toBe('email_taken');
+    const [row] = await t.fm.store.query<{ n: number }>(
+      'select count(*)::int as n from users where lower(email) = lower($1)',
+      [email],
+    );
+    expect(row?.n).toBe(1);
+  });
+
+  it('catalog - one SKU created by four hosts at once: one product, the others 409 sku_taken', async () => {
+    const sku = uniq('RACE-');
+    const hosts = await Promise.all([1, 2, 3, 4].map(() => makeUser(t.fm, 'host')));
+    const answers = await Promise.all(
+      hosts.map((h) =>
+        t.http('POST', '/api/products', {
+          token: h.token,
+          body: {
+            title: 'Racing shoe',
+            variants: [{ sku, title: 'One', priceCents: 1_000, currency: 'USD' }],
+          },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409]);
+    for (const a of answers.filter((x) => x.statusCode === 409)) expect(a.json().code).toBe('sku_taken');
+    const [row] = await t.fm.store.query<{ n: number }>(
+      'select count(*)::int as n from variants where sku = $1',
+      [sku],
+    );
+    expect(row?.n).toBe(1);
   });
 
   it('accounts - a guest is a buyer without an account', async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BidEngine } from '../../src/modules/auctions/bid-engine.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
+import type { AppError } from '../../src/platform/errors.ts';
 import { type Actor, makeBuyers, makeUser, SHIPPING } from '../factories/index.ts';
 import { makeShow } from '../factories/shows.ts';
 import { storeKinds } from '../helpers/kinds.ts';
@@ -72,6 +74,99 @@ describe.each(kinds)('live auctions (%s)', (kind) => {
       totalCents: top?.amount_cents,
       buyerId: top?.bidder_id,
     });
+  });
+
+  it('auctions - three nodes take 600 bids at once: one chain, no two accepted bids at one amount, the row agrees', async () => {
+    // Each node has its own bid writer; their batches meet only on the auction's row lock.
+    const { auction } = await start({
+      startCents: 1_000,
+      incrementCents: 100,
+      durationSeconds: 600,
+      suddenDeath: true,
+    });
+    const node = () =>
+      new BidEngine({ store: t.fm.store, clock: t.fm.clock, logger: t.fm.logger, onCommit: () => {} });
+    const nodes = [t.fm.services.bids, node(), node()];
+    const bidders = await makeBuyers(t.fm, 150);
+    const answers = await Promise.all(
+      Array.from({ length: 600 }, async (_, i) => {
+        const bidderId = (bidders[i % 150] as Actor).id;
+        const amountCents = 1_000 + Math.floor(Math.random() * 300) * 100;
+        return (nodes[i % 3] as BidEngine).bid({ auctionId: auction.id, bidderId, amountCents }).then(
+          (ok) => ({ ok: true as const, id: ok.bid.id, bidderId, amountCents }),
+          (e: AppError) => ({ ok: false as const, code: e.code }),
+        );
+      }),
+    );
+    for (const a of answers) if (!a.ok) expect(['bid_too_low', 'already_highest']).toContain(a.code);
+    const accepted = answers.flatMap((a) => (a.ok ? [a] : []));
+    const stored = await t.fm.store.query<{ id: string; amount_cents: number; bidder_id: string }>(
+      'select id, amount_cents, bidder_id from bids where auction_id = $1 order by amount_cents',
+      [auction.id],
+    );
+    // Every acknowledged bid is stored, nothing else is.
+    expect(stored.map((b) => b.id).sort()).toEqual(accepted.map((a) => a.id).sort());
+    expect(new Set(stored.map((b) => b.amount_cents)).size).toBe(stored.length);
+    for (let i = 1; i < stored.length; i++) {
+      const [prev, cur] = [stored[i - 1], stored[i]];
+      expect((cur?.amount_cents ?? 0) - (prev?.amount_cents ?? 0)).toBeGreaterThanOrEqual(100);
+      expect(cur?.bidder_id).not.toBe(prev?.bidder_id);
+    }
+    const top = stored.at(-1);
+    const [row] = await t.fm.store.query<Record<string, unknown>>(
+      'select high_bid_id, high_bidder_id, high_cents, bid_count from auctions where id = $1',
+      [auction.id],
+    );
+    expect(row).toEqual({
+      high_bid_id: top?.id,
+      high_bidder_id: top?.bidder_id,
+      high_cents: top?.amount_cents,
+      bid_count: stored.length,
+    });
+    clock.advance(601_000);
+    expect(await t.fm.services.auctions.settleDue()).toBe(1);
+  });
+
+  it('auctions - winners double-click pay on their won orders: one charge each, the other clicks 409', async () => {
+    const won = await Promise.all(
+      [1, 2, 3, 4].map(async () => {
+        const { auction } = await start({
+          startCents: 500,
+          incrementCents: 100,
+          durationSeconds: 30,
+          suddenDeath: true,
+        });
+        const [winner] = await makeBuyers(t.fm, 1);
+        expect((await bid(winner as Actor, auction.id, 700)).statusCode).toBe(201);
+        return { auction, winner: winner as Actor };
+      }),
+    );
+    clock.advance(31_000);
+    expect(await t.fm.services.auctions.settleDue()).toBe(4);
+    const clicks = await Promise.all(
+      won.flatMap(({ auction, winner }) =>
+        [1, 2, 3, 4].map(async () => {
+          const { orderId } = (await t.http('GET', `/api/auctions/${auction.id}`)).json();
+          const res = await t.http('POST', `/api/orders/${orderId}/pay`, {
+            token: winner.token,
+            body: { payment: { method: 'card', token: 'tok_visa' }, shipping: SHIPPING },
+          });
+          return { orderId: orderId as string, status: res.statusCode, body: res.json() };
+        }),
+      ),
+    );
+    for (const orderId of new Set(clicks.map((c) => c.orderId))) {
+      const mine = clicks.filter((c) => c.orderId === orderId);
+      expect(mine.map((c) => c.status).sort()).toEqual([200, 409, 409, 409]);
+      expect(mine.find((c) => c.status === 200)?.body.state).toBe('paid');
+      for (const c of mine.filter((x) => x.status === 409))
+        expect(c.body.code).toBe('reservation_unavailable');
+      const [charges] = await t.fm.store.query<{ n: number }>(
+        'select count(*)::int as n from sandbox_payments where order_id = $1',
+        [orderId],
+      );
+      expect(charges?.n).toBe(1);
+    }
   });
 
   it('auctions - a bid in the last seconds pushes the end out (anti-sniping)', async () => {

@@ -1,10 +1,11 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, makeSale, makeUser } from '../factories/index.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /** Bad input gets a 4xx problem+json with a stable code, never a 5xx, and changes nothing. */
-describe('bad input', () => {
+describe.each(await storeKinds())('bad input (%s)', (kind) => {
   let t: TestApp;
   let buyer: Actor;
   let host: Actor;
@@ -18,7 +19,7 @@ describe('bad input', () => {
     );
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ store: kind });
     host = await makeUser(t.fm, 'host');
     buyer = await makeUser(t.fm, 'buyer');
     const sale = await makeSale(t.fm, host, { items: [{ stock: 5, perBuyerLimit: 2 }] });

@@ -7,12 +7,18 @@ import { appendEvents, type EventRecord, LOG_START } from '../../src/platform/bu
 import { NatsBus } from '../../src/platform/bus/nats-bus.ts';
 import { StoreBus } from '../../src/platform/bus/store-bus.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import type { StoreKind } from '../../src/platform/store/store.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { serviceAvailable, TEST_NATS_URL } from '../helpers/services.ts';
 import { createTestStore, type TestStore } from '../helpers/stores.ts';
 
 const pgOk = await serviceAvailable('postgres');
 const natsOk = pgOk && (await serviceAvailable('nats'));
-const kinds: Array<'store' | 'nats'> = natsOk ? ['store', 'nats'] : ['store'];
+/** The store bus on each store (PGlite is the embedded default), NATS with PostgreSQL. */
+const variants: Array<{ bus: 'store' | 'nats'; store: StoreKind }> = [
+  ...(await storeKinds()).map((store) => ({ bus: 'store' as const, store })),
+  ...(natsOk ? [{ bus: 'nats' as const, store: 'postgres' as const }] : []),
+];
 const logger = createLogger('silent');
 
 const until = async (cond: () => boolean | Promise<boolean>, ms = 10_000) => {
@@ -24,11 +30,11 @@ const until = async (cond: () => boolean | Promise<boolean>, ms = 10_000) => {
 };
 
 /** Both Bus adapters pass one contract: the embedded one (log in the store) and NATS JetStream. */
-describe.each(kinds)('bus contract (%s)', (kind) => {
+describe.each(variants)('bus contract ($bus bus, $store store)', ({ bus: kind, store }) => {
   let ts: TestStore;
   let bus: Bus;
   beforeAll(async () => {
-    ts = await createTestStore(pgOk ? 'postgres' : 'pglite');
+    ts = await createTestStore(store);
     bus =
       kind === 'nats'
         ? new NatsBus({

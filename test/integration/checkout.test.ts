@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/modules/payments/webhook-signature.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
-import { type Actor, makeSale, makeUser, SHIPPING } from '../factories/index.ts';
+import { type Actor, makeBuyers, makeSale, makeUser, SHIPPING } from '../factories/index.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
-describe('checkout and orders', () => {
+const kinds = await storeKinds();
+
+describe.each(kinds)('checkout and orders (%s)', (kind) => {
   let t: TestApp;
   let clock: ManualClock;
   let host: Actor;
   beforeAll(async () => {
     clock = new ManualClock(Date.now());
-    t = await createTestApp({ clock, start: false });
+    t = await createTestApp({ store: kind, clock, start: false });
     host = await makeUser(t.fm, 'host');
   });
   afterAll(() => t.close());
@@ -157,6 +160,74 @@ describe('checkout and orders', () => {
       [[...ids][0]],
     );
     expect(row?.n).toBe(1);
+  });
+
+  it('checkout - 30 buyers double-click two checkouts that share a hold: per buyer one order wins, one charge, the other 409', async () => {
+    // Each buyer holds A and B and sends [A] twice and [A, B] twice at once: the four requests
+    // race for A's row lock. The winner's twin replays its order; the other body finds A in
+    // another order. On PostgreSQL they run truly in parallel on the pool.
+    const sale = await makeSale(t.fm, host, {
+      items: [
+        { stock: 100, perBuyerLimit: 1, priceCents: 1_000 },
+        { stock: 100, perBuyerLimit: 1, priceCents: 300 },
+      ],
+    });
+    const [skuA, skuB] = sale.items.map((i) => i.sku) as [string, string];
+    const buyers = await makeBuyers(t.fm, 30);
+    const held = await Promise.all(
+      buyers.map(async (b) => {
+        const [a, bb] = await Promise.all(
+          [skuA, skuB].map(async (sku) => {
+            const r = await t.http('POST', `/api/sales/${sale.id}/claims`, {
+              token: b.token,
+              body: { sku, quantity: 1, idempotencyKey: `k-${sku}` },
+            });
+            expect(r.statusCode).toBe(201);
+            return r.json().reservation.id as string;
+          }),
+        );
+        return { buyer: b, a: a as string, b: bb as string };
+      }),
+    );
+    const card = { method: 'card', token: 'tok_visa' };
+    const results = await Promise.all(
+      held.flatMap((h) =>
+        [[h.a], [h.a], [h.a, h.b], [h.a, h.b]].map(async (ids) => {
+          const res = await pay(h.buyer, ids, card);
+          return { h, both: ids.length === 2, status: res.statusCode, body: res.json() };
+        }),
+      ),
+    );
+    for (const h of held) {
+      const mine = results.filter((r) => r.h === h);
+      const won = mine.find((r) => r.status === 201);
+      expect(mine.filter((r) => r.status === 201)).toHaveLength(1);
+      const twin = mine.find((r) => r !== won && r.both === won?.both);
+      expect([twin?.status, twin?.body.id]).toEqual([200, won?.body.id]);
+      for (const lost of mine.filter((r) => r.both !== won?.both)) {
+        expect([lost.status, lost.body.code]).toEqual([409, 'reservation_unavailable']);
+      }
+      const orders = await t.fm.store.query<{ id: string; total_cents: number; charges: number }>(
+        `select o.id, o.total_cents,
+           (select count(*)::int from sandbox_payments p where p.order_id = o.id) as charges
+         from orders o where o.buyer_id = $1`,
+        [h.buyer.id],
+      );
+      expect(orders).toEqual([{ id: won?.body.id, total_cents: won?.both ? 1_300 : 1_000, charges: 1 }]);
+      const rows = await t.fm.store.query<{ id: string; state: string; order_id: string | null }>(
+        'select id, state, order_id from reservations where id = any($1) order by id',
+        [[h.a, h.b]],
+      );
+      for (const r of rows) {
+        const inOrder = r.id === h.a || won?.both;
+        expect([r.state, r.order_id]).toEqual(inOrder ? ['checked_out', won?.body.id] : ['held', null]);
+      }
+    }
+    const [stock] = await t.fm.store.query<{ remaining: number }>(
+      'select sum(remaining)::int as remaining from sale_items where sale_id = $1',
+      [sale.id],
+    );
+    expect(stock?.remaining).toBe(200 - 60);
   });
 
   it('checkout - an expired hold cannot be checked out', async () => {

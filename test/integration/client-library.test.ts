@@ -7,6 +7,7 @@ import {
   type WebSocketLike,
 } from '../../src/client/index.ts';
 import { makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
@@ -41,11 +42,11 @@ function delayedWebSocket(maxDelayMs: number): WebSocketCtor {
   };
 }
 
-describe('client library', () => {
+describe.each(await storeKinds())('client library (%s)', (kind) => {
   let t: TestApp;
   let base: string;
   beforeAll(async () => {
-    t = await createTestApp({ config: { port: 0, host: '127.0.0.1', wsTickMs: 50 } });
+    t = await createTestApp({ store: kind, config: { port: 0, host: '127.0.0.1', wsTickMs: 50 } });
     base = (await t.fm.listen()).replace(/^http/, 'ws');
   });
   afterAll(() => t.close());

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HOST_EMAIL, seedDemo } from '../../src/modules/demo/seed.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /** What `npm start` shows on a fresh machine: the demo data, made once. */
-describe('demo data', () => {
+describe.each(await storeKinds())('demo data (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ store: kind });
   });
   afterAll(() => t.close());
 

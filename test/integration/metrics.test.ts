@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
-describe('metrics', () => {
+describe.each(await storeKinds())('metrics (%s)', (kind) => {
   let open: TestApp;
   let guarded: TestApp;
   const TOKEN = 'scrape-me-0123456789abcdef';
   beforeAll(async () => {
-    open = await createTestApp();
-    guarded = await createTestApp({ config: { metricsToken: TOKEN } });
+    open = await createTestApp({ store: kind });
+    guarded = await createTestApp({ store: kind, config: { metricsToken: TOKEN } });
   });
   afterAll(async () => {
     await open.close();

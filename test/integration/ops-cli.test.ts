@@ -62,7 +62,10 @@ describe.skipIf(backbones.length === 0).each(backbones)(
     beforeAll(async () => {
       schema = await createSchema();
       const store = await openPostgresStore({ url: TEST_DATABASE_URL, schema });
-      fm = await buildApp(testConfig({ jwtSecret: secret, paymentWebhookSecret: webhookSecret }), { store, paymentLatencyMs: { min: 0, max: 2 } });
+      fm = await buildApp(testConfig({ jwtSecret: secret, paymentWebhookSecret: webhookSecret }), {
+        store,
+        paymentLatencyMs: { min: 0, max: 2 },
+      });
       await fm.app.ready();
       env = {
         DATABASE_URL: postgresUrlFor(schema),

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
-describe('rate limits', () => {
+describe.each(await storeKinds())('rate limits (%s)', (kind) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ config: { rateLimitScale: 1 } });
+    t = await createTestApp({ store: kind, config: { rateLimitScale: 1 } });
   });
   afterAll(() => t.close());
 

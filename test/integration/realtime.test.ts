@@ -2,15 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { openSocket } from '../helpers/ws-client.ts';
 
-describe('real-time gateway', () => {
+describe.each(await storeKinds())('real-time gateway (%s)', (kind) => {
   let t: TestApp;
   let base: string;
   let host: Actor;
   beforeAll(async () => {
     t = await createTestApp({
+      store: kind,
       config: {
         port: 0,
         host: '127.0.0.1',

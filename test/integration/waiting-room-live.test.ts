@@ -2,15 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solvePow, solvePowInBackground } from '../../src/client/pow.ts';
 import { verifySolution } from '../../src/domain/proof-of-work.ts';
 import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { openSocket } from '../helpers/ws-client.ts';
 
-describe('waiting room, live', () => {
+describe.each(await storeKinds())('waiting room, live (%s)', (kind) => {
   let t: TestApp;
   let base: string;
   let host: Actor;
   beforeAll(async () => {
-    t = await createTestApp({ config: { port: 0, host: '127.0.0.1', wsTickMs: 50 } });
+    t = await createTestApp({ store: kind, config: { port: 0, host: '127.0.0.1', wsTickMs: 50 } });
     base = await t.fm.listen();
     host = await makeUser(t.fm, 'host');
   });

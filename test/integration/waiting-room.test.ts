@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitment, ticketHash, verifyLineDraw } from '../../src/domain/fair-draw.ts';
 import { solve } from '../../src/domain/proof-of-work.ts';
-import type { SaleInfo, WaitingRoomConfig } from '../../src/modules/sales/types.ts';
+import type { WaitingRoomConfig } from '../../src/modules/sales/types.ts';
 import { AdmissionTokens } from '../../src/modules/waiting-room/admission-tokens.ts';
 import { publishedLineDraw } from '../../src/modules/waiting-room/line-draw.ts';
 import { MemoryQueueStore } from '../../src/modules/waiting-room/memory-queue-store.ts';
@@ -12,6 +12,8 @@ import { WaitingRoomService } from '../../src/modules/waiting-room/service.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
+import { buyer, FakeSales, T0 } from '../factories/waiting-room.ts';
+import { storeKinds } from '../helpers/kinds.ts';
 import { serviceAvailable, TEST_REDIS_URL } from '../helpers/services.ts';
 import { createTestStore, type TestStore } from '../helpers/stores.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
@@ -19,39 +21,6 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 const redisOk = await serviceAvailable('redis');
 const kinds = redisOk ? (['memory', 'redis'] as const) : (['memory'] as const);
 const logger = createLogger('silent');
-const T0 = Date.parse('2030-01-01T12:00:00Z');
-
-/** Sales as the waiting room sees them, made up per test (their rows live elsewhere). */
-class FakeSales {
-  readonly sales = new Map<string, SaleInfo>();
-  add(config: WaitingRoomConfig, startsAt = T0, endsAt = T0 + 86_400_000, seed?: string): string {
-    const id = `sal_${randomBytes(8).toString('hex')}`;
-    this.sales.set(id, {
-      id,
-      startsAt,
-      endsAt,
-      holdSeconds: 600,
-      waitingRoom: config,
-      itemsBySku: new Map(),
-      ...(seed ? { queueDraw: { seed, seedHash: commitment(seed) } } : {}),
-    });
-    return id;
-  }
-  async info(id: string) {
-    return this.sales.get(id);
-  }
-  async withWaitingRoom() {
-    return [...this.sales.values()].filter((s) => s.waitingRoom) as Array<
-      SaleInfo & { waitingRoom: WaitingRoomConfig }
-    >;
-  }
-}
-
-const buyer = (i: number) => ({
-  id: `usr_${String(i).padStart(16, '0')}`,
-  role: 'buyer' as const,
-  guest: false,
-});
 
 describe.each(kinds)('waiting room with a controllable clock (%s)', (kind) => {
   let ts: TestStore;
@@ -323,11 +292,11 @@ describe.each(kinds)('waiting room with a controllable clock (%s)', (kind) => {
   });
 });
 
-describe('the claim endpoint behind a waiting room', () => {
+describe.each(await storeKinds())('the claim endpoint behind a waiting room (%s)', (storeKind) => {
   let t: TestApp;
   let host: Actor;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ store: storeKind });
     host = await makeUser(t.fm, 'host');
   });
   afterAll(() => t.close());

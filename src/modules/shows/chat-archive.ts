@@ -13,6 +13,11 @@ interface Poison {
   readonly message: ChatMessage;
   readonly error: unknown;
 }
+/**
+ * Flushes a deletion is tried again when it matched no archived line (about 10 s at FLUSH_MS):
+ * the line may still be in the buffer of the node that took it, which writes it later.
+ */
+const DELETE_RETRIES = 40;
 
 /**
  * Chat is delivered first and written behind: lines are kept for audit (and history after a
@@ -28,6 +33,8 @@ interface Poison {
 export class ChatArchive {
   private buffer: ChatMessage[] = [];
   private deletions = new Set<string>();
+  /** Deletions that matched no archived line yet, with the flushes they are still tried in. */
+  private readonly unmatched = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -37,7 +44,9 @@ export class ChatArchive {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), FLUSH_MS);
+    this.timer = setInterval(() => {
+      if (this.flushing === undefined) void this.flush();
+    }, FLUSH_MS);
     this.timer.unref();
   }
 
@@ -60,22 +69,27 @@ export class ChatArchive {
     this.deletions.add(id);
   }
 
+  /** Writes every line and deletion given before the call (after the flush in flight, if any). */
   async flush(): Promise<void> {
-    if (this.flushing !== undefined) return this.flushing;
-    if (this.buffer.length === 0 && this.deletions.size === 0) return;
+    // Returning the flush in flight was not enough: its batch was taken before the caller's
+    // lines arrived, so stop() during a timer's flush left them unwritten.
+    while (this.flushing !== undefined) await this.flushing;
+    if (this.buffer.length === 0 && this.deletions.size === 0 && this.unmatched.size === 0) return;
     const batch = this.buffer.splice(0);
-    const deletions = new Set(this.deletions);
+    const fresh = [...this.deletions];
     this.deletions.clear();
+    const retried = [...this.unmatched.keys()];
+    const deletions = new Set([...fresh, ...retried]);
     this.flushing = (async () => {
       try {
         const poison: Poison[] = [];
         if (batch.length > 0) await this.insert(batch, deletions, poison);
         if (poison.length > 0) await this.deadLetter(poison);
-        if (deletions.size > 0) await this.markDeletedRows([...deletions]);
+        if (deletions.size > 0) this.settle(fresh, retried, await this.markDeletedRows([...deletions]));
       } catch (e) {
         this.logger.error({ err: toError(e), lines: batch.length }, 'chat archive flush failed; retrying');
         this.buffer.unshift(...batch);
-        for (const d of deletions) this.deletions.add(d);
+        for (const d of fresh) this.deletions.add(d);
       } finally {
         this.flushing = undefined;
       }
@@ -143,12 +157,32 @@ export class ChatArchive {
     );
   }
 
-  private async markDeletedRows(ids: string[]): Promise<void> {
+  /** Marks lines deleted; the ids it found (a refused batch counts as found: it is dropped, not retried). */
+  private async markDeletedRows(ids: string[]): Promise<Set<string>> {
     try {
-      await this.store.query('update chat_messages set deleted = true where id = any($1)', [ids]);
+      const hit = await this.store.query<{ id: string }>(
+        'update chat_messages set deleted = true where id = any($1) returning id',
+        [ids],
+      );
+      return new Set(hit.map((r) => r.id));
     } catch (e) {
       if (!isDataError(e)) throw e;
       this.logger.error({ err: toError(e), ids: ids.length }, 'chat deletions refused by the store; dropped');
+      return new Set(ids);
+    }
+  }
+
+  /**
+   * A deletion that found no line is kept for the next flushes: with several nodes, a moderator's
+   * delete can reach one node while the line is still in another node's buffer (seen on
+   * PostgreSQL: the update ran before the other node's insert, and the line stayed undeleted).
+   */
+  private settle(fresh: readonly string[], retried: readonly string[], found: ReadonlySet<string>): void {
+    for (const id of fresh) if (!found.has(id)) this.unmatched.set(id, DELETE_RETRIES);
+    for (const id of retried) {
+      const left = (this.unmatched.get(id) ?? 1) - 1;
+      if (found.has(id) || left <= 0) this.unmatched.delete(id);
+      else this.unmatched.set(id, left);
     }
   }
 }

@@ -6,7 +6,15 @@ import {
   verifyDrawRecord,
   winnerIndex,
 } from '../../domain/fair-draw.ts';
-import { drawProof, drawWinner, enter, sortEntrants, verifyDraw, wasEntered } from '../../domain/giveaway.ts';
+import {
+  drawProof,
+  drawWinner,
+  type EnterResult,
+  enter,
+  sortEntrants,
+  verifyDraw,
+  wasEntered,
+} from '../../domain/giveaway.ts';
 import type { Bus } from '../../platform/bus/bus.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -154,38 +162,54 @@ export class GiveawaysService {
     const row = await this.row(giveawayId);
     if (!row) throw new AppError('not_found', 'No such giveaway');
     await this.shows.assertTakesPart(row.show_id, viewerId);
-    const already =
-      (
-        await this.store.query('select 1 from giveaway_entries where giveaway_id = $1 and viewer_id = $2', [
-          giveawayId,
-          viewerId,
-        ])
-      ).length > 0;
+    const now = this.clock.now();
     const verdict = enter(
       { opensAt: row.opens_at.getTime(), closesAt: row.status === 'open' ? row.closes_at.getTime() : 0 },
-      already ? new Set([viewerId]) : new Set(),
+      (await this.entered(giveawayId, viewerId)) ? new Set([viewerId]) : new Set(),
       viewerId,
-      this.clock.now(),
+      now,
     );
-    if (!verdict.ok) {
-      // The row's window, not the verdict's: a drawn giveaway is judged as closed at 0, but it
-      // closed at the draw (closes_at was moved there).
-      throw new AppError(verdict.code, verdict.message, {
-        extra: { opensAt: row.opens_at.toISOString(), closesAt: row.closes_at.toISOString() },
-      });
-    }
-    if (!verdict.value.alreadyEntered) {
-      await this.store.query(
-        'insert into giveaway_entries (giveaway_id, viewer_id) values ($1, $2) on conflict do nothing',
-        [giveawayId, viewerId],
+    if (!verdict.ok) throw closedError(verdict, row);
+    let alreadyEntered = verdict.value.alreadyEntered;
+    if (!alreadyEntered) {
+      // The entry is written only while the giveaway is still open, checked under a share lock of
+      // its row: a draw (which holds the row for update) either sees this entry or refuses it.
+      // Checking first and inserting after let an entry land behind a draw that had just
+      // committed: answered "entered", left out of the draw, and the proof no longer verified.
+      const added = await this.store.query(
+        `insert into giveaway_entries (giveaway_id, viewer_id)
+         select id, $2 from giveaways where id = $1 and status = 'open' and opens_at <= $3 and closes_at > $3
+         for share
+         on conflict do nothing returning viewer_id`,
+        [giveawayId, viewerId, new Date(now)],
       );
-      this.bus.publish(GIVEAWAY_SUBJECT, { showId: row.show_id, giveawayId });
+      if (added.length === 0) {
+        // Either this viewer's other request entered first, or the giveaway closed meanwhile.
+        if (!(await this.entered(giveawayId, viewerId))) {
+          const closed = (await this.row(giveawayId)) as GiveawayRow;
+          throw closedError(
+            enter({ opensAt: closed.opens_at.getTime(), closesAt: 0 }, new Set(), viewerId, now),
+            closed,
+          );
+        }
+        alreadyEntered = true;
+      } else {
+        this.bus.publish(GIVEAWAY_SUBJECT, { showId: row.show_id, giveawayId });
+      }
     }
     return {
       entered: true,
-      alreadyEntered: verdict.value.alreadyEntered,
-      giveaway: this.view({ ...row, entries: row.entries + (verdict.value.alreadyEntered ? 0 : 1) }),
+      alreadyEntered,
+      giveaway: this.view({ ...row, entries: row.entries + (alreadyEntered ? 0 : 1) }),
     };
+  }
+
+  private async entered(giveawayId: string, viewerId: string): Promise<boolean> {
+    const rows = await this.store.query(
+      'select 1 from giveaway_entries where giveaway_id = $1 and viewer_id = $2',
+      [giveawayId, viewerId],
+    );
+    return rows.length > 0;
   }
 
   /** Closes the window (if still open) and draws among the entrants; the prize is a free order. */
@@ -346,4 +370,15 @@ function seededWinner(
   if (sorted.length === 0) return undefined;
   const index = winnerIndex(seed, sorted);
   return { winnerId: sorted[index] as string, winnerIndex: index };
+}
+
+/**
+ * The refusal of an entry. The row's window, not the verdict's: a drawn giveaway is judged as
+ * closed at 0, but it closed at the draw (closes_at was moved there).
+ */
+function closedError(verdict: EnterResult, row: GiveawayRow): AppError {
+  const message = verdict.ok ? 'The giveaway is closed' : verdict.message;
+  return new AppError('giveaway_closed', message, {
+    extra: { opensAt: row.opens_at.toISOString(), closesAt: row.closes_at.toISOString() },
+  });
 }

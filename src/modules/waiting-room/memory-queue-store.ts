@@ -2,6 +2,7 @@ import type { LineDraw } from '../../domain/fair-draw.ts';
 import type { AdmissionRecord, PacerState } from '../../domain/waiting-room.ts';
 import type { Store } from '../../platform/store/store.ts';
 import { WriteBatcher } from '../../platform/write-batcher.ts';
+import { Fenwick } from './fenwick.ts';
 import { holdsPlace, type QueueSettings, type QueueStore, type Ticket } from './queue-store.ts';
 
 interface SaleQueue {
@@ -211,6 +212,7 @@ export class MemoryQueueStore implements QueueStore {
     this.unplace(q, t.id);
     q.active.delete(t.id);
     this.moved(q);
+    await this.inserts.settled();
     await this.store.query('update queue_tickets set state = $2 where ticket_id = $1', [t.id, state]);
     return next;
   }
@@ -336,6 +338,7 @@ export class MemoryQueueStore implements QueueStore {
     for (const id of [...order, ...behind]) this.place(q, id);
     q.pre = [];
     this.moved(q);
+    await this.inserts.settled();
     await this.store.transaction(async (tx) => {
       await tx.query(
         `update queue_tickets t set line_pos = o.pos from unnest($1::text[]) with ordinality as o(id, pos) where t.ticket_id = o.id`,
@@ -378,6 +381,10 @@ export class MemoryQueueStore implements QueueStore {
     }
     q.admissions.push({ at: now, count: ticketIds.length });
     this.moved(q);
+    // A ticket joins in memory at once and is inserted by the next group commit: admitted in
+    // between, its update found no row and the store kept it waiting (a restart put an admitted
+    // buyer back in line). The updates wait for the inserts of the tickets they change.
+    await this.inserts.settled();
     await this.store.query(
       `update queue_tickets set state = 'admitted', admitted_at = $2, admission_expires_at = $3 where ticket_id = any($1)`,
       [ticketIds, new Date(now), new Date(expiresAt)],
@@ -393,37 +400,4 @@ export class MemoryQueueStore implements QueueStore {
   }
 
   async close(): Promise<void> {}
-}
-
-/** A Fenwick (binary indexed) tree of counts: point updates and prefix sums in O(log n). */
-class Fenwick {
-  private tree: number[] = [0];
-
-  add(index: number, delta: number): void {
-    while (this.tree.length <= index + 1) this.grow();
-    for (let i = index + 1; i < this.tree.length; i += i & -i) this.tree[i] = (this.tree[i] ?? 0) + delta;
-  }
-
-  /** Sum of positions 0..index inclusive. */
-  prefix(index: number): number {
-    let sum = 0;
-    for (let i = Math.min(index + 1, this.tree.length - 1); i > 0; i -= i & -i) sum += this.tree[i] ?? 0;
-    return sum;
-  }
-
-  total(): number {
-    return this.prefix(this.tree.length - 2);
-  }
-
-  /** Doubles the capacity, keeping the sums (a tree of size 2n rebuilt from the old prefix sums). */
-  private grow(): void {
-    const n = this.tree.length - 1;
-    const size = Math.max(16, n * 2);
-    const values = new Array<number>(size).fill(0);
-    for (let i = 0; i < n; i++) values[i] = this.prefix(i) - (i > 0 ? this.prefix(i - 1) : 0);
-    this.tree = new Array<number>(size + 1).fill(0);
-    values.forEach((v, i) => {
-      if (v !== 0) for (let j = i + 1; j <= size; j += j & -j) this.tree[j] = (this.tree[j] ?? 0) + v;
-    });
-  }
 }

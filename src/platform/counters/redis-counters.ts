@@ -3,6 +3,9 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Counters, RateLimiter, RateRule } from './counters.ts';
 import { wrapLimiter } from './memory-counters.ts';
 
+/** How long ready() waits for a connection being made before it asks (and fails). */
+const READY_WAIT_MS = 2_000;
+
 /**
  * Shared counters in Redis (rate-limiter-flexible's Redis limiter: one atomic script per
  * decision), so that a limit is one limit across every node.
@@ -35,8 +38,23 @@ export class RedisCounters implements Counters {
     return l;
   }
 
+  /**
+   * Resolves once decisions can be made: commands are not queued while connecting, so a decision
+   * asked of a node that has not connected yet fails. Waits for the connection (it used to sleep
+   * 200 ms once, and a slower connect failed the check) up to READY_WAIT_MS.
+   */
   async ready(): Promise<void> {
-    if (this.redis.status !== 'ready') await new Promise((r) => setTimeout(r, 200));
+    if (this.redis.status !== 'ready' && this.redis.status !== 'end') {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.redis.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, READY_WAIT_MS);
+        this.redis.once('ready', done);
+      });
+    }
     await this.redis.ping();
   }
 
