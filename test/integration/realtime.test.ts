@@ -96,7 +96,8 @@ describe.each(await storeKinds())('real-time gateway (%s)', (kind) => {
     await s.next((m) => m.ev === 'state');
     const buyers = await makeBuyers(t.fm, 120);
     await Promise.all(buyers.flatMap((b) => [0, 1, 2].map((k) => claim(b, sale.id, sku, `k${k}`))));
-    const last = await s.next((m) => m.ev === 'state' && m.data.items[0].remaining === 0, 5_000);
+    // Under a loaded machine (the whole suite on 2 cores) the embedded tail can trail by seconds.
+    const last = await s.next((m) => m.ev === 'state' && m.data.items[0].remaining === 0, 15_000);
     expect(last.data.status).toBe('sold_out');
     s.close();
   });
