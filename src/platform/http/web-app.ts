@@ -51,7 +51,7 @@ export async function serveWebApp(app: FastifyInstance): Promise<boolean> {
     index: ['index.html'],
     setHeaders(res, file) {
       const immutable = file.includes(`${path.sep}assets${path.sep}`);
-      res.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   return true;
