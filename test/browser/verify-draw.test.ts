@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBuyers, makeUser } from '../factories/index.ts';
-import { makeShow } from '../factories/shows.ts';
+import { makeGiveaway } from '../factories/shows.ts';
 import {
   accessibilityViolations,
   openPage,
@@ -18,21 +17,7 @@ describe('check the draw', () => {
   });
   afterAll(() => stack?.close());
 
-  async function drawnGiveaway(): Promise<string> {
-    const { t } = stack;
-    const host = await makeUser(t.fm, 'host');
-    const { show, skus } = await makeShow(t.fm, host);
-    const g = (
-      await t.http('POST', `/api/shows/${show.id}/giveaways`, {
-        token: host.token,
-        body: { sku: skus[0], durationSeconds: 60 },
-      })
-    ).json();
-    for (const b of await makeBuyers(t.fm, 6))
-      await t.http('POST', `/api/giveaways/${g.id}/entries`, { token: b.token });
-    await t.http('POST', `/api/giveaways/${g.id}/draw`, { token: host.token });
-    return g.id as string;
-  }
+  const drawnGiveaway = async () => (await makeGiveaway(stack.t, { entrants: 6, draw: true })).giveaway.id;
 
   it('verify draw - a fair draw verifies in the browser, and the page passes the accessibility check', async () => {
     const id = await drawnGiveaway();

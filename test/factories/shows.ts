@@ -1,6 +1,7 @@
 import type { Flashmob } from '../../src/app.ts';
 import type { Show } from '../../src/modules/shows/types.ts';
-import { type Actor, uniq } from './index.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { type Actor, makeBuyers, makeUser, uniq } from './index.ts';
 
 /** A host's product (one variant) and a show of theirs; live unless told otherwise. */
 export async function makeShow(
@@ -25,4 +26,26 @@ export async function makeShow(
   });
   if (opts.live !== false) show = await fm.services.shows.goLive(principal, show.id);
   return { show, skus };
+}
+
+/**
+ * A live show's giveaway with `entrants` entered through the API; drawn by its host when `draw`.
+ * Returns the giveaway as opened (with its seedHash) and the host.
+ */
+export async function makeGiveaway(
+  t: { fm: Flashmob; http: TestApp['http'] },
+  opts: { entrants: number; draw: boolean },
+): Promise<{ giveaway: { id: string; seedHash: string }; host: Actor }> {
+  const host = await makeUser(t.fm, 'host');
+  const { show, skus } = await makeShow(t.fm, host);
+  const giveaway = (
+    await t.http('POST', `/api/shows/${show.id}/giveaways`, {
+      token: host.token,
+      body: { sku: skus[0], durationSeconds: 60 },
+    })
+  ).json();
+  for (const b of await makeBuyers(t.fm, opts.entrants))
+    await t.http('POST', `/api/giveaways/${giveaway.id}/entries`, { token: b.token });
+  if (opts.draw) await t.http('POST', `/api/giveaways/${giveaway.id}/draw`, { token: host.token });
+  return { giveaway, host };
 }

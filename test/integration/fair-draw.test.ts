@@ -5,8 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeBuyers, makeUser } from '../factories/index.ts';
-import { makeShow } from '../factories/shows.ts';
+import { makeGiveaway } from '../factories/shows.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bin/flashmob.js');
@@ -35,16 +34,7 @@ describe('fair draws from the command line', () => {
   });
 
   it('verify-draw - a drawn giveaway verifies; one changed entrant or seed does not; an open one is not drawn yet', async () => {
-    const host = await makeUser(t.fm, 'host');
-    const { show, skus } = await makeShow(t.fm, host);
-    const g = (
-      await t.http('POST', `/api/shows/${show.id}/giveaways`, {
-        token: host.token,
-        body: { sku: skus[0], durationSeconds: 60 },
-      })
-    ).json();
-    for (const b of await makeBuyers(t.fm, 7))
-      await t.http('POST', `/api/giveaways/${g.id}/entries`, { token: b.token });
+    const { giveaway: g, host } = await makeGiveaway(t, { entrants: 7, draw: false });
     const early = await run(['verify-draw', '--giveaway', g.id, '--server', base]);
     expect([early.code, early.out]).toEqual([1, expect.stringContaining('not revealed yet')]);
 
