@@ -9,7 +9,9 @@ import { BidEngine } from './modules/auctions/bid-engine.ts';
 import { auctionsConsumer } from './modules/auctions/consumer.ts';
 import { auctionRoutes } from './modules/auctions/routes.ts';
 import { AuctionsService } from './modules/auctions/service.ts';
+import { mfaRoutes } from './modules/auth/mfa-routes.ts';
 import { authRoutes, UserSchema } from './modules/auth/routes.ts';
+import { type SecondFactor, secondFactor } from './modules/auth/second-factor.ts';
 import { AuthService } from './modules/auth/service.ts';
 import { TokenService } from './modules/auth/tokens.ts';
 import { catalogRoutes, ProductSchema } from './modules/catalog/routes.ts';
@@ -97,7 +99,7 @@ export interface Deps {
   readonly skipMigrations?: boolean;
 }
 
-export interface Services {
+export interface Services extends SecondFactor {
   readonly auth: AuthService;
   readonly tokens: TokenService;
   readonly catalog: CatalogService;
@@ -242,6 +244,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   const services: Services = {
     auth: new AuthService(store, tokens),
     tokens,
+    ...secondFactor({ secret: tokens.secretKey, store, clock }),
     catalog: new CatalogService(store, onCommit),
     sales,
     engine,
@@ -370,6 +373,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   );
   if (servesHttp(config)) {
     authRoutes(app, services.auth);
+    mfaRoutes(app, services);
     catalogRoutes(app, services.catalog);
     salesRoutes(app, sales);
     partyRoutes(app, services.parties);

@@ -18,6 +18,10 @@ export const ERROR_STATUS = {
   invalid_credentials: 401,
   forbidden: 403,
   email_taken: 409,
+  // second factor and step-up
+  invalid_code: 403,
+  mfa_already_active: 409,
+  mfa_not_active: 409,
   // catalog and sales
   sku_taken: 409,
   unknown_sku: 422,

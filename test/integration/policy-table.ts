@@ -1,3 +1,4 @@
+import { generateSync } from 'otplib';
 import { uniq } from '../factories/index.ts';
 import type { RoleName, World } from '../factories/world.ts';
 
@@ -13,16 +14,34 @@ export interface PolicyRow {
   readonly refusal?: 403 | 404;
   /** The route answers these statuses to everyone whatever the role (e.g. a signature check). */
   readonly always?: number;
-  readonly call: (
-    w: World,
-    role: RoleName,
-  ) => Promise<{ url: string; body?: unknown }> | { url: string; body?: unknown };
+  readonly call: (w: World, role: RoleName) => Promise<Call> | Call;
+}
+
+/** A request: its URL, body and extra headers (e.g. a step-up proof). */
+export interface Call {
+  readonly url: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
 }
 
 const HOSTS: RoleName[] = ['host', 'admin'];
 const MODERATORS: RoleName[] = ['mod', 'host', 'admin'];
 const BUYER: RoleName[] = ['buyer'];
 const url = (u: string, body?: unknown) => ({ url: u, ...(body === undefined ? {} : { body }) });
+const EMPTY_RECOVERY_CODE = 'aaaaa-aaaaa';
+
+/** The role's TOTP enrolled afresh (via the service); one of its recovery codes to act with. */
+async function freshFactor(w: World, role: RoleName): Promise<string> {
+  if (role === 'anon') return EMPTY_RECOVERY_CODE;
+  const id = w.actors[role].id;
+  const mfa = w.t.fm.services.mfa;
+  await w.t.fm.store.query('delete from user_totp where user_id = $1', [id]);
+  if (role === 'guest') return EMPTY_RECOVERY_CODE; // guests cannot enrol: 409 mfa_not_active
+  const { secret } = await mfa.startTotp(id);
+  const code = generateSync({ secret, epoch: Math.floor(w.t.fm.clock.now() / 1000) });
+  const { recoveryCodes } = await mfa.confirmTotp(id, code);
+  return recoveryCodes[0] ?? EMPTY_RECOVERY_CODE;
+}
 
 export const POLICY_TABLE: Record<string, PolicyRow> = {
   'GET /healthz': { call: () => url('/healthz') },
@@ -40,7 +59,36 @@ export const POLICY_TABLE: Record<string, PolicyRow> = {
   },
   'POST /api/auth/guest': { call: () => url('/api/auth/guest') },
   'GET /api/me': { call: () => url('/api/me') },
-  'PATCH /api/users/:id': { call: (w) => url(`/api/users/${w.actors.otherBuyer.id}`, { role: 'buyer' }) },
+  'PATCH /api/users/:id': {
+    call: (w) => url(`/api/users/${w.actors.otherBuyer.id}`, { role: 'buyer' }),
+  },
+  'GET /api/me/mfa': { call: () => url('/api/me/mfa') },
+  // A guest has no account to protect: 403.
+  'POST /api/me/mfa/totp': {
+    owners: ['buyer', 'otherBuyer', 'mod', 'host', 'otherHost', 'admin'],
+    call: async (w, role) => {
+      if (role !== 'anon')
+        await w.t.fm.store.query('delete from user_totp where user_id = $1', [w.actors[role].id]);
+      return url('/api/me/mfa/totp');
+    },
+  },
+  // Each role confirms its own pending enrolment with a right code (a guest has none: 409).
+  'POST /api/me/mfa/totp/confirm': {
+    call: async (w, role) => {
+      if (role === 'anon' || role === 'guest') return url('/api/me/mfa/totp/confirm', { code: '000000' });
+      const id = w.actors[role].id;
+      await w.t.fm.store.query('delete from user_totp where user_id = $1', [id]);
+      const { secret } = await w.t.fm.services.mfa.startTotp(id);
+      const code = generateSync({ secret, epoch: Math.floor(w.t.fm.clock.now() / 1000) });
+      return url('/api/me/mfa/totp/confirm', { code });
+    },
+  },
+  'POST /api/me/mfa/totp/disable': {
+    call: async (w, role) => url('/api/me/mfa/totp/disable', { code: await freshFactor(w, role) }),
+  },
+  'POST /api/me/step-up': {
+    call: async (w, role) => url('/api/me/step-up', { code: await freshFactor(w, role) }),
+  },
   'POST /api/products': {
     call: () =>
       url('/api/products', {
