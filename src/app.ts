@@ -13,6 +13,7 @@ import { mfaRoutes } from './modules/auth/mfa-routes.ts';
 import { authRoutes, UserSchema } from './modules/auth/routes.ts';
 import { type SecondFactor, secondFactor } from './modules/auth/second-factor.ts';
 import { AuthService } from './modules/auth/service.ts';
+import { registerStepUpGate } from './modules/auth/step-up-gate.ts';
 import { TokenService } from './modules/auth/tokens.ts';
 import { catalogRoutes, ProductSchema } from './modules/catalog/routes.ts';
 import { CatalogService } from './modules/catalog/service.ts';
@@ -22,6 +23,7 @@ import { claimRoutes, ReservationSchema } from './modules/claims/routes.ts';
 import { HoldSweeper } from './modules/claims/sweeper.ts';
 import { WaitlistService } from './modules/claims/waitlist.ts';
 import { CheckoutService } from './modules/orders/checkout.ts';
+import { checkoutTotal } from './modules/orders/checkout-total.ts';
 import { OrderSchema, orderRoutes } from './modules/orders/routes.ts';
 import { OrdersService } from './modules/orders/service.ts';
 import { partyRoutes } from './modules/parties/routes.ts';
@@ -348,6 +350,13 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   await app.register(swaggerUi, { routePrefix: '/docs' });
   metrics.instrument(app);
   registerAccessControl(app, tokens);
+  const checkoutTotalOf = checkoutTotal(store);
+  registerStepUpGate(app, {
+    ...services,
+    clock,
+    orderThresholdCents: config.stepUpOrderCents,
+    checkoutTotalOf,
+  });
   app.get(
     '/metrics',
     {

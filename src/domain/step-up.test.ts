@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stepUp } from './policy.ts';
 import { needsStepUp, proofHolds, STEP_UP_TTL_SECONDS } from './step-up.ts';
 
 const T = 100_000;
@@ -32,5 +33,35 @@ describe('step-up rules', () => {
 
   it('step-up - a proof from the future does not hold', () => {
     expect(proofHolds({ userId: 'usr_a', authTimeMs: 2_000 }, 'usr_a', 1_000)).toBe(false);
+  });
+});
+
+describe('step-up policy', () => {
+  const admin = { id: 'usr_admin', role: 'admin' as const };
+  const guest = { id: 'usr_guest', role: 'buyer' as const, guest: true };
+  const extra = (d: ReturnType<typeof stepUp>) => (d.ok ? 'ok' : { code: d.code, ...d.extra });
+
+  it('policy - no need, or a proof that holds, lets the call through', () => {
+    expect(stepUp(admin, { needed: false, proven: false, hasFactor: false }).ok).toBe(true);
+    expect(stepUp(admin, { needed: true, proven: true, hasFactor: true }).ok).toBe(true);
+  });
+
+  it('policy - without a proof the answer is step_up_required; enrol first without a factor', () => {
+    expect(extra(stepUp(admin, { needed: true, proven: false, hasFactor: true }))).toEqual({
+      code: 'step_up_required',
+      enrol: false,
+    });
+    expect(extra(stepUp(admin, { needed: true, proven: false, hasFactor: false }))).toEqual({
+      code: 'step_up_required',
+      enrol: true,
+    });
+  });
+
+  it('policy - a guest is told to register before a large order', () => {
+    expect(extra(stepUp(guest, { needed: true, proven: false, hasFactor: false }))).toEqual({
+      code: 'step_up_required',
+      enrol: true,
+      register: true,
+    });
   });
 });

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   email_taken: 409,
   // second factor and step-up
+  step_up_required: 403,
   invalid_code: 403,
   mfa_already_active: 409,
   mfa_not_active: 409,

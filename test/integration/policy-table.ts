@@ -1,6 +1,7 @@
 import { generateSync } from 'otplib';
 import { uniq } from '../factories/index.ts';
 import type { RoleName, World } from '../factories/world.ts';
+import { stepUpHeaders } from '../helpers/step-up.ts';
 
 /**
  * Every HTTP route, with who may act on whose resource. A route missing here fails the test, so
@@ -42,6 +43,11 @@ async function freshFactor(w: World, role: RoleName): Promise<string> {
   const { recoveryCodes } = await mfa.confirmTotp(id, code);
   return recoveryCodes[0] ?? EMPTY_RECOVERY_CODE;
 }
+/** A step-up proof for the admin (the only role past the floor of the routes that need one). */
+const adminStepUp = async (w: World, call: Call): Promise<Call> => ({
+  ...call,
+  headers: await stepUpHeaders(w.t, w.actors.admin.id),
+});
 
 export const POLICY_TABLE: Record<string, PolicyRow> = {
   'GET /healthz': { call: () => url('/healthz') },
@@ -60,7 +66,7 @@ export const POLICY_TABLE: Record<string, PolicyRow> = {
   'POST /api/auth/guest': { call: () => url('/api/auth/guest') },
   'GET /api/me': { call: () => url('/api/me') },
   'PATCH /api/users/:id': {
-    call: (w) => url(`/api/users/${w.actors.otherBuyer.id}`, { role: 'buyer' }),
+    call: (w) => adminStepUp(w, url(`/api/users/${w.actors.otherBuyer.id}`, { role: 'buyer' })),
   },
   'GET /api/me/mfa': { call: () => url('/api/me/mfa') },
   // A guest has no account to protect: 403.
@@ -354,7 +360,7 @@ export const POLICY_TABLE: Record<string, PolicyRow> = {
     call: async (w) => url(`/api/orders/${await w.fresh.order()}/cancel`, { reason: 'requested' }),
   },
   'POST /api/orders/:id/refund': {
-    call: async (w) => url(`/api/orders/${await w.fresh.order()}/refund`, {}),
+    call: async (w) => adminStepUp(w, url(`/api/orders/${await w.fresh.order()}/refund`, {})),
   },
   'POST /api/orders/:id/review': {
     call: async (w) => url(`/api/orders/${await w.fresh.order()}/review`, { decision: 'accept' }),

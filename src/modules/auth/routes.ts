@@ -85,10 +85,11 @@ export function authRoutes(app: App, auth: AuthService): void {
   app.patch(
     '/api/users/:id',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', stepUp: 'change_role' },
       schema: {
         tags: ['auth'],
         summary: "Change a user's role (admin)",
+        description: '403 step_up_required without a fresh Flashmob-Step-Up proof (POST /api/me/step-up).',
         params: Type.Object({ id: Id('user') }, { additionalProperties: false }),
         body: Body({ role: Type.Union(ROLES.map((r) => Type.Literal(r))) }),
         response: withProblems({ 200: Type.Ref('User') }),
