@@ -10,6 +10,7 @@ import { auctionsConsumer } from './modules/auctions/consumer.ts';
 import { auctionRoutes } from './modules/auctions/routes.ts';
 import { AuctionsService } from './modules/auctions/service.ts';
 import { mfaRoutes } from './modules/auth/mfa-routes.ts';
+import { passkeyRoutes } from './modules/auth/passkey-routes.ts';
 import { authRoutes, UserSchema } from './modules/auth/routes.ts';
 import { type SecondFactor, secondFactor } from './modules/auth/second-factor.ts';
 import { AuthService } from './modules/auth/service.ts';
@@ -383,6 +384,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   if (servesHttp(config)) {
     authRoutes(app, services.auth);
     mfaRoutes(app, services);
+    passkeyRoutes(app, services, config);
     catalogRoutes(app, services.catalog);
     salesRoutes(app, sales);
     partyRoutes(app, services.parties);

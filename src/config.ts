@@ -103,6 +103,10 @@ export interface Config {
   readonly natsAckWaitMs: number;
   /** Orders of this total (minor units) or more need a step-up with a second factor; 0: every order. */
   readonly stepUpOrderCents: number;
+  /** WebAuthn relying party id (a domain, e.g. shop.example.com); absent: each request's host. */
+  readonly webauthnRpId: string | undefined;
+  /** Origins passkey ceremonies may come from; empty: each request's own origin. */
+  readonly webauthnOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -258,6 +262,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     natsPrefix: env.NATS_PREFIX || 'flashmob',
     natsAckWaitMs: intIn(env, 'NATS_ACK_WAIT_MS', 10_000, 1_000, 600_000),
     stepUpOrderCents: intIn(env, 'STEP_UP_ORDER_CENTS', DEFAULT_STEP_UP_ORDER_CENTS, 0, 1_000_000_000),
+    webauthnRpId: env.WEBAUTHN_RP_ID || undefined,
+    webauthnOrigins: (env.WEBAUTHN_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
   if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
     // Node refuses to start a server whose headers may take longer than the whole request.

@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   invalid_code: 403,
   mfa_already_active: 409,
   mfa_not_active: 409,
+  passkey_rejected: 422,
   // catalog and sales
   sku_taken: 409,
   unknown_sku: 422,

@@ -1,4 +1,5 @@
 import { generateSync } from 'otplib';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser } from '../factories/index.ts';
 import {
@@ -25,6 +26,26 @@ afterAll(async () => {
 /** What the user's authenticator app shows, `steps` time steps from now. */
 const totp = (secret: string, steps = 0) =>
   generateSync({ secret, epoch: Math.floor(stack.t.fm.clock.now() / 1000) + steps * 30 });
+
+/** Claims a $189 sneaker and pays for it: over the $100 threshold, so the step-up dialog opens. */
+async function startLargeOrder(page: Page): Promise<void> {
+  const host = await makeUser(stack.t.fm, 'host');
+  const sale = await makeShowcaseSale(stack, host, {
+    title: 'Step-up drop',
+    items: [{ stock: 5, priceCents: 18_900, imageUrl: '/demo/sneaker.svg' }],
+  });
+  await page.goto(`/sales/${sale.id}`);
+  await page.getByTestId('claim-button').click();
+  await page.getByTestId('hold-checkout').click();
+  await page.waitForURL((u) => u.pathname === '/checkout');
+  await page.getByTestId('ship-name').fill('Ada Lovelace');
+  await page.getByTestId('ship-line1').fill('12 Analytical Row');
+  await page.getByTestId('ship-city').fill('London');
+  await page.getByTestId('ship-postal').fill('N1 9GU');
+  await page.getByTestId('ship-country').selectOption('GB');
+  await page.getByTestId('card-number').fill('4242424242424242');
+  await page.getByTestId('pay-button').click();
+}
 
 describe('security page and step-up', () => {
   it('web - a buyer turns on an authenticator app, keeps the recovery codes, and steps up to pay a large order', async () => {
@@ -55,22 +76,7 @@ describe('security page and step-up', () => {
 
     // A $189 order: the checkout answers step_up_required, the dialog asks for a code, and the
     // same checkout goes through with the proof.
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
-      title: 'Step-up drop',
-      items: [{ stock: 5, priceCents: 18_900, imageUrl: '/demo/sneaker.svg' }],
-    });
-    await page.goto(`/sales/${sale.id}`);
-    await page.getByTestId('claim-button').click();
-    await page.getByTestId('hold-checkout').click();
-    await page.waitForURL((u) => u.pathname === '/checkout');
-    await page.getByTestId('ship-name').fill('Ada Lovelace');
-    await page.getByTestId('ship-line1').fill('12 Analytical Row');
-    await page.getByTestId('ship-city').fill('London');
-    await page.getByTestId('ship-postal').fill('N1 9GU');
-    await page.getByTestId('ship-country').selectOption('GB');
-    await page.getByTestId('card-number').fill('4242424242424242');
-    await page.getByTestId('pay-button').click();
+    await startLargeOrder(page);
 
     const dialog = page.getByTestId('step-up');
     await dialog.getByTestId('step-up-code').waitFor();
@@ -88,6 +94,43 @@ describe('security page and step-up', () => {
     const orderId = page.url().split('/orders/')[1]?.split('?')[0] ?? '';
     const order = (await stack.t.http('GET', `/api/orders/${orderId}`, { token: buyer.token })).json();
     expect(order.totalCents).toBe(18_900);
+    expect(errors.filter((e) => !e.includes('403'))).toEqual([]);
+    await ctx.close();
+  });
+
+  it('web - a buyer adds a passkey (a virtual authenticator over CDP) and steps up with it', async () => {
+    const buyer = await makeUser(stack.t.fm, 'buyer');
+    // WebAuthn wants a domain as its relying party id: localhost, not 127.0.0.1.
+    const local = { ...stack, base: stack.base.replace('127.0.0.1', 'localhost') };
+    const { page, ctx, errors } = await openPage(local, await sessionFor(stack, buyer));
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
+    });
+
+    await page.goto('/account/security');
+    await page.getByTestId('passkey-add').click();
+    await page.waitForSelector('[data-testid="passkey-count"][data-count="1"]');
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(credentials).toHaveLength(1);
+    await screenshot(page, 'security-passkey-added');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect((await stack.t.http('GET', '/api/me/mfa', { token: buyer.token })).json().passkeys).toBe(1);
+
+    await startLargeOrder(page);
+    const dialog = page.getByTestId('step-up');
+    await dialog.getByTestId('step-up-passkey').click();
+    await page.waitForURL((u) => u.pathname.startsWith('/orders/'));
+    await page.getByTestId('order-confirmed').waitFor();
+    const { credentials: after } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(after[0]?.signCount).toBeGreaterThan(0);
     expect(errors.filter((e) => !e.includes('403'))).toEqual([]);
     await ctx.close();
   });

@@ -1,7 +1,7 @@
-import { generateSync } from 'otplib';
 import { uniq } from '../factories/index.ts';
 import type { RoleName, World } from '../factories/world.ts';
 import { stepUpHeaders } from '../helpers/step-up.ts';
+import { SECOND_FACTOR_ROWS } from './policy-table-mfa.ts';
 
 /**
  * Every HTTP route, with who may act on whose resource. A route missing here fails the test, so
@@ -29,20 +29,6 @@ const HOSTS: RoleName[] = ['host', 'admin'];
 const MODERATORS: RoleName[] = ['mod', 'host', 'admin'];
 const BUYER: RoleName[] = ['buyer'];
 const url = (u: string, body?: unknown) => ({ url: u, ...(body === undefined ? {} : { body }) });
-const EMPTY_RECOVERY_CODE = 'aaaaa-aaaaa';
-
-/** The role's TOTP enrolled afresh (via the service); one of its recovery codes to act with. */
-async function freshFactor(w: World, role: RoleName): Promise<string> {
-  if (role === 'anon') return EMPTY_RECOVERY_CODE;
-  const id = w.actors[role].id;
-  const mfa = w.t.fm.services.mfa;
-  await w.t.fm.store.query('delete from user_totp where user_id = $1', [id]);
-  if (role === 'guest') return EMPTY_RECOVERY_CODE; // guests cannot enrol: 409 mfa_not_active
-  const { secret } = await mfa.startTotp(id);
-  const code = generateSync({ secret, epoch: Math.floor(w.t.fm.clock.now() / 1000) });
-  const { recoveryCodes } = await mfa.confirmTotp(id, code);
-  return recoveryCodes[0] ?? EMPTY_RECOVERY_CODE;
-}
 /** A step-up proof for the admin (the only role past the floor of the routes that need one). */
 const adminStepUp = async (w: World, call: Call): Promise<Call> => ({
   ...call,
@@ -68,33 +54,7 @@ export const POLICY_TABLE: Record<string, PolicyRow> = {
   'PATCH /api/users/:id': {
     call: (w) => adminStepUp(w, url(`/api/users/${w.actors.otherBuyer.id}`, { role: 'buyer' })),
   },
-  'GET /api/me/mfa': { call: () => url('/api/me/mfa') },
-  // A guest has no account to protect: 403.
-  'POST /api/me/mfa/totp': {
-    owners: ['buyer', 'otherBuyer', 'mod', 'host', 'otherHost', 'admin'],
-    call: async (w, role) => {
-      if (role !== 'anon')
-        await w.t.fm.store.query('delete from user_totp where user_id = $1', [w.actors[role].id]);
-      return url('/api/me/mfa/totp');
-    },
-  },
-  // Each role confirms its own pending enrolment with a right code (a guest has none: 409).
-  'POST /api/me/mfa/totp/confirm': {
-    call: async (w, role) => {
-      if (role === 'anon' || role === 'guest') return url('/api/me/mfa/totp/confirm', { code: '000000' });
-      const id = w.actors[role].id;
-      await w.t.fm.store.query('delete from user_totp where user_id = $1', [id]);
-      const { secret } = await w.t.fm.services.mfa.startTotp(id);
-      const code = generateSync({ secret, epoch: Math.floor(w.t.fm.clock.now() / 1000) });
-      return url('/api/me/mfa/totp/confirm', { code });
-    },
-  },
-  'POST /api/me/mfa/totp/disable': {
-    call: async (w, role) => url('/api/me/mfa/totp/disable', { code: await freshFactor(w, role) }),
-  },
-  'POST /api/me/step-up': {
-    call: async (w, role) => url('/api/me/step-up', { code: await freshFactor(w, role) }),
-  },
+  ...SECOND_FACTOR_ROWS,
   'POST /api/products': {
     call: () =>
       url('/api/products', {

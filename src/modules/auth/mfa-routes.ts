@@ -10,7 +10,7 @@ import { STEP_UP_HEADER, type StepUpProofs } from './step-up-proofs.ts';
  * TOTP accepted over 3 steps then leaves a guesser about 1 in 16,000 per hour, and recovery
  * codes (50 bits) nothing worth trying.
  */
-const CODE_LIMIT = [
+export const CODE_LIMIT = [
   { points: 5, windowSeconds: 60, by: 'user' },
   { points: 20, windowSeconds: 3600, by: 'user' },
 ] as const;

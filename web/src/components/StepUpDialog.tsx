@@ -50,6 +50,19 @@ export function StepUpDialog() {
     }
   };
 
+  const withPasskey = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      finish(await mfaApi.stepUpWithPasskey());
+    } catch (err) {
+      setError(
+        err instanceof Error && err.name === 'NotAllowedError' ? 'Cancelled.' : friendlyError(err).title,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
   const enrol = pending?.problem.enrol === true;
   const register = pending?.problem.register === true;
   return (
@@ -91,6 +104,11 @@ export function StepUpDialog() {
           <Button type="submit" loading={busy} disabled={code.trim().length < 6} data-testid="step-up-submit">
             Confirm
           </Button>
+          {mfaApi.supportsPasskeys() ? (
+            <Button variant="secondary" onClick={() => void withPasskey()} data-testid="step-up-passkey">
+              Use a passkey
+            </Button>
+          ) : null}
         </form>
       )}
     </Modal>

@@ -73,6 +73,37 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
   );
 }
 
+/** Passkeys: a fingerprint, face or security key, checked by the browser (WebAuthn). */
+function Passkeys({ count, onAdded }: { count: number; onAdded: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  if (!mfaApi.supportsPasskeys()) return null;
+  const add = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await mfaApi.addPasskey();
+      onAdded();
+    } catch (e) {
+      setError(e instanceof Error && e.name === 'NotAllowedError' ? 'Cancelled.' : friendlyError(e).title);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="stack" aria-labelledby="passkeys">
+      <h2 id="passkeys">Passkeys</h2>
+      <p data-testid="passkey-count" data-count={count}>
+        {count === 0 ? 'No passkey yet.' : `${count} passkey${count === 1 ? '' : 's'}.`}
+      </p>
+      {error ? <Notice title={error} /> : null}
+      <Button variant="secondary" loading={busy} onClick={() => void add()} data-testid="passkey-add">
+        Add a passkey
+      </Button>
+    </section>
+  );
+}
+
 /** /account/security: add or remove the authenticator app (TOTP), see what is left. */
 export default function SecurityPage() {
   const user = useUser();
@@ -163,6 +194,7 @@ export default function SecurityPage() {
           </Button>
         </section>
       )}
+      {status && !codes ? <Passkeys count={status.passkeys} onAdded={load} /> : null}
     </div>
   );
 }
