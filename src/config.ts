@@ -157,6 +157,25 @@ function url(env: Env, key: string, protocols: readonly string[]): string | unde
   return raw;
 }
 
+/** Comma-separated web origins (`https://shop.example.com`), each exactly an origin. */
+function origins(env: Env, key: string): string[] {
+  const list = (env[key] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const o of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(o);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== o)
+      throw new ConfigError(`${key} must list origins like https://shop.example.com, got "${o}"`);
+  }
+  return list;
+}
+
 function bool(env: Env, key: string, fallback: boolean): boolean {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
@@ -263,10 +282,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     natsAckWaitMs: intIn(env, 'NATS_ACK_WAIT_MS', 10_000, 1_000, 600_000),
     stepUpOrderCents: intIn(env, 'STEP_UP_ORDER_CENTS', DEFAULT_STEP_UP_ORDER_CENTS, 0, 1_000_000_000),
     webauthnRpId: env.WEBAUTHN_RP_ID || undefined,
-    webauthnOrigins: (env.WEBAUTHN_ORIGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    webauthnOrigins: origins(env, 'WEBAUTHN_ORIGINS'),
   };
   if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
     // Node refuses to start a server whose headers may take longer than the whole request.
