@@ -21,6 +21,11 @@ describe('step-up rules', () => {
     expect(needsStepUp({ action: 'checkout', amountCents: 1, orderThresholdCents: 0 })).toBe(true);
   });
 
+  it('step-up - a second factor is added freely, a further one only with the first', () => {
+    expect(needsStepUp({ action: 'add_factor', hasFactor: false, orderThresholdCents: T })).toBe(false);
+    expect(needsStepUp({ action: 'add_factor', hasFactor: true, orderThresholdCents: T })).toBe(true);
+  });
+
   it('step-up - a proof holds for its own user for five minutes', () => {
     const at = 1_000_000;
     const proof = { userId: 'usr_a', authTimeMs: at };

@@ -7,7 +7,7 @@
  * an accomplice, pay money out (refunds) or spend a large amount of the victim's money.
  */
 
-export const STEP_UP_ACTIONS = ['change_role', 'refund', 'checkout'] as const;
+export const STEP_UP_ACTIONS = ['change_role', 'refund', 'checkout', 'add_factor'] as const;
 export type StepUpAction = (typeof STEP_UP_ACTIONS)[number];
 
 /** How long a step-up proof counts (NIST SP 800-63B re-authentication for sensitive actions). */
@@ -20,6 +20,8 @@ export interface StepUpRequest {
   readonly amountCents?: number;
   /** Orders at or above this total need a step-up; 0 makes every order need one. */
   readonly orderThresholdCents: number;
+  /** For `add_factor`: the account already has a second factor. */
+  readonly hasFactor?: boolean;
 }
 
 /** Does this action, with these facts, need a step-up? */
@@ -28,6 +30,10 @@ export function needsStepUp(req: StepUpRequest): boolean {
     case 'change_role':
     case 'refund':
       return true;
+    // Adding a factor to an account that has one needs that one: otherwise a stolen session could
+    // add the thief's own passkey and step up with it. The first factor cannot be guarded so.
+    case 'add_factor':
+      return req.hasFactor === true;
     case 'checkout':
       return (req.amountCents ?? 0) >= req.orderThresholdCents && (req.amountCents ?? 0) > 0;
   }

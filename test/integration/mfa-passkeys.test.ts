@@ -92,6 +92,21 @@ describe.each(await storeKinds())('second factor: passkeys (%s)', (kind) => {
     ]);
   });
 
+  it('passkeys - with one, adding a further factor needs it (a stolen session cannot add its own)', async () => {
+    const { who, key } = await withPasskey();
+    expect(answer(await post(`${BASE}/register/options`, who))).toEqual([403, 'step_up_required']);
+    expect(answer(await post('/api/me/mfa/totp', who))).toEqual([403, 'step_up_required']);
+    const options = (await post(`${BASE}/authenticate/options`, who)).json();
+    const { header, token } = (
+      await post(`${BASE}/authenticate/verify`, who, key.authenticate(options))
+    ).json();
+    const res = await t.http('POST', `${BASE}/register/options`, {
+      token: who.token,
+      headers: { [header]: token },
+    });
+    expect(res.statusCode).toBe(200);
+  });
+
   it('passkeys - a guest cannot add one; an account without one has nothing to step up with', async () => {
     const { user, token } = await t.fm.services.auth.guest();
     expect(answer(await post(`${BASE}/register/options`, { id: user.id, token }))).toEqual([

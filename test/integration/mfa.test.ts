@@ -46,7 +46,14 @@ describe.each(await storeKinds())('second factor: TOTP and recovery codes (%s)',
       totp: 'active',
       recoveryCodesLeft: 10,
     });
-    expect(answer(await post('/api/me/mfa/totp', host))).toEqual([409, 'mfa_already_active']);
+    // Enrolling again needs the active factor (a step-up), and then answers that TOTP is on.
+    expect(answer(await post('/api/me/mfa/totp', host))).toEqual([403, 'step_up_required']);
+    const { header, token } = (await post('/api/me/step-up', host, { code: codes[0] })).json();
+    const again = await t.http('POST', '/api/me/mfa/totp', {
+      token: host.token,
+      headers: { [header]: token },
+    });
+    expect(answer(again)).toEqual([409, 'mfa_already_active']);
   });
 
   it('totp - a database dump holds neither the secret nor the recovery codes', async () => {

@@ -42,11 +42,17 @@ export function mfaRoutes(app: App, d: { mfa: MfaService; stepUpProofs: StepUpPr
   app.post(
     '/api/me/mfa/totp',
     {
-      config: { access: 'user', rateLimit: { points: 10, windowSeconds: 3600, by: 'user' } },
+      config: {
+        access: 'user',
+        stepUp: 'add_factor',
+        rateLimit: { points: 10, windowSeconds: 3600, by: 'user' },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Start TOTP enrolment: a new secret and its otpauth:// URI (pending until confirmed)',
-        description: 'Guests are refused (403 forbidden); 409 mfa_already_active when TOTP is on.',
+        description:
+          'Guests are refused (403 forbidden); 409 mfa_already_active when TOTP is on. ' +
+          'With a second factor already (a passkey), 403 step_up_required without a Flashmob-Step-Up proof.',
         response: withProblems({ 201: Type.Object({ secret: Type.String(), uri: Type.String() }) }),
       },
     },

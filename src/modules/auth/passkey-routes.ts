@@ -71,10 +71,15 @@ export function passkeyRoutes(
   app.post(
     '/api/me/mfa/passkeys/register/options',
     {
-      config: { access: 'user', rateLimit: { points: 10, windowSeconds: 60, by: 'user' } },
+      config: {
+        access: 'user',
+        stepUp: 'add_factor',
+        rateLimit: { points: 10, windowSeconds: 60, by: 'user' },
+      },
       schema: {
         tags,
         summary: 'Start adding a passkey: WebAuthn creation options (for startRegistration)',
+        description: 'With a second factor already, 403 step_up_required without a Flashmob-Step-Up proof.',
         response: withProblems({ 200: Options }),
       },
     },

@@ -36,15 +36,17 @@ export function registerStepUpGate(app: App, deps: StepUpGateDeps): void {
     const actor = principalOf(request);
     const amountCents =
       action === 'checkout' ? await deps.checkoutTotalOf(actor.id, request.body) : undefined;
+    const known = action === 'add_factor' ? await deps.mfa.hasFactor(actor.id) : undefined;
     const needed = needsStepUp({
       action,
       orderThresholdCents: deps.orderThresholdCents,
       ...(amountCents === undefined ? {} : { amountCents }),
+      ...(known === undefined ? {} : { hasFactor: known }),
     });
     if (!needed) return;
     const proof = await deps.stepUpProofs.read(headerOf(request));
     const proven = proofHolds(proof, actor.id, deps.clock.now());
-    const hasFactor = !proven && !actor.guest && (await deps.mfa.hasFactor(actor.id));
+    const hasFactor = known ?? (!proven && !actor.guest && (await deps.mfa.hasFactor(actor.id)));
     authorize(stepUp(actor, { needed, proven, hasFactor }));
   });
 }
