@@ -167,6 +167,14 @@ let axeSource: string | undefined;
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, not a <script> tag: the app's Content-Security-Policy
   // (script-src 'self') rightly refuses an inline script, and the check must not need it loosened.
+  // Contrast is measured on what is painted: let finite animations (a dialog fading in) end first.
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every(
+        (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Number.POSITIVE_INFINITY,
+      ),
+  );
   axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
