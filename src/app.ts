@@ -18,6 +18,10 @@ import {
   type TokenService,
   UserSchema,
 } from './modules/auth/index.ts';
+import { mfaRoutes } from './modules/auth/mfa-routes.ts';
+import { passkeyRoutes } from './modules/auth/passkey-routes.ts';
+import { type SecondFactor, secondFactor } from './modules/auth/second-factor.ts';
+import { registerStepUpGate } from './modules/auth/step-up-gate.ts';
 import { catalogRoutes, ProductSchema } from './modules/catalog/routes.ts';
 import { CatalogService } from './modules/catalog/service.ts';
 import { ClaimEngine } from './modules/claims/engine.ts';
@@ -26,6 +30,7 @@ import { claimRoutes, ReservationSchema } from './modules/claims/routes.ts';
 import { HoldSweeper } from './modules/claims/sweeper.ts';
 import { WaitlistService } from './modules/claims/waitlist.ts';
 import { CheckoutService } from './modules/orders/checkout.ts';
+import { checkoutTotal } from './modules/orders/checkout-total.ts';
 import { OrderSchema, orderRoutes } from './modules/orders/routes.ts';
 import { OrdersService } from './modules/orders/service.ts';
 import { partyRoutes } from './modules/parties/routes.ts';
@@ -105,7 +110,7 @@ export interface Deps {
   readonly passwordParams?: ScryptParams;
 }
 
-export interface Services {
+export interface Services extends SecondFactor {
   readonly auth: AuthService;
   readonly tokens: TokenService;
   readonly catalog: CatalogService;
@@ -254,6 +259,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   const services: Services = {
     auth,
     tokens,
+    ...secondFactor({ secret: tokens.secretKey, store, clock }),
     catalog: new CatalogService(store, onCommit),
     sales,
     engine,
@@ -357,6 +363,13 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   await app.register(swaggerUi, { routePrefix: '/docs' });
   metrics.instrument(app);
   registerAccessControl(app, tokens);
+  const checkoutTotalOf = checkoutTotal(store);
+  registerStepUpGate(app, {
+    ...services,
+    clock,
+    orderThresholdCents: config.stepUpOrderCents,
+    checkoutTotalOf,
+  });
   app.get(
     '/metrics',
     {
@@ -383,6 +396,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
   if (servesHttp(config)) {
     authRoutes(app, services.auth);
     auditRoutes(app, store);
+    mfaRoutes(app, services);
+    passkeyRoutes(app, services, config);
     catalogRoutes(app, services.catalog);
     salesRoutes(app, sales);
     partyRoutes(app, services.parties);

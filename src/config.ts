@@ -35,6 +35,8 @@ export const DEFAULT_HTTP_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_HTTP_REQUEST_TIMEOUT_MS = 30_000;
 /** A socket with no traffic at all for this long is closed. */
 export const DEFAULT_HTTP_CONNECTION_TIMEOUT_MS = 60_000;
+/** $1,000 in minor units: orders of this total or more need a step-up (domain/step-up.ts). */
+export const DEFAULT_STEP_UP_ORDER_CENTS = 100_000;
 
 export interface Config {
   readonly port: number;
@@ -102,6 +104,12 @@ export interface Config {
   readonly natsPrefix: string;
   /** JetStream's ack wait for consumer groups: how soon a crashed consumer's batch is redelivered. */
   readonly natsAckWaitMs: number;
+  /** Orders of this total (minor units) or more need a step-up with a second factor; 0: every order. */
+  readonly stepUpOrderCents: number;
+  /** WebAuthn relying party id (a domain, e.g. shop.example.com); absent: each request's host. */
+  readonly webauthnRpId: string | undefined;
+  /** Origins passkey ceremonies may come from; empty: each request's own origin. */
+  readonly webauthnOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -150,6 +158,25 @@ function url(env: Env, key: string, protocols: readonly string[]): string | unde
     throw new ConfigError(`${key} must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
   }
   return raw;
+}
+
+/** Comma-separated web origins (`https://shop.example.com`), each exactly an origin. */
+function origins(env: Env, key: string): string[] {
+  const list = (env[key] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const o of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(o);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== o)
+      throw new ConfigError(`${key} must list origins like https://shop.example.com, got "${o}"`);
+  }
+  return list;
 }
 
 function bool(env: Env, key: string, fallback: boolean): boolean {
@@ -286,6 +313,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     eventRetentionSeconds: intIn(env, 'EVENT_RETENTION_SECONDS', 7 * 24 * 3600, 0, 10 * 365 * 24 * 3600),
     natsPrefix: env.NATS_PREFIX || 'flashmob',
     natsAckWaitMs: intIn(env, 'NATS_ACK_WAIT_MS', 10_000, 1_000, 600_000),
+    stepUpOrderCents: intIn(env, 'STEP_UP_ORDER_CENTS', DEFAULT_STEP_UP_ORDER_CENTS, 0, 1_000_000_000),
+    webauthnRpId: env.WEBAUTHN_RP_ID || undefined,
+    webauthnOrigins: origins(env, 'WEBAUTHN_ORIGINS'),
   };
   if (config.httpHeadersTimeoutMs > config.httpRequestTimeoutMs) {
     // Node refuses to start a server whose headers may take longer than the whole request.

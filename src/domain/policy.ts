@@ -23,10 +23,17 @@ export type DenyCode =
   | 'unauthenticated'
   | 'own_auction'
   | 'banned'
-  | 'self_change_forbidden';
+  | 'self_change_forbidden'
+  | 'step_up_required';
 export type Decision =
   | { readonly ok: true }
-  | { readonly ok: false; readonly code: DenyCode; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: DenyCode;
+      readonly message: string;
+      /** Facts the client acts on (e.g. `enrol: true` when a second factor must be added first). */
+      readonly extra?: Record<string, unknown>;
+    };
 
 /** How a route is reached; see platform/http/access.ts. */
 export type Access = 'public' | 'optional' | 'user' | 'host' | 'admin';
@@ -52,7 +59,12 @@ export interface TargetFacts {
 
 const RANK: Record<Role, number> = { buyer: 0, host: 1, admin: 2 };
 const ALLOW: Decision = { ok: true };
-const deny = (code: DenyCode, message: string): Decision => ({ ok: false, code, message });
+const deny = (code: DenyCode, message: string, extra?: Record<string, unknown>): Decision => ({
+  ok: false,
+  code,
+  message,
+  ...(extra ? { extra } : {}),
+});
 
 /** Admin can do all a host can; a host all a buyer can. */
 export const hasRole = (actor: Actor, role: Role): boolean => RANK[actor.role] >= RANK[role];
@@ -204,4 +216,46 @@ export function ownChannel(
 /** A user's own things (holds, tickets, waitlist places, follows' lists): that user only. */
 export function ownThing(actor: Actor, ownerId: string | undefined, what: string): Decision {
   return ownerId !== undefined && ownerId === actor.id ? ALLOW : deny('not_found', `${what} not found`);
+}
+
+/** What the step-up gate knows about a sensitive call (see domain/step-up.ts for `needed`). */
+export interface StepUpFacts {
+  /** The action needs a step-up (`needsStepUp`). */
+  readonly needed: boolean;
+  /** The request carries a step-up proof that holds for this caller (`proofHolds`). */
+  readonly proven: boolean;
+  /** The caller has an active second factor (TOTP or a passkey) to step up with. */
+  readonly hasFactor: boolean;
+}
+
+/**
+ * Sensitive actions (role changes, refunds, large orders) need a fresh second factor. Without one
+ * enrolled the answer still is `step_up_required`, with `enrol: true`: the client sends the user
+ * to add a factor. A guest has no account to add one to: they must register first (a large order
+ * is where a stolen or shared guest token would hurt most).
+ */
+export function stepUp(actor: Actor, facts: StepUpFacts): Decision {
+  if (!facts.needed || facts.proven) return ALLOW;
+  if (actor.guest)
+    return deny(
+      'step_up_required',
+      'Orders this large need an account with a second factor: register first',
+      {
+        enrol: true,
+        register: true,
+      },
+    );
+  if (!facts.hasFactor)
+    return deny(
+      'step_up_required',
+      'This needs a second factor: add one in your account security, then confirm',
+      {
+        enrol: true,
+      },
+    );
+  return deny(
+    'step_up_required',
+    'Confirm with your second factor (POST /api/me/step-up) and send the proof as Flashmob-Step-Up',
+    { enrol: false },
+  );
 }

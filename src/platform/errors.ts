@@ -20,6 +20,12 @@ export const ERROR_STATUS = {
   email_taken: 409,
   account_suspended: 403,
   self_change_forbidden: 403,
+  // second factor and step-up
+  step_up_required: 403,
+  invalid_code: 403,
+  mfa_already_active: 409,
+  mfa_not_active: 409,
+  passkey_rejected: 422,
   // catalog and sales
   sku_taken: 409,
   unknown_sku: 422,

@@ -71,7 +71,17 @@ const typeOf = (s: Schema): string | undefined => {
 const firstBranch = (s: Schema): Schema => s.anyOf?.[0] ?? s.oneOf?.[0] ?? s;
 
 /** Strings that satisfy the patterns the API uses; a new pattern without one fails loudly. */
-const PATTERN_SAMPLES = ['tag', 'SKU-1', 'USD', 'US', '20:00', 'https://example.com/a', '+33 123 456', 'buy'];
+const PATTERN_SAMPLES = [
+  'tag',
+  'SKU-1',
+  'USD',
+  'US',
+  '20:00',
+  'https://example.com/a',
+  '+33 123 456',
+  'buy',
+  '123456',
+];
 
 function sampleString(s: Schema, index: number): string {
   if (s.enum?.length) return String(s.enum[0]);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, makeUser, uniq } from '../factories/index.ts';
 import { storeKinds } from '../helpers/kinds.ts';
+import { stepUpHeaders } from '../helpers/step-up.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const kinds = await storeKinds();
@@ -107,8 +108,14 @@ describe.each(kinds)('accounts, catalog and sales over HTTP (%s)', (kind) => {
       body: { title: 'x', variants: [{ sku: uniq('S'), title: 'x', priceCents: 1, currency: 'USD' }] },
     });
     expect(refused.statusCode).toBe(403);
+    const unproven = await t.http('PATCH', `/api/users/${u.id}`, {
+      token: admin.token,
+      body: { role: 'host' },
+    });
+    expect(unproven.json().code).toBe('step_up_required');
     const patched = await t.http('PATCH', `/api/users/${u.id}`, {
       token: admin.token,
+      headers: await stepUpHeaders(t, admin.id),
       body: { role: 'host' },
     });
     expect(patched.json().role).toBe('host');

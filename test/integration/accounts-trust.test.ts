@@ -5,6 +5,7 @@ import { DEFAULT_SCRYPT, hashPassword } from '../../src/modules/auth/passwords.t
 import { ManualClock } from '../../src/platform/clock.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { type Actor, makeUser, uniq } from '../factories/index.ts';
+import { stepUpHeaders } from '../helpers/step-up.ts';
 import { createTestApp, TEST_PASSWORD_PARAMS, type TestApp, testConfig } from '../helpers/test-app.ts';
 import { openSocket } from '../helpers/ws-client.ts';
 
@@ -22,8 +23,14 @@ describe('accounts that can be taken away', () => {
     return { id: res.json().user.id as string, token: res.json().token as string, email, password };
   };
   const me = (token: string) => t.http('GET', '/api/me', { token });
-  const patch = (actor: Actor, id: string, body: unknown) =>
-    t.http('PATCH', `/api/users/${id}`, { token: actor.token, body });
+  // An account change needs a step-up proof (a second factor shown just now): minted here, since
+  // the second factor itself is tested in mfa.test.ts.
+  const patch = async (actor: Actor, id: string, body: unknown) =>
+    t.http('PATCH', `/api/users/${id}`, {
+      token: actor.token,
+      body,
+      headers: await stepUpHeaders(t, actor.id),
+    });
 
   beforeAll(async () => {
     clock = new ManualClock(Date.now());

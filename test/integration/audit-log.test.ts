@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { type Actor, makeSale, makeUser, SHIPPING, uniq } from '../factories/index.ts';
 import { makeShow } from '../factories/shows.ts';
 import { storeKinds } from '../helpers/kinds.ts';
+import { stepUpHeaders } from '../helpers/step-up.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const kinds = await storeKinds();
@@ -13,7 +14,7 @@ describe.each(kinds)('audit log (%s)', (kind) => {
   let clock: ManualClock;
   let admin: Actor;
   let host: Actor;
-  const as = (
+  const as = async (
     actor: Actor,
     method: 'GET' | 'POST' | 'PATCH',
     url: string,
@@ -24,7 +25,11 @@ describe.each(kinds)('audit log (%s)', (kind) => {
       method,
       url,
       remoteAddress: ip,
-      headers: { authorization: `Bearer ${actor.token}` },
+      headers: {
+        authorization: `Bearer ${actor.token}`,
+        // Account changes and refunds need a step-up proof (minted: the second factor is tested in mfa.test.ts).
+        ...(method === 'PATCH' || url.endsWith('/refund') ? await stepUpHeaders(t, actor.id) : {}),
+      },
       ...(body === undefined ? {} : { payload: body as object }),
     });
   const audit = async (query = '') => {

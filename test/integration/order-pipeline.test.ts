@@ -17,6 +17,7 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { type Actor, makeSale, makeUser, SHIPPING, uniq } from '../factories/index.ts';
 import { storeKinds } from '../helpers/kinds.ts';
+import { stepUpHeaders } from '../helpers/step-up.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const kinds = await storeKinds();
@@ -69,6 +70,8 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
       store: kind,
       clock,
       start: false,
+      // Fraud rules are tried on orders of $6,000; the step-up for large orders is mfa-step-up.test.ts's.
+      config: { stepUpOrderCents: 100_000_000 },
     });
     for (const def of orderPipelineConsumers(depsOf(t.fm))) defs.set(def.name, def);
     await t.fm.bus.start();
@@ -395,7 +398,10 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     const url = `/api/orders/${orderId}/cancel`;
     const stranger = await makeUser(t.fm, 'buyer');
     expect((await post(url, stranger.token)).json().code).toBe('not_found');
-    const refund = await post(`/api/orders/${orderId}/refund`, admin.token);
+    const refund = await t.http('POST', `/api/orders/${orderId}/refund`, {
+      token: admin.token,
+      headers: await stepUpHeaders(t, admin.id),
+    });
     expect([refund.statusCode, refund.json().code]).toEqual([409, 'order_not_refundable']);
     const res = await post(url, buyer.token, { reason: 'requested' });
     expect([res.statusCode, res.json().state]).toEqual([200, 'cancelled']);
@@ -438,7 +444,9 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     const url = `/api/orders/${orderId}/refund`;
     expect((await post(url, buyer.token)).json().code).toBe('forbidden');
     expect((await post(url, admin.token, { reason: 'because' })).json().code).toBe('validation_failed');
-    const res = await post(url, admin.token, { reason: 'damaged' });
+    expect((await post(url, admin.token, { reason: 'damaged' })).json().code).toBe('step_up_required');
+    const headers = await stepUpHeaders(t, admin.id);
+    const res = await t.http('POST', url, { token: admin.token, headers, body: { reason: 'damaged' } });
     expect([res.statusCode, res.json().state]).toEqual([200, 'refunded']);
     await settle();
     expect(await ledger(orderId)).toMatchObject({ status: 'refunded', refunded_cents: 5_000 });
@@ -452,7 +460,8 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
       reason: 'damaged',
       unitsReturned: 0,
     });
-    expect((await post(url, admin.token)).json().code).toBe('order_not_refundable');
+    const again = await t.http('POST', url, { token: admin.token, headers });
+    expect(again.json().code).toBe('order_not_refundable');
     expect(await listAudit(t.fm.store, { target: orderId })).toMatchObject([
       {
         action: 'order.refunded',

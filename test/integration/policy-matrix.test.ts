@@ -69,6 +69,7 @@ describe.each(await storeKinds())('policy matrix (%s)', (kind) => {
         const res = await t.http(route.method as 'GET', req.url, {
           ...(token ? { token } : {}),
           ...(req.body === undefined ? {} : { body: req.body }),
+          ...(req.headers ? { headers: req.headers } : {}),
         });
         const what = `${key} as ${e.role}: ${res.statusCode} ${res.body.slice(0, 160)}`;
         if (res.statusCode >= 500) failures.push(`5xx — ${what}`);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, makeSale, SHIPPING, uniq } from '../factories/index.ts';
 import { buildWorld, type World } from '../factories/world.ts';
 import { storeKinds } from '../helpers/kinds.ts';
+import { stepUpHeaders } from '../helpers/step-up.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /** The ownership rules an attacker would try first, each as its own request (see domain/policy.ts). */
@@ -142,10 +143,13 @@ describe.each(await storeKinds())('policy - ownership (%s)', (kind) => {
 
   it('policy - an admin cannot change their own role', async () => {
     const { admin } = w.actors;
-    expect(await call('PATCH', `/api/users/${admin.id}`, admin, { role: 'buyer' })).toEqual([
-      403,
-      'self_change_forbidden',
-    ]);
+    // Past the step-up (a fresh second factor), the policy still says no.
+    const res = await t.http('PATCH', `/api/users/${admin.id}`, {
+      token: admin.token,
+      headers: await stepUpHeaders(t, admin.id),
+      body: { role: 'buyer' },
+    });
+    expect([res.statusCode, res.json().code]).toEqual([403, 'self_change_forbidden']);
     expect((await t.http('GET', '/api/me', { token: admin.token })).json().role).toBe('admin');
   });
 });

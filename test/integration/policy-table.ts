@@ -1,5 +1,7 @@
 import { uniq } from '../factories/index.ts';
 import type { RoleName, World } from '../factories/world.ts';
+import { stepUpHeaders } from '../helpers/step-up.ts';
+import { SECOND_FACTOR_ROWS } from './policy-table-mfa.ts';
 
 /**
  * Every HTTP route, with who may act on whose resource. A route missing here fails the test, so
@@ -15,16 +17,25 @@ export interface PolicyRow {
   readonly always?: number;
   /** Statuses that still mean "let through" for the roles that may (e.g. a wrong current password). */
   readonly passes?: readonly number[];
-  readonly call: (
-    w: World,
-    role: RoleName,
-  ) => Promise<{ url: string; body?: unknown }> | { url: string; body?: unknown };
+  readonly call: (w: World, role: RoleName) => Promise<Call> | Call;
+}
+
+/** A request: its URL, body and extra headers (e.g. a step-up proof). */
+export interface Call {
+  readonly url: string;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
 }
 
 const HOSTS: RoleName[] = ['host', 'admin'];
 const MODERATORS: RoleName[] = ['mod', 'host', 'admin'];
 const BUYER: RoleName[] = ['buyer'];
 const url = (u: string, body?: unknown) => ({ url: u, ...(body === undefined ? {} : { body }) });
+/** A step-up proof for the admin (the only role past the floor of the routes that need one). */
+const adminStepUp = async (w: World, call: Call): Promise<Call> => ({
+  ...call,
+  headers: await stepUpHeaders(w.t, w.actors.admin.id),
+});
 
 export const POLICY_TABLE: Record<string, PolicyRow> = {
   'GET /healthz': { call: () => url('/healthz') },
@@ -51,7 +62,10 @@ export const POLICY_TABLE: Record<string, PolicyRow> = {
       url('/api/me/password', { currentPassword: 'wrong-password-1', newPassword: 'new-password-123' }),
   },
   'GET /api/admin/audit': { call: () => url('/api/admin/audit') },
-  'PATCH /api/users/:id': { call: (w) => url(`/api/users/${w.actors.otherBuyer.id}`, { role: 'buyer' }) },
+  'PATCH /api/users/:id': {
+    call: (w) => adminStepUp(w, url(`/api/users/${w.actors.otherBuyer.id}`, { role: 'buyer' })),
+  },
+  ...SECOND_FACTOR_ROWS,
   'POST /api/products': {
     call: () =>
       url('/api/products', {
@@ -318,7 +332,7 @@ export const POLICY_TABLE: Record<string, PolicyRow> = {
     call: async (w) => url(`/api/orders/${await w.fresh.order()}/cancel`, { reason: 'requested' }),
   },
   'POST /api/orders/:id/refund': {
-    call: async (w) => url(`/api/orders/${await w.fresh.order()}/refund`, {}),
+    call: async (w) => adminStepUp(w, url(`/api/orders/${await w.fresh.order()}/refund`, {})),
   },
   'POST /api/orders/:id/review': {
     call: async (w) => url(`/api/orders/${await w.fresh.order()}/review`, { decision: 'accept' }),

@@ -1,6 +1,7 @@
 import { Suspense, useEffect, useMemo, useRef } from 'react';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { Header } from './components/Header.tsx';
+import { StepUpDialog } from './components/StepUpDialog.tsx';
 import { Skeleton } from './components/ui.tsx';
 import { HoldsProvider } from './lib/holds.tsx';
 import { RealtimeProvider } from './lib/realtime.tsx';
@@ -62,6 +63,7 @@ export function App() {
             </p>
           </footer>
           <ToastRegion />
+          <StepUpDialog />
         </HoldsProvider>
       </RealtimeProvider>
     </ToastProvider>

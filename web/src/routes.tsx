@@ -23,6 +23,7 @@ export const routes: RouteDef[] = [
   { path: '/orders/:id', component: lazy(() => import('./pages/OrderPage.tsx')) },
   { path: '/giveaways/:id/verify', component: lazy(() => import('./pages/VerifyDrawPage.tsx')) },
   { path: '/signin', component: SignInPage },
+  { path: '/account/security', component: lazy(() => import('./pages/SecurityPage.tsx')) },
   { path: '/host/*', component: lazy(() => import('./pages/host/HostConsole.tsx')) },
   { path: '/*', component: NotFoundPage },
 ];

@@ -100,13 +100,13 @@ export function authRoutes(app: App, auth: AuthService): void {
   app.patch(
     '/api/users/:id',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', stepUp: 'change_role' },
       schema: {
         tags: ['auth'],
         summary: "Change a user's role, or suspend them (admin)",
         description:
           "Takes effect at once: the user's tokens are refused and their sockets closed; they sign in " +
-          'again (a suspended account cannot: 403 account_suspended). 403 self_change_forbidden on yourself.',
+          'again (a suspended account cannot: 403 account_suspended). 403 self_change_forbidden on yourself; 403 step_up_required without a fresh Flashmob-Step-Up proof (POST /api/me/step-up).',
         params: Type.Object({ id: Id('user') }, { additionalProperties: false }),
         body: Type.Object(
           {

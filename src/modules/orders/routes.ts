@@ -65,14 +65,19 @@ export function orderRoutes(app: App, d: { checkout: CheckoutService; orders: Or
   app.post(
     '/api/checkout',
     {
-      config: { access: 'user', rateLimit: { points: 10, windowSeconds: 10, by: 'user' } },
+      config: {
+        access: 'user',
+        stepUp: 'checkout',
+        rateLimit: { points: 10, windowSeconds: 10, by: 'user' },
+      },
       schema: {
         tags: ['orders'],
         summary: "Turn the buyer's live holds into one order and pay for it",
         description:
           'payment is {method, token, save?} (see docs/payments.md for sandbox tokens) or {savedMethodId} for express checkout. ' +
           '201 with the order: `paid`, or `pending_payment` with payment.nextAction when a challenge is needed. ' +
-          '402 payment_declined (stock returned); 409 reservation_unavailable. Checking out the same holds again returns the same order (200).',
+          '402 payment_declined (stock returned); 409 reservation_unavailable. ' +
+          '403 step_up_required when the total reaches STEP_UP_ORDER_CENTS without a Flashmob-Step-Up proof. Checking out the same holds again returns the same order (200).',
         body: Body({
           reservationIds: Type.Array(Id('reservation'), { minItems: 1, maxItems: 50, uniqueItems: true }),
           payment: PaymentSchema,

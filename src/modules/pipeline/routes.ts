@@ -47,10 +47,10 @@ export function pipelineRoutes(app: App, deps: PipelineDeps): void {
   app.post(
     '/api/orders/:id/refund',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', stepUp: 'refund' },
       schema: {
         tags: ['orders'],
-        summary: 'Refund a captured order (admin)',
+        summary: 'Refund a captured order (admin; needs a Flashmob-Step-Up proof)',
         description:
           '→ refunded; the payments worker refunds the amount. Stock returns only if the goods have not shipped. ' +
           '409 order_not_refundable when the payment is not captured (cancel instead).',

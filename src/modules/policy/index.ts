@@ -9,7 +9,8 @@ import { AppError } from '../../platform/errors.ts';
  * (`own_auction`, `banned`).
  */
 export function authorize(decision: Decision): void {
-  if (!decision.ok) throw new AppError(decision.code, decision.message);
+  if (!decision.ok)
+    throw new AppError(decision.code, decision.message, decision.extra ? { extra: decision.extra } : {});
 }
 
 export {
@@ -34,8 +35,10 @@ export {
   payOrder,
   type Role,
   type ShowFacts,
+  type StepUpFacts,
   sellSku,
   standingOnOrder,
+  stepUp,
   type TargetFacts,
   takePart,
   viewOrder,

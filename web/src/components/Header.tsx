@@ -56,6 +56,8 @@ function AccountMenu() {
         className="account__button"
         aria-expanded={open}
         aria-controls="account-menu"
+        // The name is hidden on narrow screens; the button keeps one for screen readers.
+        aria-label={`Account: ${name}`}
         onClick={() => setOpen((o) => !o)}
         data-testid="account-button"
       >
@@ -74,7 +76,11 @@ function AccountMenu() {
           </p>
           <Link to="/orders">Your orders</Link>
           {isHost(user) ? <Link to="/host">Host console</Link> : null}
-          {user.guest ? <Link to="/signin">Create an account</Link> : null}
+          {user.guest ? (
+            <Link to="/signin">Create an account</Link>
+          ) : (
+            <Link to="/account/security">Security</Link>
+          )}
           <button
             type="button"
             className="account__signout"

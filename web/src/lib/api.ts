@@ -1,4 +1,5 @@
 import { session } from './session.ts';
+import { askStepUp, STEP_UP_HEADER } from './step-up.ts';
 import type {
   Auction,
   AuctionBid,
@@ -114,6 +115,12 @@ export async function request<T>(method: string, path: string, o: RequestOptions
     }
     // A token the server no longer accepts (expired, secret rotated): sign out locally.
     if (token && problem.code === 'invalid_token') session.set(null);
+    // A sensitive call (large order, refund, role change): a second factor, then the same call once more.
+    if (problem.code === 'step_up_required' && !o.headers?.[STEP_UP_HEADER]) {
+      const proof = await askStepUp(problem);
+      if (proof)
+        return request<T>(method, path, { ...o, headers: { ...o.headers, [STEP_UP_HEADER]: proof } });
+    }
     throw new ApiError(problem);
   }
   return data as T;

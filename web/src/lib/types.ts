@@ -291,6 +291,13 @@ export interface SaleStats {
 }
 
 /** An RFC 9457 problem with Flashmob's stable `code` and its facts. */
+/** GET /api/me/mfa: the second factors of the signed-in user. */
+export interface MfaStatus {
+  totp: 'off' | 'pending' | 'active';
+  recoveryCodesLeft: number;
+  passkeys: number;
+}
+
 export interface Problem {
   type?: string;
   title: string;
