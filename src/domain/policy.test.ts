@@ -4,6 +4,7 @@ import {
   allowsAccess,
   bid,
   cancelOrder,
+  cancelScope,
   changeAccount,
   deleteChatLine,
   fulfilOrder,
@@ -82,7 +83,7 @@ describe('policy', () => {
     expect(code(bid(otherHost, { hostId: host.id }, false))).toBe('ok');
   });
 
-  it('policy - orders: buyer, sellers and admins see them; a host cancels only an order of their lines alone', () => {
+  it('policy - orders: buyer, sellers and admins see them; a host’s cancel of a multi-seller order takes their own lines', () => {
     const single = { buyerId: buyer.id, sellerIds: [host.id] };
     const multi = { buyerId: buyer.id, sellerIds: [host.id, otherHost.id] };
     expect(code(viewOrder(buyer, single))).toBe('ok');
@@ -90,7 +91,11 @@ describe('policy', () => {
     expect(code(viewOrder(otherHost, single))).toBe('not_found');
     expect(code(viewOrder(mod, single))).toBe('not_found');
     expect(code(cancelOrder(host, single))).toBe('ok');
-    expect(code(cancelOrder(host, multi))).toBe('forbidden');
+    expect(code(cancelOrder(host, multi))).toBe('ok');
+    expect(cancelScope(host, multi)).toBe('own_lines');
+    expect(cancelScope(host, single)).toBe('order');
+    expect(cancelScope(buyer, multi)).toBe('order');
+    expect(cancelScope(admin, multi)).toBe('order');
     expect(code(cancelOrder(buyer, multi))).toBe('ok');
     expect(code(cancelOrder(admin, multi))).toBe('ok');
     expect(code(fulfilOrder(buyer, single))).toBe('forbidden');

@@ -162,19 +162,19 @@ export function viewOrder(actor: Actor, order: OrderFacts): Decision {
   return standingOnOrder(actor, order) ? ALLOW : deny('not_found', 'Order not found');
 }
 
-/**
- * Cancelling: its buyer, an admin, or a host who sold *every* line of it. A host never cancels
- * another seller's lines: in a multi-seller order they are refused (the buyer or an admin cancels).
- */
+/** Cancelling: its buyer, an admin, or a host who sold a line of it (see `cancelScope`). */
 export function cancelOrder(actor: Actor, order: OrderFacts): Decision {
-  const standing = standingOnOrder(actor, order);
-  if (!standing) return deny('not_found', 'Order not found');
-  if (standing === 'host' && order.sellerIds.some((s) => s !== actor.id))
-    return deny(
-      'forbidden',
-      'This order has lines of other sellers: only the buyer or an admin can cancel it',
-    );
-  return ALLOW;
+  return standingOnOrder(actor, order) ? ALLOW : deny('not_found', 'Order not found');
+}
+
+/**
+ * What a cancel takes: the whole order, or only the actor's own lines. A host never cancels
+ * another seller's lines: in a multi-seller order a host's cancel takes their lines alone.
+ */
+export function cancelScope(actor: Actor, order: OrderFacts): 'order' | 'own_lines' {
+  return standingOnOrder(actor, order) === 'host' && order.sellerIds.some((s) => s !== actor.id)
+    ? 'own_lines'
+    : 'order';
 }
 
 /** Shipping and delivery: a seller of the order, or an admin; never its buyer. */

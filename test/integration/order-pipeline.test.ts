@@ -414,6 +414,50 @@ describe.each(kinds)('order pipeline (%s)', (kind) => {
     expect(review.json().code).toBe('not_in_review');
   });
 
+  it('cancel - a host cancels their lines of a captured multi-seller order: those are refunded, the rest ships', async () => {
+    await pause('fulfilment');
+    const buyer = await makeUser(t.fm, 'buyer');
+    const otherHost = await makeUser(t.fm, 'host');
+    const mine = await makeSale(t.fm, host, { items: [{ stock: 10, perBuyerLimit: 10, priceCents: 2_500 }] });
+    const theirs = await makeSale(t.fm, otherHost, {
+      items: [{ stock: 10, perBuyerLimit: 10, priceCents: 900 }],
+    });
+    const claim = async (saleId: string, sku: string) =>
+      (
+        await t.http('POST', `/api/sales/${saleId}/claims`, {
+          token: buyer.token,
+          body: { sku, quantity: 2, idempotencyKey: uniq('k') },
+        })
+      ).json().reservation.id as string;
+    const reservationIds = [
+      await claim(mine.id, mine.items[0]?.sku as string),
+      await claim(theirs.id, theirs.items[0]?.sku as string),
+    ];
+    const res = await t.fm.app.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      remoteAddress: newIp(),
+      headers: { authorization: `Bearer ${buyer.token}` },
+      payload: { reservationIds, payment: { method: 'card', token: 'tok_visa' }, shipping: SHIPPING },
+    });
+    const orderId = res.json().id as string;
+    await settle();
+    expect(await ledger(orderId)).toMatchObject({ status: 'captured', captured_cents: 6_800 });
+    const cancel = await post(`/api/orders/${orderId}/cancel`, host.token);
+    expect([cancel.statusCode, cancel.json().state, cancel.json().totalCents]).toEqual([200, 'paid', 1_800]);
+    await settle();
+    expect(await ledger(orderId)).toMatchObject({ refunded_cents: 5_000 });
+    expect([await remaining(mine.id), await remaining(theirs.id)]).toEqual([10, 8]);
+    expect((await eventOf(orderId, 'order.lines_cancelled')).payload).toMatchObject({
+      amountCents: 5_000,
+      sellerId: host.id,
+      unitsReturned: 2,
+    });
+    run('fulfilment');
+    await settle();
+    expect((await order(orderId)).state).toBe('shipped');
+  });
+
   it('cancel - a captured order cancelled by its host before shipping is refunded, its stock returned', async () => {
     await pause('fulfilment');
     const { orderId, sale } = await paidOrder();

@@ -114,9 +114,10 @@ describe.each(await storeKinds())('policy - ownership (%s)', (kind) => {
     expect((await call('POST', `/api/sales/${w.saleId}/claims`, banned, claim))[0]).toBe(201);
   });
 
-  it('policy - a host cancels an order only when every line is theirs; the buyer cancels a multi-seller order', async () => {
+  it('policy - a multi-seller order is cancelled line by line: each host only their own lines', async () => {
     const { host, otherHost, buyer } = w.actors;
-    const theirs = await makeSale(t.fm, otherHost, { items: [{ stock: 5 }] });
+    const theirs = await makeSale(t.fm, otherHost, { items: [{ stock: 5, priceCents: 700 }] });
+    const theirSku = theirs.items[0]?.sku as string;
     const hold = async (saleId: string, sku: string) =>
       (
         await t.http('POST', `/api/sales/${saleId}/claims`, {
@@ -124,21 +125,37 @@ describe.each(await storeKinds())('policy - ownership (%s)', (kind) => {
           body: { sku, quantity: 1, idempotencyKey: uniq('k') },
         })
       ).json().reservation.id as string;
-    const reservationIds = [
-      await hold(w.saleId, w.sku),
-      await hold(theirs.id, theirs.items[0]?.sku as string),
-    ];
+    const stockOf = async (saleId: string) =>
+      (await t.http('GET', `/api/sales/${saleId}`)).json().items[0].remaining as number;
+    const reservationIds = [await hold(w.saleId, w.sku), await hold(theirs.id, theirSku)];
     const order = (
       await t.http('POST', '/api/checkout', {
         token: buyer.token,
         body: { reservationIds, payment: { method: 'card', token: 'tok_visa' }, shipping: SHIPPING },
       })
     ).json();
-    expect(order.lines ?? order.items).toHaveLength(2);
-    expect(await call('POST', `/api/orders/${order.id}/cancel`, host, {})).toEqual([403, 'forbidden']);
-    expect(await call('POST', `/api/orders/${order.id}/cancel`, otherHost, {})).toEqual([403, 'forbidden']);
-    expect((await t.http('GET', `/api/orders/${order.id}`, { token: host.token })).statusCode).toBe(200);
-    expect((await call('POST', `/api/orders/${order.id}/cancel`, buyer, {}))[0]).toBe(200);
+    expect(order.lines).toHaveLength(2);
+    const [mineBefore, theirsBefore] = [await stockOf(w.saleId), await stockOf(theirs.id)];
+    const mineLine = order.lines.find((l: { sku: string }) => l.sku === w.sku);
+    // The host cancels: only their line goes (its unit back on sale, the total down by its amount).
+    const first = await t.http('POST', `/api/orders/${order.id}/cancel`, { token: host.token, body: {} });
+    expect(first.statusCode).toBe(200);
+    const after = first.json();
+    expect(after.state).toBe(order.state);
+    expect(after.totalCents).toBe(order.totalCents - mineLine.priceCents * mineLine.quantity);
+    expect(
+      after.lines.map((l: { sku: string; cancelledAt: string | null }) => [l.sku, l.cancelledAt !== null]),
+    ).toEqual(order.lines.map((l: { sku: string }) => [l.sku, l.sku === w.sku]));
+    expect([await stockOf(w.saleId), await stockOf(theirs.id)]).toEqual([mineBefore + 1, theirsBefore]);
+    // Again: nothing of theirs is left to cancel.
+    expect(await call('POST', `/api/orders/${order.id}/cancel`, host, {})).toEqual([
+      409,
+      'order_not_cancellable',
+    ]);
+    // The other host's cancel takes the last line: the order itself is cancelled.
+    const last = await t.http('POST', `/api/orders/${order.id}/cancel`, { token: otherHost.token, body: {} });
+    expect([last.statusCode, last.json().state]).toEqual([200, 'cancelled']);
+    expect(await stockOf(theirs.id)).toBe(theirsBefore + 1);
   });
 
   it('policy - an admin cannot change their own role', async () => {

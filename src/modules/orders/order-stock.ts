@@ -8,12 +8,20 @@ import { returnStock } from '../claims/stock-return.ts';
  */
 export async function returnOrderStock(
   tx: Sql,
-  o: { orderId: string; buyerId: string; reason: 'payment_failed' | 'cancelled'; now: number },
+  o: {
+    orderId: string;
+    buyerId: string;
+    reason: 'payment_failed' | 'cancelled';
+    now: number;
+    /** Only these holds (the lines a seller cancelled); all of the order's otherwise. */
+    reservationIds?: readonly string[];
+  },
 ): Promise<number> {
   const held = await tx.query<{ id: string; sale_id: string; sale_item_id: string; quantity: number }>(
     `update reservations set state = 'released', updated_at = $2
-     where order_id = $1 and state = 'checked_out' returning id, sale_id, sale_item_id, quantity`,
-    [o.orderId, new Date(o.now)],
+     where order_id = $1 and state = 'checked_out' and ($3::text[] is null or id = any($3::text[]))
+     returning id, sale_id, sale_item_id, quantity`,
+    [o.orderId, new Date(o.now), o.reservationIds ?? null],
   );
   await returnStock(
     tx,

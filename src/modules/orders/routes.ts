@@ -48,6 +48,7 @@ const OrderSchema = Type.Object(
         quantity: Type.Integer(),
         priceCents: Type.Integer(),
         reservationId: Type.Union([Type.String(), Type.Null()]),
+        cancelledAt: Type.Union([Type.String(), Type.Null()]),
       }),
     ),
     shipping: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),

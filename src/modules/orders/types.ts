@@ -7,6 +7,8 @@ export interface OrderLine {
   readonly quantity: number;
   readonly priceCents: number;
   readonly reservationId: string | null;
+  /** Set when its seller cancelled this line of a multi-seller order. */
+  readonly cancelledAt: string | null;
 }
 
 export interface Shipping {
@@ -79,12 +81,14 @@ export interface OrderRow {
     quantity: number;
     price_cents: number;
     reservation_id: string | null;
+    cancelled_at: string | null;
   }> | null;
 }
 
 export const SELECT_ORDERS = `
   select o.*, (select json_agg(json_build_object('sku', l.sku, 'title', l.title, 'quantity', l.quantity,
-                 'price_cents', l.price_cents, 'reservation_id', l.reservation_id) order by l.line_no)
+                 'price_cents', l.price_cents, 'reservation_id', l.reservation_id,
+                 'cancelled_at', l.cancelled_at) order by l.line_no)
                from order_lines l where l.order_id = o.id) as lines
   from orders o`;
 
@@ -101,6 +105,7 @@ export const toOrder = (r: OrderRow): Order => ({
     quantity: l.quantity,
     priceCents: l.price_cents,
     reservationId: l.reservation_id,
+    cancelledAt: l.cancelled_at ? new Date(l.cancelled_at).toISOString() : null,
   })),
   shipping: r.shipping,
   payment: r.payment,

@@ -9,6 +9,7 @@ import type { Order } from '../orders/types.ts';
 import {
   authorize,
   cancelOrder as cancelOrderRule,
+  cancelScope,
   type Decision,
   fulfilOrder,
   type OrderFacts,
@@ -19,6 +20,7 @@ import { type CancelledBy, cancelOrder } from './cancellation.ts';
 import type { PipelineDeps } from './deps.ts';
 import { type FraudCheck, getFraudCheck, recordReviewDecision } from './fraud-checks.ts';
 import { acceptedEvent } from './fraud-screening.ts';
+import { cancelSellerLines } from './line-cancellation.ts';
 import { isoAt, type LockedOrder, lockOrder } from './locked-order.ts';
 import { orderEvent } from './order-events.ts';
 
@@ -52,6 +54,15 @@ export class OrderActions {
         throw new AppError('order_not_cancellable', 'The payment is being authorised; try again shortly', {
           extra: { state: order.state, paymentStatus: 'processing' },
         });
+      }
+      // A host's cancel of a multi-seller order takes their own lines only (the policy's scope).
+      const facts = await this.d.orders.facts(order.id, tx);
+      if (facts && cancelScope(actor, facts) === 'own_lines') {
+        const done = await cancelSellerLines(tx, { order, sellerId: actor.id, now });
+        if (done === 'lines') {
+          const details = { reason, as: role, from: order.state, scope: 'own_lines' };
+          return audit(tx, { actor, now, action: 'order.cancelled', order, details });
+        }
       }
       await cancelOrder(tx, this.d.orders, { order, reason, by: role, now });
       const details = { reason, as: role, from: order.state };

@@ -9,6 +9,7 @@ export type PipelineEventType =
   | 'order.shipped'
   | 'order.delivered'
   | 'order.cancelled'
+  | 'order.lines_cancelled'
   | 'order.refunded';
 
 /**

@@ -36,7 +36,7 @@ type MoneyAction = 'capture' | 'void' | 'refund';
 export function paymentsConsumer(deps: PipelineDeps): ConsumerDefinition {
   return {
     name: PAYMENTS_CONSUMER,
-    types: ['order.accepted', 'order.cancelled', 'order.refunded'],
+    types: ['order.accepted', 'order.cancelled', 'order.refunded', 'order.lines_cancelled'],
     maxDeliver: deps.paymentRetry?.maxDeliver ?? PAYMENTS_MAX_DELIVER,
     backoffMs: deps.paymentRetry?.backoffMs ?? PAYMENTS_BACKOFF_MS,
     handle: (event) => handleOne(deps, event),
@@ -70,6 +70,7 @@ async function handleOne(deps: PipelineDeps, event: EventRecord): Promise<void> 
   // Checked before calling the provider, so a redelivery does not even ask it twice.
   if (await wasProcessed(deps.store, PAYMENTS_CONSUMER, event.id)) return;
   if (event.type === 'order.accepted') await capture(deps, event);
+  else if (event.type === 'order.lines_cancelled') await refundLines(deps, event);
   else await giveBack(deps, event);
 }
 
@@ -106,6 +107,27 @@ async function giveBack(deps: PipelineDeps, event: EventRecord): Promise<void> {
     const status = action === 'void' ? 'voided' : 'refunded';
     await setPayment(tx, order.id, { ...locked.payment, status, settledAt: isoAt(now) }, now);
   });
+}
+
+/**
+ * order.lines_cancelled: a seller cancelled their lines of a multi-seller order. Captured money
+ * for them is refunded; while only authorised nothing moves now, as the capture takes the
+ * order's reduced total.
+ */
+async function refundLines(deps: PipelineDeps, event: EventRecord): Promise<void> {
+  const order = await deps.orders.get(orderIdOf(event));
+  const p = order?.payment;
+  const amountCents = Number(event.payload['amountCents']);
+  if (p?.status === 'captured' && p.ref && p.provider !== 'none' && amountCents > 0) {
+    if (p.provider !== deps.provider.name)
+      throw new SettlementFailed(
+        `order ${order?.id} was paid through ${p.provider}, not ${deps.provider.name}`,
+      );
+    const outcome = await deps.provider.refund(p.ref, amountCents);
+    if (!outcome.ok)
+      throw new SettlementFailed(`refund of ${amountCents} on ${p.ref} failed: ${outcome.reason}`);
+  }
+  await applyOnce(deps, PAYMENTS_CONSUMER, event, async () => {});
 }
 
 /** Authorised (or captured already, by a delivery that crashed before recording it). */

@@ -19,6 +19,7 @@ export {
   allowsAccess,
   bid,
   cancelOrder,
+  cancelScope,
   changeAccount,
   type Decision,
   deleteChatLine,
