@@ -259,16 +259,13 @@ export class ChannelHub {
     this.leave(sub, name);
   }
 
-  /** Closes the connections of one user that are subscribed to a channel (a ban); returns how many. */
-  closeUser(name: string, userId: string, code: number, reason: string): number {
-    const ch = this.channels.get(name);
-    if (!ch) return 0;
-    const theirs = [...ch.subscribers].filter((s) => s.principal?.id === userId);
-    for (const sub of theirs) {
+  /** Closes the connections of one user subscribed to a channel (a ban from a show). */
+  closeUser(name: string, userId: string, code: number, reason: string): void {
+    for (const sub of [...(this.channels.get(name)?.subscribers ?? [])]) {
+      if (sub.principal?.id !== userId) continue;
       this.drop(sub);
       sub.close?.(code, reason);
     }
-    return theirs.length;
   }
 
   /** Removes a subscriber from every channel (connection closed). */

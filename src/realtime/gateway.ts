@@ -343,14 +343,8 @@ export class Gateway {
   }
 
   /** Closes every socket of this user on this node (their account changed or was suspended). */
-  closeUser(userId: string, code: number, reason: string): number {
-    let closed = 0;
-    for (const conn of this.connections) {
-      if (conn.principal?.id !== userId) continue;
-      conn.ws.close(code, reason);
-      closed += 1;
-    }
-    return closed;
+  closeUser(userId: string, code: number, reason: string): void {
+    for (const conn of this.connections) if (conn.principal?.id === userId) conn.close(code, reason);
   }
 
   /** Every interval: a peer that did not answer the last ping is gone. */

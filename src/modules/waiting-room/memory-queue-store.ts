@@ -22,7 +22,7 @@ interface SaleQueue {
   active: Map<string, number>;
   admittedTotal: number;
   opened: boolean;
-  draw: LineDraw | undefined;
+  draw?: LineDraw | undefined;
   seen: Map<string, number>;
   admissions: AdmissionRecord[];
   settings: QueueSettings;
@@ -95,7 +95,6 @@ export class MemoryQueueStore implements QueueStore {
         active: new Map(),
         admittedTotal: 0,
         opened: false,
-        draw: undefined,
         seen: new Map(),
         admissions: [],
         settings: { paused: false },
@@ -381,9 +380,7 @@ export class MemoryQueueStore implements QueueStore {
     }
     q.admissions.push({ at: now, count: ticketIds.length });
     this.moved(q);
-    // A ticket joins in memory at once and is inserted by the next group commit: admitted in
-    // between, its update found no row and the store kept it waiting (a restart put an admitted
-    // buyer back in line). The updates wait for the inserts of the tickets they change.
+    // Wait for the group commit inserting these tickets: else an admission updated no row (lost).
     await this.inserts.settled();
     await this.store.query(
       `update queue_tickets set state = 'admitted', admitted_at = $2, admission_expires_at = $3 where ticket_id = any($1)`,
