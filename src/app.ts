@@ -5,66 +5,67 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { BidEngine } from './modules/auctions/bid-engine.ts';
-import { auctionsConsumer } from './modules/auctions/consumer.ts';
-import { auctionRoutes } from './modules/auctions/routes.ts';
-import { AuctionsService } from './modules/auctions/service.ts';
+import { AuctionsService, auctionRoutes, auctionsConsumer, BidEngine } from './modules/auctions/index.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import {
   type AuthService,
   authRoutes,
   createAuth,
+  mfaRoutes,
+  passkeyRoutes,
+  registerStepUpGate,
   type ScryptParams,
+  type SecondFactor,
+  secondFactor,
   type TokenService,
   UserSchema,
 } from './modules/auth/index.ts';
-import { mfaRoutes } from './modules/auth/mfa-routes.ts';
-import { passkeyRoutes } from './modules/auth/passkey-routes.ts';
-import { type SecondFactor, secondFactor } from './modules/auth/second-factor.ts';
-import { registerStepUpGate } from './modules/auth/step-up-gate.ts';
-import { catalogRoutes, ProductSchema } from './modules/catalog/routes.ts';
-import { CatalogService } from './modules/catalog/service.ts';
-import { ClaimEngine } from './modules/claims/engine.ts';
-import { ReservationsService } from './modules/claims/reservations.ts';
-import { claimRoutes, ReservationSchema } from './modules/claims/routes.ts';
-import { HoldSweeper } from './modules/claims/sweeper.ts';
-import { WaitlistService } from './modules/claims/waitlist.ts';
-import { CheckoutService } from './modules/orders/checkout.ts';
-import { checkoutTotal } from './modules/orders/checkout-total.ts';
-import { OrderSchema, orderRoutes } from './modules/orders/routes.ts';
-import { OrdersService } from './modules/orders/service.ts';
-import { partyRoutes } from './modules/parties/routes.ts';
-import { PartiesService } from './modules/parties/service.ts';
-import { paymentRoutes } from './modules/payments/routes.ts';
-import { SandboxPaymentProvider } from './modules/payments/sandbox-provider.ts';
-import { WebhookReceiver } from './modules/payments/webhook-receiver.ts';
+import { CatalogService, catalogRoutes, ProductSchema } from './modules/catalog/index.ts';
+import {
+  ClaimEngine,
+  claimRoutes,
+  HoldSweeper,
+  ReservationSchema,
+  ReservationsService,
+  WaitlistService,
+} from './modules/claims/index.ts';
+import {
+  CheckoutService,
+  checkoutTotal,
+  OrderSchema,
+  OrdersService,
+  orderRoutes,
+} from './modules/orders/index.ts';
+import { PartiesService, partyRoutes } from './modules/parties/index.ts';
+import { paymentRoutes, SandboxPaymentProvider, WebhookReceiver } from './modules/payments/index.ts';
 import { orderPipelineConsumers, type PipelineDeps, pipelineRoutes } from './modules/pipeline/index.ts';
-import { SaleSchema, salesRoutes } from './modules/sales/routes.ts';
-import { SalesService } from './modules/sales/service.ts';
-import { ChatService } from './modules/shows/chat.ts';
-import { ChatArchive } from './modules/shows/chat-archive.ts';
-import { MemoryChatPace, RedisChatPace } from './modules/shows/chat-pace.ts';
-import { FollowsService } from './modules/shows/follows.ts';
-import { GiveawaysService } from './modules/shows/giveaways.ts';
-import { ModerationCache } from './modules/shows/moderation.ts';
-import { PollsService } from './modules/shows/polls.ts';
-import { ReactionCounter } from './modules/shows/reactions.ts';
-import { RoomService } from './modules/shows/room.ts';
-import { RoomIntelligence } from './modules/shows/room-intelligence.ts';
-import { showRoutes } from './modules/shows/routes.ts';
-import { ShowsService } from './modules/shows/service.ts';
-import { statsRoutes } from './modules/stats/routes.ts';
-import { saleStatsConsumer } from './modules/stats/sale-stats.ts';
-import { trendingConsumer } from './modules/trending/consumer.ts';
-import { trendingRoutes } from './modules/trending/routes.ts';
-import { TrendingService } from './modules/trending/service.ts';
-import { AdmissionTokens } from './modules/waiting-room/admission-tokens.ts';
-import { waitingRoomConsumer } from './modules/waiting-room/consumer.ts';
-import { MemoryQueueStore } from './modules/waiting-room/memory-queue-store.ts';
-import type { QueueStore } from './modules/waiting-room/queue-store.ts';
-import { RedisQueueStore } from './modules/waiting-room/redis-queue-store.ts';
-import { admissionGate, waitingRoomRoutes } from './modules/waiting-room/routes.ts';
-import { WaitingRoomService } from './modules/waiting-room/service.ts';
+import { SaleSchema, SalesService, salesRoutes } from './modules/sales/index.ts';
+import {
+  ChatArchive,
+  ChatService,
+  FollowsService,
+  GiveawaysService,
+  MemoryChatPace,
+  ModerationCache,
+  PollsService,
+  ReactionCounter,
+  RedisChatPace,
+  RoomIntelligence,
+  ShowsService,
+  showRoutes,
+} from './modules/shows/index.ts';
+import { saleStatsConsumer, statsRoutes } from './modules/stats/index.ts';
+import { TrendingService, trendingConsumer, trendingRoutes } from './modules/trending/index.ts';
+import {
+  AdmissionTokens,
+  admissionGate,
+  MemoryQueueStore,
+  type QueueStore,
+  RedisQueueStore,
+  WaitingRoomService,
+  waitingRoomConsumer,
+  waitingRoomRoutes,
+} from './modules/waiting-room/index.ts';
 import type { Bus } from './platform/bus/bus.ts';
 import type { ConsumerDefinition } from './platform/bus/consumer-def.ts';
 import { NatsBus } from './platform/bus/nats-bus.ts';
@@ -94,6 +95,7 @@ import { openStore } from './platform/store/open-store.ts';
 import type { Store } from './platform/store/store.ts';
 import { QueueChannels } from './realtime/queue-channel.ts';
 import { Realtime } from './realtime/realtime.ts';
+import { RoomService } from './realtime/room-state.ts';
 import { ShowChannels } from './realtime/show-channel.ts';
 
 /** Ports a caller (a test, the CLI) may provide instead of the ones the config selects. */

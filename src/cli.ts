@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { buildApp, type Flashmob, servesHttp } from './app.ts';
+import { seedDemo } from './commands/seed-demo.ts';
 import { VERIFY_DRAW_USAGE, verifyDrawCommand } from './commands/verify-draw.ts';
 import {
   assertSecrets,
@@ -10,8 +11,7 @@ import {
   type Role,
   readDotEnv,
 } from './config.ts';
-import { ROLES as USER_ROLES, type UserRole } from './modules/auth/tokens.ts';
-import { seedDemo } from './modules/demo/seed.ts';
+import { ROLES as USER_ROLES, type UserRole } from './modules/auth/index.ts';
 import { runReplay } from './platform/bus/replay.ts';
 import { toError } from './platform/errors.ts';
 import { buildWebApp, webBuildIsStale } from './platform/http/web-app.ts';

@@ -10,6 +10,13 @@
 export const ROLES = ['buyer', 'host', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Who is calling: decoded from a verified JWT (the auth module issues and verifies them). */
+export interface Principal {
+  readonly id: string;
+  readonly role: Role;
+  readonly guest: boolean;
+}
+
 export interface Actor {
   readonly id: string;
   readonly role: Role;

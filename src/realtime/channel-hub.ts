@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Principal } from '../modules/auth/tokens.ts';
+import type { Principal } from '../modules/auth/index.ts';
 import { AppError, toError } from '../platform/errors.ts';
 import type { ChannelFrame } from './protocol.ts';
 

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { TokenService } from '../modules/auth/tokens.ts';
+import type { TokenService } from '../modules/auth/index.ts';
 import { isAppError, toError } from '../platform/errors.ts';
 import type { ChannelHub, Subscriber } from './channel-hub.ts';
 import { ConnectionCaps, clientAddress } from './connection-caps.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { authorize, ownChannel } from '../modules/policy/index.ts';
-import type { WaitingRoomService } from '../modules/waiting-room/service.ts';
+import type { WaitingRoomService } from '../modules/waiting-room/index.ts';
 import { AppError, toError } from '../platform/errors.ts';
 import type { ChannelHub, ChannelProvider, Subscriber } from './channel-hub.ts';
 

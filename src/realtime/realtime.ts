@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { ACCOUNT_CHANGED, type AccountChange } from '../modules/auth/account-states.ts';
-import type { TokenService } from '../modules/auth/tokens.ts';
-import type { ReservationsService } from '../modules/claims/reservations.ts';
-import type { OrdersService } from '../modules/orders/service.ts';
-import type { SalesService } from '../modules/sales/service.ts';
+import { ACCOUNT_CHANGED, type AccountChange, type TokenService } from '../modules/auth/index.ts';
+import type { ReservationsService } from '../modules/claims/index.ts';
+import type { OrdersService } from '../modules/orders/index.ts';
+import type { SalesService } from '../modules/sales/index.ts';
 import type { Bus } from '../platform/bus/bus.ts';
 import type { EventRecord } from '../platform/bus/events.ts';
 import type { Clock } from '../platform/clock.ts';

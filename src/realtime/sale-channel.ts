@@ -1,6 +1,5 @@
 import { type SaleStatus, saleStatus } from '../domain/sale-status.ts';
-import type { SalesService } from '../modules/sales/service.ts';
-import type { Sale } from '../modules/sales/types.ts';
+import type { Sale, SalesService } from '../modules/sales/index.ts';
 import type { EventRecord } from '../platform/bus/events.ts';
 import type { Clock } from '../platform/clock.ts';
 import { AppError } from '../platform/errors.ts';

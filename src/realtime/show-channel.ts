@@ -1,19 +1,22 @@
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import { SentimentWindow, scoreText } from '../domain/chat-intelligence.ts';
-import { ChatLineBody, type ChatService } from '../modules/shows/chat.ts';
 import {
+  ChatLineBody,
   type ChatMessage,
+  type ChatService,
+  emptyCounts,
+  GIVEAWAY_SUBJECT,
+  type GiveawaysService,
   type ModerationNotice,
+  POLL_SUBJECT,
+  type PollsService,
+  type ReactionCounts,
+  type RoomIntelligence,
+  type ShowsService,
   SUBJECTS,
   type UserNotice,
-} from '../modules/shows/chat-types.ts';
-import { GIVEAWAY_SUBJECT, type GiveawaysService } from '../modules/shows/giveaways.ts';
-import { POLL_SUBJECT, type PollsService } from '../modules/shows/polls.ts';
-import { emptyCounts, type ReactionCounts } from '../modules/shows/reactions.ts';
-import type { RoomService, RoomState } from '../modules/shows/room.ts';
-import type { RoomIntelligence } from '../modules/shows/room-intelligence.ts';
-import type { ShowsService } from '../modules/shows/service.ts';
+} from '../modules/shows/index.ts';
 import type { Bus } from '../platform/bus/bus.ts';
 import type { EventRecord } from '../platform/bus/events.ts';
 import { AppError, toError } from '../platform/errors.ts';
@@ -21,6 +24,7 @@ import { compileStrict } from '../platform/http/validation.ts';
 import { idPattern } from '../platform/ids.ts';
 import type { ChannelHub, ChannelProvider, Subscriber } from './channel-hub.ts';
 import { CLOSE } from './protocol.ts';
+import type { RoomService, RoomState } from './room-state.ts';
 
 const SHOW_ID = new RegExp(idPattern('show'));
 /** `data` of a chat `send`: the HTTP body's schema, with the same rules. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { ReservationsService } from '../modules/claims/reservations.ts';
-import type { OrdersService } from '../modules/orders/service.ts';
+import type { ReservationsService } from '../modules/claims/index.ts';
+import type { OrdersService } from '../modules/orders/index.ts';
 import { authorize, ownChannel } from '../modules/policy/index.ts';
 import type { EventRecord } from '../platform/bus/events.ts';
 import { AppError, toError } from '../platform/errors.ts';

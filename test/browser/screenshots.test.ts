@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/modules/demo/seed.ts';
+import { seedDemo } from '../../src/commands/seed-demo.ts';
 import type { Sale } from '../../src/modules/sales/types.ts';
 import type { Show } from '../../src/modules/shows/types.ts';
 import { makeBuyers, makeUser } from '../factories/index.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_HOST_EMAIL, seedDemo } from '../../src/modules/demo/seed.ts';
+import { DEMO_HOST_EMAIL, seedDemo } from '../../src/commands/seed-demo.ts';
 import { storeKinds } from '../helpers/kinds.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 

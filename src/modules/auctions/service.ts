@@ -10,9 +10,9 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Sql, type Store } from '../../platform/store/store.ts';
-import type { Principal } from '../auth/tokens.ts';
+import type { Principal } from '../auth/index.ts';
 import { authorize, bid, offerInShow } from '../policy/index.ts';
-import { type ShowsService, showFacts } from '../shows/service.ts';
+import { type ShowsService, showFacts } from '../shows/index.ts';
 import { configOf } from './bid-engine.ts';
 import type { AuctionRow, AuctionView, NewAuction } from './types.ts';
 

@@ -35,3 +35,7 @@ export function createAuth(o: {
   });
   return { accounts, tokens, auth };
 }
+export { mfaRoutes } from './mfa-routes.ts';
+export { passkeyRoutes } from './passkey-routes.ts';
+export { type SecondFactor, secondFactor } from './second-factor.ts';
+export { registerStepUpGate } from './step-up-gate.ts';

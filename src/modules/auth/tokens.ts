@@ -1,10 +1,10 @@
 import { webcrypto } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { ROLES, type Role as UserRole } from '../../domain/policy.ts';
+import { type Principal, ROLES, type Role as UserRole } from '../../domain/policy.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AccountState } from './account-states.ts';
 
-export { hasRole, ROLES, type Role as UserRole } from '../../domain/policy.ts';
+export { hasRole, type Principal, ROLES, type Role as UserRole } from '../../domain/policy.ts';
 
 export const ACCOUNT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 export const GUEST_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -12,13 +12,6 @@ const ISSUER = 'flashmob';
 const AUDIENCE = 'flashmob-api';
 /** Verified tokens kept for their lifetime, so that the claim hot path does not re-verify. */
 const CACHE_MAX = 50_000;
-
-/** Who is calling: decoded from a verified JWT. */
-export interface Principal {
-  readonly id: string;
-  readonly role: UserRole;
-  readonly guest: boolean;
-}
 
 /** Where a verified token's account is checked: its current version and suspension. */
 export interface AccountGate {

@@ -2,7 +2,7 @@ import { appendEvents } from '../../platform/bus/events.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Store } from '../../platform/store/store.ts';
-import type { Principal } from '../auth/tokens.ts';
+import type { Principal } from '../auth/index.ts';
 import { authorize, manage } from '../policy/index.ts';
 
 export interface Variant {

@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError, type ErrorCode, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Sql, type Store } from '../../platform/store/store.ts';
-import type { SalesService } from '../sales/service.ts';
+import type { SalesService } from '../sales/index.ts';
 import {
   type BatchKeys,
   type BatchWrite,

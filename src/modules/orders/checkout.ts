@@ -4,8 +4,8 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
-import type { Principal } from '../auth/tokens.ts';
-import type { PaymentMethodKind, PaymentProvider } from '../payments/provider.ts';
+import type { Principal } from '../auth/index.ts';
+import type { PaymentMethodKind, PaymentProvider } from '../payments/index.ts';
 import type { OrdersService } from './service.ts';
 import type { Order, OrderPayment, Shipping } from './types.ts';
 

@@ -1,5 +1,5 @@
 import type { Sql } from '../../platform/store/store.ts';
-import { returnStock } from '../claims/stock-return.ts';
+import { returnStock } from '../claims/index.ts';
 
 /**
  * Puts an order's units back on sale (its waitlist first), inside the caller's transaction: the

@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, Id, IdParams, withProblems } from '../../platform/http/schemas.ts';
-import { PAYMENT_METHODS } from '../payments/provider.ts';
+import { PAYMENT_METHODS } from '../payments/index.ts';
 import { authorize, viewOrder } from '../policy/index.ts';
 import type { CheckoutService } from './checkout.ts';
 import type { OrdersService } from './service.ts';

@@ -1,5 +1,5 @@
 import type { OrderState } from '../../domain/order-state.ts';
-import type { Installment, PaymentMethodKind } from '../payments/provider.ts';
+import type { Installment, PaymentMethodKind } from '../payments/index.ts';
 
 export interface OrderLine {
   readonly sku: string;

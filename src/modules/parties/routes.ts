@@ -13,7 +13,7 @@ import {
   Sku,
   withProblems,
 } from '../../platform/http/schemas.ts';
-import { NewSaleItems, Tag, WaitingRoomSchema } from '../sales/routes.ts';
+import { NewSaleItems, Tag, WaitingRoomSchema } from '../sales/index.ts';
 import type { PartiesService } from './service.ts';
 
 const RecurrenceSchema = Body({

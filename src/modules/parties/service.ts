@@ -10,11 +10,15 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Store } from '../../platform/store/store.ts';
-import type { Principal } from '../auth/tokens.ts';
-import { normaliseTag } from '../catalog/service.ts';
+import type { Principal } from '../auth/index.ts';
+import { normaliseTag } from '../catalog/index.ts';
 import { authorize, manage } from '../policy/index.ts';
-import { DEFAULT_HOLD_SECONDS, type SalesService } from '../sales/service.ts';
-import type { NewSale, WaitingRoomConfig } from '../sales/types.ts';
+import {
+  DEFAULT_HOLD_SECONDS,
+  type NewSale,
+  type SalesService,
+  type WaitingRoomConfig,
+} from '../sales/index.ts';
 import type { NewParty, Party, PartyRecurrence, PartyState } from './types.ts';
 
 /**

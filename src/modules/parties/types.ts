@@ -1,6 +1,6 @@
 import type { Recurrence } from '../../domain/recurrence.ts';
 import type { SaleStatus } from '../../domain/sale-status.ts';
-import type { NewSale, WaitingRoomConfig } from '../sales/types.ts';
+import type { NewSale, WaitingRoomConfig } from '../sales/index.ts';
 
 export const PARTY_STATES = ['active', 'paused', 'ended'] as const;
 export type PartyState = (typeof PARTY_STATES)[number];

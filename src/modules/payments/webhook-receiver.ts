@@ -1,6 +1,10 @@
 import type { Store } from '../../platform/store/store.ts';
-import type { OrdersService } from '../orders/service.ts';
-import type { PaymentProvider } from './provider.ts';
+import type { PaymentProvider, PaymentWebhook } from './provider.ts';
+
+/** Who applies a verified webhook to its payment (the orders module, wired by the app). */
+export interface WebhookSink {
+  applyWebhook(webhook: PaymentWebhook): Promise<void>;
+}
 
 /**
  * Receives one provider webhook: verifies its signature over the exact bytes (throws AppError
@@ -9,7 +13,7 @@ import type { PaymentProvider } from './provider.ts';
  * own deliveries.
  */
 export class WebhookReceiver {
-  constructor(private readonly d: { store: Store; provider: PaymentProvider; orders: OrdersService }) {}
+  constructor(private readonly d: { store: Store; provider: PaymentProvider; orders: WebhookSink }) {}
 
   async receive(
     rawBody: string,

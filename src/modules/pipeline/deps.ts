@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { FraudRules } from '../../domain/fraud.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../../platform/store/store.ts';
-import type { OrdersService } from '../orders/service.ts';
-import type { PaymentProvider } from '../payments/provider.ts';
+import type { OrdersService } from '../orders/index.ts';
+import type { PaymentProvider } from '../payments/index.ts';
 
 /** What the order pipeline's consumers and routes need; the composition root passes one object. */
 export interface PipelineDeps {

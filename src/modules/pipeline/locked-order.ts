@@ -2,7 +2,7 @@ import type { OrderState } from '../../domain/order-state.ts';
 import { markProcessed } from '../../platform/bus/consumer-def.ts';
 import type { EventRecord } from '../../platform/bus/events.ts';
 import type { Sql } from '../../platform/store/store.ts';
-import type { OrderPayment, Shipping } from '../orders/types.ts';
+import type { OrderPayment, Shipping } from '../orders/index.ts';
 import type { PipelineDeps } from './deps.ts';
 
 /** The order row as the pipeline reads it, under its row lock. */

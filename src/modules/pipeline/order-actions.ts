@@ -3,9 +3,8 @@ import { appendEvents } from '../../platform/bus/events.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Sql } from '../../platform/store/store.ts';
 import { record } from '../audit/index.ts';
-import type { Principal } from '../auth/tokens.ts';
-import { returnOrderStock } from '../orders/order-stock.ts';
-import type { Order } from '../orders/types.ts';
+import type { Principal } from '../auth/index.ts';
+import { type Order, returnOrderStock } from '../orders/index.ts';
 import {
   authorize,
   cancelOrder as cancelOrderRule,

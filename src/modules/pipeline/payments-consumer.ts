@@ -1,6 +1,6 @@
 import { type ConsumerDefinition, wasProcessed } from '../../platform/bus/consumer-def.ts';
 import { appendEvents, type EventRecord } from '../../platform/bus/events.ts';
-import type { Order, OrderPayment } from '../orders/types.ts';
+import type { Order, OrderPayment } from '../orders/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { applyOnce, isoAt, lockOrder, orderIdOf, setPayment } from './locked-order.ts';
 import { orderEvent } from './order-events.ts';

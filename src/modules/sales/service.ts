@@ -6,8 +6,8 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
-import type { Principal } from '../auth/tokens.ts';
-import { normaliseTag } from '../catalog/service.ts';
+import type { Principal } from '../auth/index.ts';
+import { normaliseTag } from '../catalog/index.ts';
 import { sellSku } from '../policy/index.ts';
 import type { NewSale, Sale, SaleInfo, SaleItem, WaitingRoomConfig } from './types.ts';
 

@@ -21,7 +21,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
-import type { Principal } from '../auth/tokens.ts';
+import type { Principal } from '../auth/index.ts';
 import { authorize, offerInShow } from '../policy/index.ts';
 import { type ShowsService, showFacts } from './service.ts';
 

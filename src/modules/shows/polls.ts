@@ -4,7 +4,7 @@ import { appendEvents } from '../../platform/bus/events.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Store } from '../../platform/store/store.ts';
-import type { Principal } from '../auth/tokens.ts';
+import type { Principal } from '../auth/index.ts';
 import type { ShowsService } from './service.ts';
 
 export const POLL_SUBJECT = 'show.poll';

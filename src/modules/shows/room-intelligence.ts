@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Store } from '../../platform/store/store.ts';
-import type { Principal } from '../auth/tokens.ts';
+import type { Principal } from '../auth/index.ts';
 import { type ChatMessage, SUBJECTS } from './chat-types.ts';
 import type { ShowsService } from './service.ts';
 import type { Show } from './types.ts';

@@ -4,8 +4,8 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
-import type { Principal } from '../auth/tokens.ts';
-import { normaliseTag } from '../catalog/service.ts';
+import type { Principal } from '../auth/index.ts';
+import { normaliseTag } from '../catalog/index.ts';
 import {
   authorize,
   manageShow,
@@ -14,7 +14,7 @@ import {
   type ShowFacts,
   takePart,
 } from '../policy/index.ts';
-import type { SalesService } from '../sales/service.ts';
+import type { SalesService } from '../sales/index.ts';
 import { SELECT_SHOWS, type ShowRow, toShow } from './show-row.ts';
 import type { NewShow, Show, ShowPatch, ShowStatus } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { SaleItem } from '../sales/types.ts';
+import type { SaleItem } from '../sales/index.ts';
 
 export const SHOW_STATUSES = ['scheduled', 'live', 'ended'] as const;
 export type ShowStatus = (typeof SHOW_STATUSES)[number];

@@ -5,7 +5,7 @@ import type { App } from '../../platform/http/app-type.ts';
 import { IdParams, withProblems } from '../../platform/http/schemas.ts';
 import type { Store } from '../../platform/store/store.ts';
 import { authorize, manage } from '../policy/index.ts';
-import type { SalesService } from '../sales/service.ts';
+import type { SalesService } from '../sales/index.ts';
 import { readSaleStats } from './sale-stats.ts';
 
 export function statsRoutes(app: App, d: { store: Store; sales: SalesService }): void {

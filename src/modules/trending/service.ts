@@ -1,10 +1,8 @@
 import { rank, TRENDING_HALF_LIFE_MS } from '../../domain/trending.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../../platform/store/store.ts';
-import type { SalesService } from '../sales/service.ts';
-import type { Sale } from '../sales/types.ts';
-import type { ShowsService } from '../shows/service.ts';
-import type { Show } from '../shows/types.ts';
+import type { Sale, SalesService } from '../sales/index.ts';
+import type { Show, ShowsService } from '../shows/index.ts';
 import type { TrendingKind } from './consumer.ts';
 
 /** Heat this cold is forgotten (2 days: ~290 half-lives, far below anything shown). */

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { drawLine, FAIR_DRAW_ALGORITHM } from '../../domain/fair-draw.ts';
 import { fairOrder } from '../../domain/waiting-room.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { SalesService } from '../sales/service.ts';
+import type { SalesService } from '../sales/index.ts';
 import type { QueueStore } from './queue-store.ts';
 
 type Sales = Pick<SalesService, 'info'>;

@@ -17,9 +17,8 @@ import {
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Principal } from '../auth/tokens.ts';
-import type { SalesService } from '../sales/service.ts';
-import type { SaleInfo, WaitingRoomConfig } from '../sales/types.ts';
+import type { Principal } from '../auth/index.ts';
+import type { SaleInfo, SalesService, WaitingRoomConfig } from '../sales/index.ts';
 import type { AdmissionTokens } from './admission-tokens.ts';
 import { openLineFairly } from './line-draw.ts';
 import { holdsPlace, type QueueStatus, type QueueStore, type Ticket } from './queue-store.ts';

@@ -1,5 +1,7 @@
-import type { Flashmob } from '../../app.ts';
 import { AppError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { Bus } from './bus.ts';
+import type { ConsumerDefinition } from './consumer-def.ts';
 import { headCursor } from './events.ts';
 
 /**
@@ -10,7 +12,7 @@ import { headCursor } from './events.ts';
  * the background); otherwise the consumer runs here until it has caught up with the log, `seq`.
  */
 export async function runReplay(
-  fm: Flashmob,
+  fm: { readonly bus: Bus; readonly store: Store; readonly consumers: readonly ConsumerDefinition[] },
   consumerName: string,
   from: number,
 ): Promise<{ seq: number; handedOver: boolean }> {

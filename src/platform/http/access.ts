@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { Principal, TokenService } from '../../modules/auth/tokens.ts';
+import type { Principal } from '../../domain/policy.ts';
 import { type Access, allowsAccess, type Decision } from '../../modules/policy/index.ts';
 import { AppError, isAppError } from '../errors.ts';
 
@@ -11,6 +11,11 @@ import { AppError, isAppError } from '../errors.ts';
  * - host / admin: that role or above (admin ⊇ host ⊇ buyer)
  */
 export type { Access };
+
+/** Turns a bearer token into its caller (the auth module's TokenService); throws a problem when invalid. */
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -55,7 +60,7 @@ export function actorOf(request: FastifyRequest): Principal & { readonly ip: str
   return { ...principalOf(request), ip: request.ip };
 }
 
-export function registerAccessControl(app: FastifyInstance, tokens: TokenService): void {
+export function registerAccessControl(app: FastifyInstance, tokens: TokenVerifier): void {
   app.decorateRequest('principal', undefined);
   const routes: DeclaredRoute[] = [];
   declared.set(app, routes);
@@ -84,7 +89,7 @@ export function registerAccessControl(app: FastifyInstance, tokens: TokenService
 }
 
 /** Resolves `request.principal`; the refusal to send when the policy's role floor is not met. */
-async function refusalOf(request: FastifyRequest, tokens: TokenService): Promise<AppError | undefined> {
+async function refusalOf(request: FastifyRequest, tokens: TokenVerifier): Promise<AppError | undefined> {
   const access = request.routeOptions.config.access ?? 'public';
   if (access === 'public') return undefined;
   try {

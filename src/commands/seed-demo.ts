@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Flashmob } from '../../app.ts';
-import type { Principal } from '../auth/tokens.ts';
+import type { Flashmob } from '../app.ts';
+import type { Principal } from '../modules/auth/index.ts';
 
 export const DEMO_HOST_EMAIL = 'host@demo.flashmob.dev';
 

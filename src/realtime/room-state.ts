@@ -1,10 +1,13 @@
-import type { AuctionsService } from '../auctions/service.ts';
-import type { AuctionView } from '../auctions/types.ts';
-import type { GiveawaysService, GiveawayView } from './giveaways.ts';
-import type { PollsService, PollView } from './polls.ts';
-import type { ReactionCounts } from './reactions.ts';
-import type { ShowsService } from './service.ts';
-import type { Show } from './types.ts';
+import type { AuctionsService, AuctionView } from '../modules/auctions/index.ts';
+import type {
+  GiveawaysService,
+  GiveawayView,
+  PollsService,
+  PollView,
+  ReactionCounts,
+  Show,
+  ShowsService,
+} from '../modules/shows/index.ts';
 
 /** What a `show:ID` subscriber sees: the whole room, always the latest. */
 export interface RoomState {

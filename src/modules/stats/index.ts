@@ -1,0 +1,3 @@
+/** The stats module's public entry: other modules and the app import only this file. */
+export { statsRoutes } from './routes.ts';
+export { saleStatsConsumer } from './sale-stats.ts';
