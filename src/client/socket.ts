@@ -217,7 +217,7 @@ export class FlashmobSocket {
     try {
       msg = JSON.parse(text) as Record<string, unknown>;
     } catch {
-      return;
+      return; // not a frame of ours (the server sends JSON only): nothing to route
     }
     if (typeof msg.ch === 'string' && typeof msg.ev === 'string') {
       const frame = msg as unknown as Frame;

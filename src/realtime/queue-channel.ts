@@ -67,6 +67,7 @@ export class QueueChannels implements ChannelProvider {
       this.sales.set(saleId, tracked);
     }
     tracked.tickets.set(ticketId, { name });
+    // A missed touch is made up by touchAll within 30 s, long before a ticket lapses (5 min).
     void this.service.touch(saleId, [ticketId]).catch(() => {});
   }
 
@@ -118,7 +119,11 @@ export class QueueChannels implements ChannelProvider {
 
   private async touchAll(): Promise<void> {
     for (const [saleId, tracked] of this.sales) {
-      await this.service.touch(saleId, [...tracked.tickets.keys()]).catch(() => {});
+      await this.service
+        .touch(saleId, [...tracked.tickets.keys()])
+        .catch((e: unknown) =>
+          this.logger.warn({ err: toError(e), saleId }, 'queue keep-alive failed; again in 30 s'),
+        );
     }
   }
 }

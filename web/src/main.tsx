@@ -22,6 +22,6 @@ if (root) {
 // Installable PWA: a small service worker (app shell offline, hashed assets cached).
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
   window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').catch(() => {});
+    navigator.serviceWorker.register('/sw.js').catch(() => {}); // no worker: the app still works online
   });
 }

@@ -44,7 +44,7 @@ export class RedisChatPace implements ChatPace {
 
   constructor(url: string) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 2 });
-    this.redis.on('error', () => {});
+    this.redis.on('error', () => {}); // commands in flight fail and their callers see it; unheard, it would crash
   }
 
   private k(key: string) {

@@ -147,7 +147,7 @@ export class RedisQueueStore implements QueueStore {
 
   constructor(url: string) {
     const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
-    redis.on('error', () => {});
+    redis.on('error', () => {}); // commands in flight fail and their callers see it; unheard, it would crash
     redis.defineCommand('fmJoin', { numberOfKeys: 7, lua: JOIN });
     redis.defineCommand('fmSetState', { numberOfKeys: 5, lua: SET_STATE });
     redis.defineCommand('fmNextWaiting', { numberOfKeys: 4, lua: NEXT_WAITING });
@@ -360,6 +360,6 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => {});
+    await this.redis.quit().catch(() => {}); // closing: a connection already lost has nothing to quit
   }
 }

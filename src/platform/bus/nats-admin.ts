@@ -53,6 +53,7 @@ export async function ensureStreams(a: NatsAdmin, retentionSeconds: number): Pro
       await a.jsm.streams.info(spec.name);
       await a.jsm.streams.update(spec.name, { subjects: spec.subjects, max_age: spec.max_age });
     } catch {
+      // No such stream yet (or it could not be updated: then the add fails and says why).
       await a.jsm.streams.add({ ...spec, storage: StorageType.File });
     }
   }
@@ -61,7 +62,7 @@ export async function ensureStreams(a: NatsAdmin, retentionSeconds: number): Pro
 /** Deletes the deployment's streams (tests). */
 export async function deleteStreams(a: NatsAdmin): Promise<void> {
   for (const name of [a.names.events, a.names.dlq, a.names.retry])
-    await a.jsm.streams.delete(name).catch(() => false);
+    await a.jsm.streams.delete(name).catch(() => false); // not there: nothing to delete
 }
 
 /** Every event id on the events stream (tests check the stream against the outbox). */
@@ -85,7 +86,7 @@ export async function listDeadLetters(a: NatsAdmin, consumer?: string): Promise<
   const out: DeadLetter[] = [];
   if (state.messages === 0) return out;
   for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
-    const m = await a.jsm.streams.getMessage(a.names.dlq, { seq }).catch(() => null);
+    const m = await a.jsm.streams.getMessage(a.names.dlq, { seq });
     if (!m) continue; // dropped or retried
     const group = m.header?.get('Flashmob-Consumer') ?? 'unknown';
     if (consumer && group !== consumer) continue;
@@ -105,6 +106,7 @@ export async function listDeadLetters(a: NatsAdmin, consumer?: string): Promise<
 }
 
 export function dropDeadLetter(a: NatsAdmin, id: number): Promise<boolean> {
+  // Not there (dropped or retried already): false, which the command reports.
   return a.jsm.streams.deleteMessage(a.names.dlq, id).catch(() => false);
 }
 
@@ -113,7 +115,7 @@ export function dropDeadLetter(a: NatsAdmin, id: number): Promise<boolean> {
  * (its `-retry` consumer of the work-queue retry stream).
  */
 export async function retryDeadLetter(a: NatsAdmin, id: number): Promise<boolean> {
-  const m = await a.jsm.streams.getMessage(a.names.dlq, { seq: id }).catch(() => null);
+  const m = await a.jsm.streams.getMessage(a.names.dlq, { seq: id });
   const group = m?.header?.get('Flashmob-Consumer');
   if (!m || !group) return false;
   await a.js.publish(`${a.names.retrySubject}.${durable(group)}`, m.data);
@@ -134,7 +136,7 @@ async function streamSeqAfter(a: NatsAdmin, to: Cursor): Promise<number> {
   let hi = state.last_seq + 1;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const m = await a.jsm.streams.getMessage(a.names.events, { seq: mid }).catch(() => null);
+    const m = await a.jsm.streams.getMessage(a.names.events, { seq: mid });
     if (!m || compareCursors(cursorOf(m.json<EventRecord>()), to) > 0) hi = mid;
     else lo = mid + 1;
   }
@@ -152,6 +154,7 @@ export async function resetDurable(a: NatsAdmin, group: string, to: Cursor): Pro
   const startSeq = compareCursors(to, LOG_START) === 0 ? undefined : await streamSeqAfter(a, to);
   const config = durableConfig(name, a.ackWaitNanos, startSeq ? { startSeq } : {});
   for (let attempt = 1; ; attempt++) {
+    // Not there: nothing to delete; there and not deleted: the add below fails and is retried.
     await a.jsm.consumers.delete(a.names.events, name).catch(() => false);
     try {
       await a.jsm.consumers.add(a.names.events, config);

@@ -120,7 +120,7 @@ export class NatsFanout {
         try {
           data = msg.json();
         } catch {
-          return;
+          return; // not a message of ours (they are JSON): nothing to deliver
         }
         for (const l of this.subs.get(subject) ?? []) {
           try {

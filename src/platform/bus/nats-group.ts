@@ -60,6 +60,7 @@ export class NatsGroup {
 
   private async ensureConsumer(stream: string, name: string, filter?: string): Promise<void> {
     const ackWait = nanos(this.o.ackWaitMs);
+    // Not there, or unreadable: the add below creates it, or fails and says why.
     const info = await this.o.jsm.consumers.info(stream, name).catch(() => undefined);
     if (!info) {
       await this.o.jsm.consumers.add(stream, durableConfig(name, ackWait, filter ? { filter } : {}));

@@ -80,12 +80,16 @@ export class StoreConsumer implements ConsumerHandle {
     this.stopped = true;
     this.o.wake.notify();
     await this.loop;
-    await this.persist().catch(() => {});
+    await this.persist().catch((e: unknown) =>
+      // Events handled since the last saved cursor are delivered again (consumers are idempotent).
+      this.o.logger.warn({ err: toError(e), group: this.group }, 'could not save the cursor at stop'),
+    );
     await this.o.store
       .query(
         'update consumer_offsets set owner = null, lease_until = null where consumer = $1 and owner = $2',
         [this.group, this.o.nodeId],
       )
+      // Not released, the lease lapses on its own: another node takes the group a little later.
       .catch(() => {});
   }
 

@@ -18,7 +18,7 @@ export class RedisCounters implements Counters {
   constructor(url: string) {
     // rate-limiter-flexible needs commands to fail fast rather than queue while Redis is away.
     this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-    this.redis.on('error', () => {});
+    this.redis.on('error', () => {}); // commands fail fast and their callers see it; unheard, it would crash
   }
 
   limiter(name: string, rule: RateRule): RateLimiter {
@@ -59,6 +59,6 @@ export class RedisCounters implements Counters {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => {});
+    await this.redis.quit().catch(() => {}); // closing: a connection already lost has nothing to quit
   }
 }

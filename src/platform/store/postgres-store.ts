@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { toError } from '../errors.ts';
 import type { Sql, Store } from './store.ts';
 
 export interface PostgresStoreOptions {
@@ -40,9 +41,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       // goes out with no round trip through this process in between. Its failure fails the
       // statements queued behind it, and is rethrown here.
       const begun = client.query('begin');
-      begun.catch(() => {});
+      begun.catch(() => {}); // not unhandled while fn runs: awaited below, or fn's own error is thrown
       // The first statement of the transaction that failed, awaited by the caller or not.
       let failed: unknown;
+      let broken: Error | undefined;
       const tx: Sql = {
         async query<R>(text: string, params?: readonly unknown[]) {
           try {
@@ -67,10 +69,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
         return out;
       } catch (e) {
-        await client.query('rollback').catch(() => {});
+        // A connection that cannot even roll back is broken: closed, not handed to the next caller.
+        broken = await client.query('rollback').then(
+          () => undefined,
+          (r: unknown) => toError(r),
+        );
         throw e;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     lane: (key) => lanes.get(key),
@@ -138,6 +144,7 @@ class Lanes {
 
   async close(): Promise<void> {
     const open = this.clients.splice(0);
+    // Closing: a lane that never connected, or whose connection is gone, has nothing to end.
     await Promise.all(open.map((c) => c?.then((client) => client.end()).catch(() => {})));
   }
 }

@@ -170,6 +170,7 @@ export function HoldsProvider({ children }: { children: ReactNode }) {
         break;
       }
       default:
+        // Not refreshed: the list stays as it was until the next order event or page load.
         if (f.ev.startsWith('order.')) void refresh().catch(() => {});
     }
     for (const l of listeners.current) l(f as Frame);

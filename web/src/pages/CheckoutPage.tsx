@@ -22,6 +22,7 @@ interface Line {
 async function loadBag(signal: AbortSignal): Promise<Line[]> {
   const held = await api.reservations('held');
   const saleIds = [...new Set(held.map((r) => r.saleId))];
+  // A sale that cannot be read only leaves its lines without a title and picture.
   const sales = await Promise.all(saleIds.map((id) => api.sale(id, signal).catch(() => undefined)));
   for (const s of sales) if (s) rememberItems(s.items);
   return held.map((r) => ({ reservation: r, title: itemTitle(r.sku), imageUrl: itemImage(r.sku) }));
@@ -35,6 +36,7 @@ export default function CheckoutPage() {
   const { refresh, release } = useHolds();
   const bag = useLoad(async (signal) => (s ? loadBag(signal) : []), [s?.token]);
   const saved = useLoad<SavedPaymentMethod[]>(
+    // Not read: no saved methods offered; the buyer pays with a card or a wallet instead.
     async () => (s && !s.user.guest ? api.paymentMethods().catch(() => []) : []),
     [s?.token],
   );
@@ -63,7 +65,7 @@ export default function CheckoutPage() {
   }
 
   const done = (order: Order) => {
-    void refresh().catch(() => {});
+    void refresh().catch(() => {}); // the holds badge only; the next page load reads it again
     navigate(`/orders/${order.id}?placed=1`);
   };
 
@@ -85,7 +87,7 @@ export default function CheckoutPage() {
       form.serverErrors(e);
       if (e instanceof ApiError && (e.code === 'payment_declined' || e.code === 'reservation_unavailable')) {
         bag.reload();
-        void refresh().catch(() => {});
+        void refresh().catch(() => {}); // the holds badge only; the bag just reloaded shows the truth
       }
     } finally {
       setPaying(undefined);
@@ -145,7 +147,7 @@ export default function CheckoutPage() {
                       className="linkish"
                       onClick={() =>
                         void release(r.id)
-                          .catch(() => {})
+                          .catch(() => {}) // not released: the reloaded bag still lists it
                           .finally(bag.reload)
                       }
                     >
@@ -239,7 +241,7 @@ export default function CheckoutPage() {
             setChallenge(undefined);
             setProblem(f);
             bag.reload();
-            void refresh().catch(() => {});
+            void refresh().catch(() => {}); // the holds badge only; the bag just reloaded shows the truth
           }}
         />
       ) : null}

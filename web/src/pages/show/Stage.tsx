@@ -269,6 +269,7 @@ export function Reactions({
     pending.current.clear();
     for (const [type, n] of batch) {
       for (let left = n; left > 0; left -= MAX_PER_REQUEST) {
+        // A lost reaction is not worth a message: the float was shown, only the count misses it.
         api.react(showId, type, Math.min(left, MAX_PER_REQUEST)).catch(() => {});
       }
     }
