@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Request, Response, Route } from 'playwright-core';
 
 /** Signs in through the form at /signin (then the app goes to `next`, when given). */
 export async function signInWithPassword(
@@ -51,4 +51,28 @@ export async function payWithCard(page: Page, a: Address, card = VISA): Promise<
   await fillShipping(page, a);
   await page.getByTestId('card-number').fill(card);
   await page.getByTestId('pay-button').click();
+}
+
+/**
+ * Holds the page's next request matching `pattern` at the browser and resolves with it once the
+ * page has sent it (`sent`): the test then acts "between the tap and the server" in its own body, where a
+ * failure is reported as itself, and lets it go with `release`. (Doing that work inside a route
+ * handler instead leaves the request hanging when it throws, and the test then fails much later,
+ * waiting for an answer the page never got.)
+ */
+export async function holdNextRequest(page: Page, pattern: string): Promise<{ sent: Promise<Route> }> {
+  let held!: (route: Route) => void;
+  const sent = new Promise<Route>((resolve) => {
+    held = resolve;
+  });
+  await page.route(pattern, (route) => held(route), { times: 1 });
+  return { sent };
+}
+
+/** Lets a held request go on to the server and resolves with the server's answer to it. */
+export async function release(page: Page, route: Route): Promise<Response> {
+  const request: Request = route.request();
+  const answered = page.waitForResponse((r) => r.request() === request);
+  await route.continue();
+  return answered;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeBuyers, makeUser } from '../factories/index.ts';
 import { bootBrowserApp } from './browser-app.ts';
 import { waitForAttr } from './browser-helpers.ts';
+import { holdNextRequest, release } from './page-flows.ts';
 
 const app = bootBrowserApp('refusals');
 
@@ -17,16 +18,16 @@ describe('claim refusals in the browser', () => {
     await page.goto(`/sales/${sale.id}`);
     await waitForAttr(page, `[data-testid="stock-${sku}"]`, 'data-remaining', '1');
 
-    // The rival's claim lands just before ours reaches the server.
-    await page.route('**/claims', async (route) => {
-      const res = await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
-        token: rival!.token,
-        body: { sku, quantity: 1, idempotencyKey: 'rival' },
-      });
-      expect(res.statusCode).toBe(201);
-      await route.continue();
-    });
+    // The tap's claim is held at the browser; the rival's claim lands before ours goes on.
+    const tap = await holdNextRequest(page, '**/claims');
     await page.getByTestId('claim-button').click();
+    const ours = await tap.sent;
+    const rivals = await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
+      token: rival!.token,
+      body: { sku, quantity: 1, idempotencyKey: 'rival' },
+    });
+    expect(rivals.statusCode).toBe(201);
+    expect((await release(page, ours)).status()).toBe(409);
     const problem = page.getByTestId('claim-problem');
     await problem.waitFor();
     expect(await problem.getAttribute('data-code')).toBe('sold_out');
@@ -65,14 +66,15 @@ describe('claim refusals in the browser', () => {
     expect(await page.getByRole('button', { name: 'One more' }).isDisabled()).toBe(true);
 
     // The same buyer claimed 1 on another device just before this tap reaches the server.
-    await page.route('**/claims', async (route) => {
-      await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
-        token: buyer!.token,
-        body: { sku, quantity: 1, idempotencyKey: 'other-device' },
-      });
-      await route.continue();
-    });
+    const tap = await holdNextRequest(page, '**/claims');
     await page.getByTestId('claim-button').click();
+    const ours = await tap.sent;
+    const otherDevice = await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
+      token: buyer!.token,
+      body: { sku, quantity: 1, idempotencyKey: 'other-device' },
+    });
+    expect(otherDevice.statusCode).toBe(201);
+    expect((await release(page, ours)).status()).toBe(409);
     const problem = page.getByTestId('claim-problem');
     await problem.waitFor();
     expect(await problem.getAttribute('data-code')).toBe('limit_exceeded');
@@ -81,7 +83,6 @@ describe('claim refusals in the browser', () => {
     // The other device's hold shows up here too (user channel), and the picker now stops at 1.
     await page.getByTestId('hold-timer').waitFor();
     expect(await page.getByTestId('quantity-value').textContent()).toBe('1');
-    await page.unroute('**/claims');
     await page.getByTestId('claim-button').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="hold"]').length === 2);
     expect(await page.getByTestId('limit-reached').textContent()).toContain('you hold 2 of 2');
