@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../test/helpers/seeded-random.ts';
 import { ClockEstimator } from './clock.ts';
 
 describe('clock estimator', () => {
-  /** A seeded generator (mulberry32): the same delays on every run, so a failure can be replayed. */
-  function seeded(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
-
   it('clock - finds a +5 s skew through asymmetric random delays of 0–50 ms within 10 ms', () => {
     // As the client library samples: 8 round trips, then more while the proven uncertainty is
     // above 5 ms, up to 32. The error is never more than the uncertainty the estimator proves.
-    const random = seeded(20261127);
+    const random = seededRandom(20261127);
     for (let trial = 0; trial < 500; trial++) {
       const est = new ClockEstimator();
       const skew = 5_000; // the client's clock runs 5 s ahead
@@ -38,7 +27,7 @@ describe('clock estimator', () => {
 
   it('clock - with only a few samples the error can exceed 10 ms, and the estimator says so', () => {
     // Why the client keeps sampling: 3 round trips often leave a wide interval.
-    const random = seeded(7);
+    const random = seededRandom(7);
     let wide = 0;
     for (let trial = 0; trial < 200; trial++) {
       const est = new ClockEstimator();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../test/helpers/seeded-random.ts';
 import {
   type AuctionConfig,
   type AuctionState,
@@ -41,18 +42,6 @@ const run = (c: AuctionConfig, bids: Bid[]): AuctionState =>
     if (!r.ok) throw new Error(`${b.id} refused: ${r.code}`);
     return r.value.state;
   }, open(c));
-
-/** mulberry32: a seeded PRNG, so a failing random round can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('auction', () => {
   it('auction - a new auction ends durationSeconds after it starts, with no bids', () => {
@@ -310,7 +299,7 @@ describe('auction', () => {
 
   it('auction - 1,000 random bids from 200 bidders end with one winner at the top bid (randomised)', () => {
     for (const seed of [1, 2, 3, 42, 2024]) {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const c = config({
         startCents: 500,
         incrementCents: 50,

@@ -1,12 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import pino from 'pino';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { Config } from '../../src/config.ts';
-import type { Sale } from '../../src/modules/sales/types.ts';
 import { buildWebApp, webBuildIsStale } from '../../src/platform/http/web-app.ts';
-import { type Actor, uniq } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
@@ -34,7 +31,6 @@ export const CHROMIUM_ARGS = [
 
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
-export const SCREENSHOTS = path.resolve(import.meta.dirname, '../../artifacts/screenshots');
 
 export async function startStack(config: Partial<Config> = {}): Promise<Stack> {
   if (webBuildIsStale()) await buildWebApp(pino({ level: 'silent' }));
@@ -54,12 +50,30 @@ export async function startStack(config: Partial<Config> = {}): Promise<Stack> {
   };
 }
 
+export type Viewport = { readonly width: number; readonly height: number };
+
+export interface OpenOptions {
+  readonly viewport?: Viewport;
+  /** A stored session (what the app keeps after a sign-in): the page opens signed in. */
+  readonly token?: string;
+  readonly user?: unknown;
+  /** Another origin for the same server (a passkey wants `localhost`, not 127.0.0.1). */
+  readonly base?: string;
+}
+
+export interface OpenPage {
+  readonly ctx: BrowserContext;
+  readonly page: Page;
+  /** Page errors and console errors (CSP violations included), in order. */
+  readonly errors: string[];
+}
+
 /** A fresh browser context (its own storage: one buyer) with a page; console errors are collected. */
-export async function openPage(
-  stack: Stack,
-  opts: { viewport?: { width: number; height: number }; token?: string; user?: unknown } = {},
-): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
-  const ctx = await stack.browser.newContext({ viewport: opts.viewport ?? PHONE, baseURL: stack.base });
+export async function openPage(stack: Stack, opts: OpenOptions = {}): Promise<OpenPage> {
+  const ctx = await stack.browser.newContext({
+    viewport: opts.viewport ?? PHONE,
+    baseURL: opts.base ?? stack.base,
+  });
   if (opts.token) {
     const value = JSON.stringify({ token: opts.token, user: opts.user });
     // Once per tab: a test that signs out (clears storage) stays signed out after navigating.
@@ -83,65 +97,6 @@ export async function openPage(
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
   });
   return { ctx, page, errors };
-}
-
-/** Signs a user in through the page's storage (what the app does after a login). */
-export async function sessionFor(stack: Stack, actor: Actor): Promise<{ token: string; user: unknown }> {
-  const res = await stack.t.http('GET', '/api/me', { token: actor.token });
-  return { token: actor.token, user: res.json() };
-}
-
-export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const file = path.join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path: file, animations: 'disabled' });
-  return file;
-}
-
-export interface DemoItem {
-  readonly sku?: string;
-  readonly title?: string;
-  readonly stock: number;
-  readonly perBuyerLimit?: number;
-  readonly priceCents?: number;
-  readonly imageUrl?: string;
-}
-
-/** Like the factories' makeSale, with product titles and images (the app shows them). */
-export async function makeShowcaseSale(
-  stack: Stack,
-  host: Actor,
-  spec: {
-    title?: string;
-    items: DemoItem[];
-    startsAt?: number;
-    endsAt?: number;
-    holdSeconds?: number;
-    hashtags?: string[];
-    waitingRoom?: Sale['waitingRoom'];
-  },
-): Promise<Sale> {
-  const fm = stack.t.fm;
-  const principal = { id: host.id, role: 'host' as const, guest: false };
-  const items = spec.items.map((i) => ({ ...i, sku: i.sku ?? uniq('SKU-') }));
-  for (const i of items) {
-    await fm.services.catalog.create(principal, {
-      title: i.title ?? 'Aurora Runner',
-      hashtags: spec.hashtags ?? ['drop'],
-      ...(i.imageUrl ? { imageUrl: i.imageUrl } : {}),
-      variants: [{ sku: i.sku, title: 'EU 42', priceCents: i.priceCents ?? 18_900, currency: 'USD' }],
-    });
-  }
-  const now = fm.clock.now();
-  return fm.services.sales.create(principal, {
-    title: spec.title ?? 'Test drop',
-    startsAt: new Date(spec.startsAt ?? now - 1_000).toISOString(),
-    endsAt: new Date(spec.endsAt ?? now + 3_600_000).toISOString(),
-    holdSeconds: spec.holdSeconds ?? 600,
-    hashtags: spec.hashtags ?? ['drop'],
-    ...(spec.waitingRoom ? { waitingRoom: spec.waitingRoom } : {}),
-    items: items.map((i) => ({ sku: i.sku, stock: i.stock, perBuyerLimit: i.perBuyerLimit ?? 5 })),
-  });
 }
 
 /** Waits until `selector` has attribute `name` satisfying `test` (polling in the page). */

@@ -1,27 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUser } from '../factories/index.ts';
-import { makeShowcaseSale, openPage, type Stack, startStack, waitForAttr } from './browser-helpers.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { DESKTOP, waitForAttr } from './browser-helpers.ts';
+import { ADA, fillShipping, payWithCard } from './page-flows.ts';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const app = bootBrowserApp('buyer-journey');
 
 describe('buyer journey', () => {
   it('web - a buyer signs up, claims in a live sale, sees the hold timer, pays with the sandbox Visa, watches the order ship', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       title: 'Journey drop',
       items: [{ stock: 20, perBuyerLimit: 2, priceCents: 18_900, imageUrl: '/demo/sneaker.svg' }],
       holdSeconds: 300,
     });
     const sku = sale.items[0]!.sku;
-    const { page, ctx, errors } = await openPage(stack);
+    const { page, ctx, errors } = await app.open();
 
     // Sign up.
     await page.goto('/signin');
@@ -61,11 +55,7 @@ describe('buyer journey', () => {
     await page.getByTestId('pay-button').click();
     await page.getByText('Enter the name for delivery.').waitFor();
 
-    await page.getByTestId('ship-name').fill('Ada Lovelace');
-    await page.getByTestId('ship-line1').fill('12 Analytical Row');
-    await page.getByTestId('ship-city').fill('London');
-    await page.getByTestId('ship-postal').fill('N1 9GU');
-    await page.getByTestId('ship-country').selectOption('GB');
+    await fillShipping(page, ADA);
     await page.getByTestId('card-number').fill('4242424242424242');
     expect(await page.getByTestId('card-number').inputValue()).toBe('4242 4242 4242 4242');
     await page.getByTestId('save-card').check();
@@ -85,7 +75,7 @@ describe('buyer journey', () => {
     const token = await page.evaluate(
       () => JSON.parse(localStorage.getItem('flashmob.session')!).token as string,
     );
-    const order = (await stack.t.http('GET', `/api/orders/${orderId}`, { token })).json();
+    const order = (await app.t.http('GET', `/api/orders/${orderId}`, { token })).json();
     expect(order.state).toBe('shipped');
     expect(order.payment.capturedAt).toBeTruthy();
     expect(order.lines[0].sku).toBe(sku);
@@ -105,29 +95,27 @@ describe('buyer journey', () => {
   });
 
   it('web - a declined card says so and returns the hold; the 3-D Secure challenge approves in a modal', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       items: [{ stock: 5, perBuyerLimit: 1, priceCents: 4_500, imageUrl: '/demo/vinyl.svg' }],
     });
-    const { page, ctx } = await openPage(stack, { viewport: { width: 1280, height: 800 } });
+    const { page, ctx } = await app.open({ viewport: DESKTOP });
     await page.goto(`/sales/${sale.id}`);
     // Signed out: claiming asks who you are first, then claims.
     await page.getByTestId('claim-button').click();
     await page.getByTestId('auth-sheet').getByTestId('auth-guest').click();
     await page.getByTestId('hold-timer').waitFor();
 
-    const fillShipping = async () => {
-      await page.getByTestId('ship-name').fill('Grace Hopper');
-      await page.getByTestId('ship-email').fill('grace@example.com');
-      await page.getByTestId('ship-line1').fill('1 Navy Way');
-      await page.getByTestId('ship-city').fill('Arlington');
-      await page.getByTestId('ship-postal').fill('22201');
-    };
     await page.goto('/checkout');
     await page.getByTestId('checkout-line').waitFor();
-    await fillShipping();
-    await page.getByTestId('card-number').fill('4000 0000 0000 0002');
-    await page.getByTestId('pay-button').click();
+    const grace = {
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      line1: '1 Navy Way',
+      city: 'Arlington',
+      postal: '22201',
+    };
+    await payWithCard(page, grace, '4000 0000 0000 0002');
     const problem = page.getByTestId('checkout-problem');
     await problem.waitFor();
     expect(await problem.getAttribute('data-code')).toBe('payment_declined');
@@ -150,25 +138,26 @@ describe('buyer journey', () => {
   });
 
   it('web - a guest’s large first order waits in review; the buyer cancels it and the stock comes back', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       items: [{ stock: 3, perBuyerLimit: 1, priceCents: 30_000, imageUrl: '/demo/console.svg' }],
     });
     const sku = sale.items[0]!.sku;
-    const { page, ctx, errors } = await openPage(stack);
+    const { page, ctx, errors } = await app.open();
     await page.goto(`/sales/${sale.id}`);
     await page.getByTestId('claim-button').click();
     await page.getByTestId('auth-sheet').getByTestId('auth-guest').click();
     await page.getByTestId('hold-timer').waitFor();
     await page.getByTestId('hold-checkout').click();
     await page.waitForURL((u) => u.pathname === '/checkout');
-    await page.getByTestId('ship-name').fill('Alan Turing');
-    await page.getByTestId('ship-email').fill('alan@example.com');
-    await page.getByTestId('ship-line1').fill('2 Bletchley Park');
-    await page.getByTestId('ship-city').fill('Milton Keynes');
-    await page.getByTestId('ship-postal').fill('MK3 6EB');
-    await page.getByTestId('card-number').fill('4242424242424242');
-    await page.getByTestId('pay-button').click();
+    const alan = {
+      name: 'Alan Turing',
+      email: 'alan@example.com',
+      line1: '2 Bletchley Park',
+      city: 'Milton Keynes',
+      postal: 'MK3 6EB',
+    };
+    await payWithCard(page, alan, '4242424242424242');
     await page.waitForURL((u) => u.pathname.startsWith('/orders/'));
     const orderId = page.url().split('/orders/')[1]!.split('?')[0]!;
     // A guest paying over 250 in one go is held for a person to look at: paid, not shipped.
@@ -176,7 +165,7 @@ describe('buyer journey', () => {
       .poll(
         async () =>
           (
-            await stack.t.fm.store.query<{ outcome: string }>(
+            await app.fm.store.query<{ outcome: string }>(
               'select outcome from fraud_checks where order_id = $1',
               [orderId],
             )

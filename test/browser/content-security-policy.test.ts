@@ -1,20 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUser } from '../factories/index.ts';
-import { DESKTOP, makeShowcaseSale, openPage, type Stack, startStack } from './browser-helpers.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { DESKTOP } from './browser-helpers.ts';
 
 /**
  * The CSP (no inline script, no eval, never framed) against the real pages in chromium: every
  * violation is an error of the page (openPage listens for `securitypolicyviolation`).
  */
 describe('content security policy', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack?.close());
+  const app = bootBrowserApp('csp');
 
   it('web - the Swagger UI at /docs renders the API under the CSP', async () => {
-    const { page, ctx, errors } = await openPage(stack, { viewport: DESKTOP });
+    const { page, ctx, errors } = await app.open({ viewport: DESKTOP });
     const res = await page.goto('/docs');
     expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.locator('.opblock-summary-path', { hasText: '/api/sales/{id}/claims' }).first().waitFor();
@@ -24,12 +21,12 @@ describe('content security policy', () => {
   });
 
   it('web - the home page and a sale render under the CSP, with live stock over the WebSocket', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       title: 'CSP drop',
       items: [{ stock: 7, imageUrl: '/demo/sneaker.svg' }],
     });
-    const { page, ctx, errors } = await openPage(stack);
+    const { page, ctx, errors } = await app.open();
     await page.goto('/');
     await page.getByText('CSP drop').first().waitFor();
     await page.goto(`/sales/${sale.id}`);

@@ -1,32 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBuyers, makeUser, uniq } from '../factories/index.ts';
-import { openPage, type Stack, startStack, waitForAttr } from './browser-helpers.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { DESKTOP, waitForAttr } from './browser-helpers.ts';
+import { signInWithPassword } from './page-flows.ts';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const app = bootBrowserApp('host-console');
 
 describe('host console', () => {
   it('web - a host signs in, creates a product, schedules a sale and watches its live numbers', async () => {
-    const email = `${uniq('host')}@example.com`;
-    await stack.t.fm.services.auth.createUser({
-      email,
-      password: 'host-password-1',
-      name: 'Hana Host',
-      role: 'host',
-    });
-    const { page, ctx, errors } = await openPage(stack, { viewport: { width: 1280, height: 800 } });
+    const host = await app.account('Hana Host', 'host');
+    const { page, ctx, errors } = await app.open({ viewport: DESKTOP });
 
-    await page.goto('/signin?next=/host/products');
-    await page.getByTestId('auth-email').fill(email);
-    await page.getByTestId('auth-password').fill('host-password-1');
-    await page.getByTestId('auth-submit').click();
+    await signInWithPassword(page, host, '/host/products');
     await page.waitForURL((u) => u.pathname === '/host/products');
     await page.getByTestId('host-products').waitFor();
 
@@ -72,7 +57,7 @@ describe('host console', () => {
     await page.waitForURL((u) => /^\/host\/sales\/sal_/.test(u.pathname));
     await page.getByTestId('sale-created').waitFor();
     const saleId = page.url().split('/host/sales/')[1]!.split('?')[0]!;
-    const sale = (await stack.t.http('GET', `/api/sales/${saleId}`)).json();
+    const sale = (await app.t.http('GET', `/api/sales/${saleId}`)).json();
     expect(sale.title).toBe('Hana Drop 01');
     expect(sale.hashtags).toEqual(['streetwear']);
     expect(sale.items).toHaveLength(1);
@@ -81,8 +66,8 @@ describe('host console', () => {
 
     // The dashboard: units left live from the sale channel, claims and revenue from /stats.
     await page.getByTestId('stat-left').getByText('25 / 25').waitFor();
-    const [buyer] = await makeBuyers(stack.t.fm, 1);
-    const claim = await stack.t.http('POST', `/api/sales/${saleId}/claims`, {
+    const [buyer] = await makeBuyers(app.fm, 1);
+    const claim = await app.t.http('POST', `/api/sales/${saleId}/claims`, {
       token: buyer!.token,
       body: { sku, quantity: 2, idempotencyKey: 'dash-1' },
     });
@@ -93,7 +78,7 @@ describe('host console', () => {
 
     // Pay for it: units sold and revenue follow.
     const res = claim.json().reservation;
-    const paid = await stack.t.http('POST', '/api/checkout', {
+    const paid = await app.t.http('POST', '/api/checkout', {
       token: buyer!.token,
       body: {
         reservationIds: [res.id],
@@ -124,17 +109,15 @@ describe('host console', () => {
   });
 
   it('web - the console is for hosts only; buyers get a clear message', async () => {
-    const [buyer] = await makeBuyers(stack.t.fm, 1);
-    const me = (await stack.t.http('GET', '/api/me', { token: buyer!.token })).json();
-    const { page, ctx } = await openPage(stack, { token: buyer!.token, user: me });
+    const [buyer] = await makeBuyers(app.fm, 1);
+    const { page, ctx } = await app.signedIn(buyer!);
     await page.goto('/host');
     // A guest is asked to sign in with a host account.
     await page.getByText('Sign in with a host account to run drops.').waitFor();
     await ctx.close();
     // A signed-in buyer is told the console is for hosts.
-    const account = await makeUser(stack.t.fm, 'buyer');
-    const who = (await stack.t.http('GET', '/api/me', { token: account.token })).json();
-    const second = await openPage(stack, { token: account.token, user: who });
+    const account = await makeUser(app.fm, 'buyer');
+    const second = await app.signedIn(account);
     await second.page.goto('/host/products');
     await second.page.getByText('Hosts only').waitFor();
     expect(await second.page.getByTestId('host-products').count()).toBe(0);

@@ -1,31 +1,17 @@
 import type { Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Party } from '../../src/modules/parties/types.ts';
-import { type Actor, makeUser, uniq } from '../factories/index.ts';
-import {
-  DESKTOP,
-  openPage,
-  PHONE,
-  type Stack,
-  sessionFor,
-  startStack,
-  waitForAttr,
-} from './browser-helpers.ts';
+import { type Actor, makeUser } from '../factories/index.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { DESKTOP, PHONE, waitForAttr } from './browser-helpers.ts';
+import { makeProduct } from './showcase.ts';
 
 /**
  * Parties (recurring sales) in the web app: the host starts one from the console's form, sees its
  * rule and next start, pauses, resumes and ends it; buyers find active ones on the home page and
  * follow them to the sale of their next occurrence.
  */
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const app = bootBrowserApp('parties');
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -56,29 +42,21 @@ async function msLeftOf(countdown: Locator): Promise<number> {
   return Number(await countdown.getAttribute('data-ms-left'));
 }
 
-/** A host's product with one variant; returns its SKU. */
-async function product(host: Actor, title: string): Promise<string> {
-  const sku = uniq('PTY-').toUpperCase();
-  await stack.t.fm.services.catalog.create(
-    { id: host.id, role: 'host', guest: false },
-    {
-      title,
-      hashtags: ['vinyl'],
-      imageUrl: '/demo/vinyl.svg',
-      variants: [{ sku, title: 'LP', priceCents: 4_900, currency: 'USD' }],
-    },
-  );
-  return sku;
-}
+/** A host's signed LP; returns its SKU. */
+const product = (host: Actor, title: string) =>
+  makeProduct(app.fm, host, {
+    title,
+    hashtags: ['vinyl'],
+    imageUrl: '/demo/vinyl.svg',
+    variant: 'LP',
+    priceCents: 4_900,
+  });
 
 describe('parties', () => {
   it('web - a host starts a weekly party from the console, sees its schedule and next start, pauses, resumes and ends it', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
+    const host = await makeUser(app.fm, 'host');
     const sku = await product(host, 'Midnight Vinyl — Signed');
-    const { page, ctx, errors } = await openPage(stack, {
-      viewport: DESKTOP,
-      ...(await sessionFor(stack, host)),
-    });
+    const { page, ctx, errors } = await app.signedIn(host, { viewport: DESKTOP });
 
     await page.goto('/host');
     await page.getByTestId('host-tab-parties').click();
@@ -94,7 +72,7 @@ describe('parties', () => {
 
     // Three hours from now in New York, on that weekday and three days later.
     const zone = 'America/New_York';
-    const first = wallClock(zone, stack.t.fm.clock.now() + 3 * 3_600_000);
+    const first = wallClock(zone, app.fm.clock.now() + 3 * 3_600_000);
     const days = [first.weekday, (first.weekday + 3) % 7];
     const inWeekOrder = [1, 2, 3, 4, 5, 6, 0].filter((d) => days.includes(d));
     const schedule = `${inWeekOrder.map((d) => DAY_NAMES[d]).join(', ')} at ${first.time} (${zone})`;
@@ -133,7 +111,7 @@ describe('parties', () => {
     expect(msLeft).toBeLessThanOrEqual(3 * 3_600_000);
     await row.getByTestId('party-sale-link').waitFor();
 
-    const party = (await stack.t.http('GET', `/api/parties/${partyId}`)).json() as Party;
+    const party = (await app.t.http('GET', `/api/parties/${partyId}`)).json() as Party;
     expect(party).toMatchObject({
       title: 'Crate Digger Nights',
       description: 'Signed records, twice a week.',
@@ -160,11 +138,11 @@ describe('parties', () => {
     await waitForAttr(page, `[data-party-id="${partyId}"]`, 'data-state', 'paused');
     expect(await row.getByTestId('party-state').textContent()).toBe('Paused');
     expect(await row.getByTestId('party-next').textContent()).toContain('Paused');
-    expect((await stack.t.http('GET', `/api/parties/${partyId}`)).json().state).toBe('paused');
+    expect((await app.t.http('GET', `/api/parties/${partyId}`)).json().state).toBe('paused');
     await row.getByTestId('party-resume').click();
     await waitForAttr(page, `[data-party-id="${partyId}"]`, 'data-state', 'active');
     await row.getByTestId('party-next-countdown').waitFor();
-    expect((await stack.t.http('GET', `/api/parties/${partyId}`)).json().state).toBe('active');
+    expect((await app.t.http('GET', `/api/parties/${partyId}`)).json().state).toBe('active');
 
     // A reload lists it from the server with the same state.
     await page.goto('/host/parties');
@@ -176,18 +154,15 @@ describe('parties', () => {
     await waitForAttr(page, `[data-party-id="${partyId}"]`, 'data-state', 'ended');
     expect(await row.getByTestId('party-pause').count()).toBe(0);
     expect(await row.getByTestId('party-resume').count()).toBe(0);
-    expect((await stack.t.http('GET', `/api/parties/${partyId}`)).json().state).toBe('ended');
+    expect((await app.t.http('GET', `/api/parties/${partyId}`)).json().state).toBe('ended');
     expect(errors).toEqual([]);
     await ctx.close();
   });
 
   it('web - the party form shows the server’s refusal (problem+json) and keeps what was typed', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
+    const host = await makeUser(app.fm, 'host');
     const sku = await product(host, 'Refused Record');
-    const { page, ctx, errors } = await openPage(stack, {
-      viewport: PHONE,
-      ...(await sessionFor(stack, host)),
-    });
+    const { page, ctx, errors } = await app.signedIn(host, { viewport: PHONE });
     await page.goto('/host/parties/new');
     const form = page.getByTestId('party-form');
     // Longer than the API takes (200): the form leaves that check to the server.
@@ -204,18 +179,18 @@ describe('parties', () => {
     expect(await problem.textContent()).toContain('title');
     expect(page.url()).toContain('/host/parties/new');
     expect(await form.getByTestId('party-title').inputValue()).toBe(title);
-    expect((await stack.t.http('GET', `/api/parties?host=${host.id}`)).json()).toEqual([]);
+    expect((await app.t.http('GET', `/api/parties?host=${host.id}`)).json()).toEqual([]);
     expect(errors).toEqual([]);
     await ctx.close();
   });
 
   it('web - a buyer sees an active party on the home page and follows it to its sale', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
+    const host = await makeUser(app.fm, 'host');
     const sku = await product(host, 'Midnight Vinyl — Signed');
     const principal = { id: host.id, role: 'host' as const, guest: false };
-    const now = stack.t.fm.clock.now();
+    const now = app.fm.clock.now();
     const at = wallClock('UTC', now + 90 * 60_000).time;
-    const parties = stack.t.fm.services.parties;
+    const parties = app.fm.services.parties;
     const party = await parties.create(principal, {
       title: 'Late Night Listening Party',
       description: 'A crate of signed records, every night.',
@@ -236,7 +211,7 @@ describe('parties', () => {
     });
     await parties.setState(principal, paused.id, 'paused');
 
-    const { page, ctx, errors } = await openPage(stack, { viewport: PHONE });
+    const { page, ctx, errors } = await app.open({ viewport: PHONE });
     await page.goto('/');
     const card = page.getByTestId(`party-card-${party.id}`);
     await card.waitFor();

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBuyers, makeUser } from '../factories/index.ts';
-import { makeShowcaseSale, openPage, type Stack, startStack, waitForAttr } from './browser-helpers.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { DESKTOP, waitForAttr } from './browser-helpers.ts';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const app = bootBrowserApp('realtime');
 
 /** Reads a countdown's exact time left, and the real instant (performance clock) it was computed at. */
 const readCountdown = (testId: string) => {
@@ -25,13 +18,13 @@ const readCountdown = (testId: string) => {
 
 describe('real time in the browser', () => {
   it('web - two buyers on the same sale see the stock fall live when a third party claims through the API', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       items: [{ stock: 10, perBuyerLimit: 5, imageUrl: '/demo/console.svg' }],
     });
     const sku = sale.items[0]!.sku;
-    const a = await openPage(stack);
-    const b = await openPage(stack, { viewport: { width: 1280, height: 800 } });
+    const a = await app.open();
+    const b = await app.open({ viewport: DESKTOP });
     await Promise.all([a.page.goto(`/sales/${sale.id}`), b.page.goto(`/sales/${sale.id}`)]);
     const stock = `[data-testid="stock-${sku}"]`;
     await Promise.all([
@@ -41,9 +34,9 @@ describe('real time in the browser', () => {
     // Both are subscribed: presence counts them.
     await waitForAttr(a.page, '[data-testid="viewers"]', 'data-viewers', '2');
 
-    const [third] = await makeBuyers(stack.t.fm, 1);
+    const [third] = await makeBuyers(app.fm, 1);
     const started = Date.now();
-    const res = await stack.t.http('POST', `/api/sales/${sale.id}/claims`, {
+    const res = await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
       token: third!.token,
       body: { sku, quantity: 3, idempotencyKey: 'third-party-1' },
     });
@@ -57,19 +50,19 @@ describe('real time in the browser', () => {
     expect(await a.page.locator(stock).textContent()).toContain('7 of 10 left');
 
     // Down to the last units: "Only N left!", then SOLD OUT on both screens.
-    await stack.t.http('POST', `/api/sales/${sale.id}/claims`, {
+    await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
       token: third!.token,
       body: { sku, quantity: 2, idempotencyKey: 'third-party-2' },
     });
     await waitForAttr(b.page, stock, 'data-remaining', '5');
-    const [fourth] = await makeBuyers(stack.t.fm, 1);
-    await stack.t.http('POST', `/api/sales/${sale.id}/claims`, {
+    const [fourth] = await makeBuyers(app.fm, 1);
+    await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
       token: fourth!.token,
       body: { sku, quantity: 3, idempotencyKey: 'fourth-1' },
     });
     await waitForAttr(a.page, stock, 'data-remaining', '2');
     expect(await a.page.locator(stock).textContent()).toContain('Only 2 left!');
-    await stack.t.http('POST', `/api/sales/${sale.id}/claims`, {
+    await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
       token: fourth!.token,
       body: { sku, quantity: 2, idempotencyKey: 'fourth-2' },
     });
@@ -86,14 +79,14 @@ describe('real time in the browser', () => {
   });
 
   it('web - countdowns on two devices whose clocks differ by 7 s agree within 100 ms, and claim unlocks at the opening', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const opensAt = stack.t.fm.clock.now() + 12_000;
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const opensAt = app.fm.clock.now() + 12_000;
+    const sale = await app.sale(host, {
       startsAt: opensAt,
       items: [{ stock: 5, imageUrl: '/demo/serum.svg' }],
     });
-    const right = await openPage(stack);
-    const skewed = await openPage(stack, { viewport: { width: 1280, height: 800 } });
+    const right = await app.open();
+    const skewed = await app.open({ viewport: DESKTOP });
     // This device's clock runs 7 s fast.
     await skewed.ctx.addInitScript(() => {
       const realNow = Date.now.bind(Date);
@@ -163,17 +156,17 @@ describe('real time in the browser', () => {
     await skewed.ctx.close();
   });
   it('web - a card on the home page is a glance: only the drop page itself counts as watching', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       title: 'Glance Drop',
       items: [{ stock: 10, imageUrl: '/demo/serum.svg' }],
     });
-    const a = await openPage(stack, { viewport: { width: 1280, height: 800 } });
+    const a = await app.open({ viewport: DESKTOP });
     await a.page.goto(`/sales/${sale.id}`);
     await waitForAttr(a.page, '[data-testid="viewers"]', 'data-viewers', '1');
 
     // Someone browsing the home page sees the card (live stock) without being counted.
-    const b = await openPage(stack);
+    const b = await app.open();
     await b.page.goto('/');
     await b.page.getByTestId(`sale-card-${sale.id}`).scrollIntoViewIfNeeded();
     await waitForAttr(b.page, `[data-testid="card-stock-${sale.id}"]`, 'data-remaining', '10');

@@ -1,46 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeBuyers, makeUser } from '../factories/index.ts';
-import {
-  makeShowcaseSale,
-  openPage,
-  type Stack,
-  sessionFor,
-  startStack,
-  waitForAttr,
-} from './browser-helpers.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { waitForAttr } from './browser-helpers.ts';
+import { holdNextRequest, release } from './page-flows.ts';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const app = bootBrowserApp('refusals');
 
 describe('claim refusals in the browser', () => {
   it('web - sold out: someone else took the last unit between the tap and the server; then the waitlist', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       items: [{ stock: 1, perBuyerLimit: 1, imageUrl: '/demo/vinyl.svg' }],
     });
     const sku = sale.items[0]!.sku;
-    const [buyer, rival] = await makeBuyers(stack.t.fm, 2);
-    const { page, ctx, errors } = await openPage(stack, await sessionFor(stack, buyer!));
+    const [buyer, rival] = await makeBuyers(app.fm, 2);
+    const { page, ctx, errors } = await app.signedIn(buyer!);
     await page.goto(`/sales/${sale.id}`);
     await waitForAttr(page, `[data-testid="stock-${sku}"]`, 'data-remaining', '1');
 
-    // The rival's claim lands just before ours reaches the server.
-    await page.route('**/claims', async (route) => {
-      const res = await stack.t.http('POST', `/api/sales/${sale.id}/claims`, {
-        token: rival!.token,
-        body: { sku, quantity: 1, idempotencyKey: 'rival' },
-      });
-      expect(res.statusCode).toBe(201);
-      await route.continue();
-    });
+    // The tap's claim is held at the browser; the rival's claim lands before ours goes on.
+    const tap = await holdNextRequest(page, '**/claims');
     await page.getByTestId('claim-button').click();
+    const ours = await tap.sent;
+    const rivals = await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
+      token: rival!.token,
+      body: { sku, quantity: 1, idempotencyKey: 'rival' },
+    });
+    expect(rivals.statusCode).toBe(201);
+    expect((await release(page, ours)).status()).toBe(409);
     const problem = page.getByTestId('claim-problem');
     await problem.waitFor();
     expect(await problem.getAttribute('data-code')).toBe('sold_out');
@@ -54,8 +41,8 @@ describe('claim refusals in the browser', () => {
     expect(await page.getByTestId('waitlisted').textContent()).toContain('#1 in line');
 
     // The rival releases: the unit is offered to us as a fresh hold, with its timer.
-    const held = (await stack.t.http('GET', '/api/reservations?state=held', { token: rival!.token })).json();
-    await stack.t.http('DELETE', `/api/reservations/${held[0].id}`, { token: rival!.token });
+    const held = (await app.t.http('GET', '/api/reservations?state=held', { token: rival!.token })).json();
+    await app.t.http('DELETE', `/api/reservations/${held[0].id}`, { token: rival!.token });
     await page.getByTestId('hold-timer').waitFor({ timeout: 10_000 });
     await page.getByText("It's back: it's yours!").waitFor();
     expect(errors).toEqual([]);
@@ -63,13 +50,13 @@ describe('claim refusals in the browser', () => {
   });
 
   it('web - per-buyer limit: a second claim over the limit says how many you may have and hold', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       items: [{ stock: 50, perBuyerLimit: 2, imageUrl: '/demo/sneaker.svg' }],
     });
     const sku = sale.items[0]!.sku;
-    const [buyer] = await makeBuyers(stack.t.fm, 1);
-    const { page, ctx, errors } = await openPage(stack, await sessionFor(stack, buyer!));
+    const [buyer] = await makeBuyers(app.fm, 1);
+    const { page, ctx, errors } = await app.signedIn(buyer!);
     await page.goto(`/sales/${sale.id}`);
     await waitForAttr(page, `[data-testid="stock-${sku}"]`, 'data-remaining', '50');
 
@@ -79,14 +66,15 @@ describe('claim refusals in the browser', () => {
     expect(await page.getByRole('button', { name: 'One more' }).isDisabled()).toBe(true);
 
     // The same buyer claimed 1 on another device just before this tap reaches the server.
-    await page.route('**/claims', async (route) => {
-      await stack.t.http('POST', `/api/sales/${sale.id}/claims`, {
-        token: buyer!.token,
-        body: { sku, quantity: 1, idempotencyKey: 'other-device' },
-      });
-      await route.continue();
-    });
+    const tap = await holdNextRequest(page, '**/claims');
     await page.getByTestId('claim-button').click();
+    const ours = await tap.sent;
+    const otherDevice = await app.t.http('POST', `/api/sales/${sale.id}/claims`, {
+      token: buyer!.token,
+      body: { sku, quantity: 1, idempotencyKey: 'other-device' },
+    });
+    expect(otherDevice.statusCode).toBe(201);
+    expect((await release(page, ours)).status()).toBe(409);
     const problem = page.getByTestId('claim-problem');
     await problem.waitFor();
     expect(await problem.getAttribute('data-code')).toBe('limit_exceeded');
@@ -95,7 +83,6 @@ describe('claim refusals in the browser', () => {
     // The other device's hold shows up here too (user channel), and the picker now stops at 1.
     await page.getByTestId('hold-timer').waitFor();
     expect(await page.getByTestId('quantity-value').textContent()).toBe('1');
-    await page.unroute('**/claims');
     await page.getByTestId('claim-button').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="hold"]').length === 2);
     expect(await page.getByTestId('limit-reached').textContent()).toContain('you hold 2 of 2');
@@ -105,24 +92,24 @@ describe('claim refusals in the browser', () => {
   });
 
   it('web - every refusal code has a friendly message (not_started, ended, not_admitted, rate_limited, …)', async () => {
-    const { page, ctx } = await openPage(stack);
+    const { page, ctx } = await app.open();
     await page.goto('/');
     // The page's own message table, driven with the server's real problem documents where they
     // are easy to provoke, and with the documented shapes otherwise.
-    const host = await makeUser(stack.t.fm, 'host');
-    const [buyer] = await makeBuyers(stack.t.fm, 1);
-    const later = await makeShowcaseSale(stack, host, {
-      startsAt: stack.t.fm.clock.now() + 60_000,
+    const host = await makeUser(app.fm, 'host');
+    const [buyer] = await makeBuyers(app.fm, 1);
+    const later = await app.sale(host, {
+      startsAt: app.fm.clock.now() + 60_000,
       items: [{ stock: 3 }],
     });
     const notStarted = (
-      await stack.t.http('POST', `/api/sales/${later.id}/claims`, {
+      await app.t.http('POST', `/api/sales/${later.id}/claims`, {
         token: buyer!.token,
         body: { sku: later.items[0]!.sku, quantity: 1, idempotencyKey: 'early' },
       })
     ).json();
     const unknownSku = (
-      await stack.t.http('POST', `/api/sales/${later.id}/claims`, {
+      await app.t.http('POST', `/api/sales/${later.id}/claims`, {
         token: buyer!.token,
         body: { sku: 'NOPE-1', quantity: 1, idempotencyKey: 'nope' },
       })
@@ -142,10 +129,10 @@ describe('claim refusals in the browser', () => {
     expect(unknownSku.code).toBe('unknown_sku');
     // The bundle exposes nothing global, so check the rendered texts through a claim whose
     // answer we substitute (the UI path is the same as for a real answer).
-    const sale = await makeShowcaseSale(stack, host, { items: [{ stock: 5, perBuyerLimit: 3 }] });
+    const sale = await app.sale(host, { items: [{ stock: 5, perBuyerLimit: 3 }] });
     await page.evaluate(
       (v) => localStorage.setItem('flashmob.session', v),
-      JSON.stringify(await sessionFor(stack, buyer!)),
+      JSON.stringify(await app.session(buyer!)),
     );
     await page.goto(`/sales/${sale.id}`);
     await page.getByTestId('claim-button').waitFor();
@@ -172,12 +159,12 @@ describe('claim refusals in the browser', () => {
   });
 
   it('web - a drop with a waiting room sends buyers to its queue instead of letting them claim', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       items: [{ stock: 5 }],
       waitingRoom: { admitPerMinute: 60, maxActive: 100, opensBeforeSeconds: 600, admissionTtlSeconds: 600 },
     });
-    const { page, ctx, errors } = await openPage(stack);
+    const { page, ctx, errors } = await app.open();
     await page.goto(`/sales/${sale.id}`);
     const notice = page.getByTestId('waiting-room-notice');
     await notice.waitFor();

@@ -1,75 +1,41 @@
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/commands/seed-demo.ts';
 import type { Sale } from '../../src/modules/sales/types.ts';
 import type { Show } from '../../src/modules/shows/types.ts';
 import { makeBuyers, makeUser } from '../factories/index.ts';
 import { openSocket, type TestSocket } from '../helpers/ws-client.ts';
-import {
-  DESKTOP,
-  makeShowcaseSale,
-  openPage,
-  PHONE,
-  SCREENSHOTS,
-  type Stack,
-  screenshot,
-  sessionFor,
-  startStack,
-} from './browser-helpers.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { DESKTOP, PHONE } from './browser-helpers.ts';
+import { crowdClaims, lists, waitForTrending } from './crowd.ts';
+import { ADA, fillShipping, signInWithPassword } from './page-flows.ts';
+import { chooseScreenshotDir, screenshot } from './screenshots-dir.ts';
 
 /**
- * The main pages at phone (390×844) and desktop (1280×800) sizes, on the demo data, into
- * artifacts/screenshots/ (gitignored). Also a smoke test: every page renders without errors.
+ * The main pages at phone (390×844) and desktop (1280×800) sizes, on the demo data, into the
+ * run's screenshot folder (a temporary one unless SCREENSHOT_DIR says; `npm run screenshots`
+ * also refreshes the ones docs/screenshots/ shows). Also a smoke test: every page renders
+ * without errors.
  */
-let stack: Stack;
+const app = bootBrowserApp('screenshots');
 let host: { email: string; password: string };
 let live: Sale;
 let upcoming: Sale;
 const watchers: TestSocket[] = [];
 
-interface TrendingAnswer {
-  sales: Array<{ sale: { id: string } }>;
-  shows: Array<{ show: { id: string } }>;
-}
-
-/**
- * Polls GET /api/trending until it lists these sales and shows (the consumer warms them a moment
- * later), with the home page's limit: each limit's answer is shared for 2 s.
- */
-async function waitForTrending(saleIds: string[], showIds: string[] = []): Promise<void> {
-  const until = Date.now() + 20_000;
-  for (;;) {
-    const t = (await stack.t.http('GET', '/api/trending?limit=5')).json() as TrendingAnswer;
-    const sales = new Set(t.sales.map((s) => s.sale.id));
-    const shows = new Set(t.shows.map((s) => s.show.id));
-    if (saleIds.every((id) => sales.has(id)) && showIds.every((id) => shows.has(id))) return;
-    if (Date.now() > until) throw new Error(`not trending: ${JSON.stringify(t)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** `n` buyers each claim one unit of `sku`. */
-async function crowdClaims(saleId: string, sku: string, n: number, key: string): Promise<void> {
-  for (const [i, b] of (await makeBuyers(stack.t.fm, n)).entries()) {
-    await stack.t.http('POST', `/api/sales/${saleId}/claims`, {
-      token: b.token,
-      body: { sku, quantity: 1, idempotencyKey: `${key}-${i}` },
-    });
-  }
-}
-
 beforeAll(async () => {
-  stack = await startStack();
-  const creds = await seedDemo(stack.t.fm);
+  const creds = await seedDemo(app.fm);
   if (!creds) throw new Error('demo data was not seeded');
   host = creds;
-  const sales = (await stack.t.http('GET', '/api/sales')).json() as Sale[];
+  const sales = (await app.t.http('GET', '/api/sales')).json() as Sale[];
   live = sales.find((s) => s.status === 'live')!;
   upcoming = sales.find((s) => s.status === 'scheduled')!;
   // A crowd: some units gone, and a few dozen people watching.
-  const crowd = await makeBuyers(stack.t.fm, 40);
+  const crowd = await makeBuyers(app.fm, 40);
   for (const [i, b] of crowd.entries()) {
     const sku = i < 37 ? 'AUR-RUN-42' : 'MID-VINYL-SGN';
-    await stack.t.http('POST', `/api/sales/${live.id}/claims`, {
+    await app.t.http('POST', `/api/sales/${live.id}/claims`, {
       token: b.token,
       body: { sku, quantity: 1, idempotencyKey: `crowd-${i}` },
     });
@@ -77,11 +43,11 @@ beforeAll(async () => {
   // Two more parties of the demo host beside the demo's daily one: a weekly one whose next start
   // is days away (no sale yet) and a paused one. Neither creates a sale, so the drops stay as seeded.
   const login = (
-    await stack.t.http('POST', '/api/auth/login', { body: { email: host.email, password: host.password } })
+    await app.t.http('POST', '/api/auth/login', { body: { email: host.email, password: host.password } })
   ).json() as { token: string };
-  const today = new Date(stack.t.fm.clock.now()).getUTCDay();
+  const today = new Date(app.fm.clock.now()).getUTCDay();
   const party = (title: string, weekdays: number[], time: string) =>
-    stack.t.http('POST', '/api/parties', {
+    app.t.http('POST', '/api/parties', {
       token: login.token,
       body: {
         title,
@@ -95,14 +61,14 @@ beforeAll(async () => {
   const weekly = await party('Sneaker Restock Party', [(today + 3) % 7, (today + 5) % 7], '18:00');
   expect(weekly.statusCode).toBe(201);
   const paused = await party('Beauty Brunch', [(today + 4) % 7], '11:30');
-  await stack.t.http('PATCH', `/api/parties/${paused.json().id}`, {
+  await app.t.http('PATCH', `/api/parties/${paused.json().id}`, {
     token: login.token,
     body: { state: 'paused' },
   });
   // The crowd made the live drop the hottest thing: the home page's "Trending now" lists it.
-  await waitForTrending([live.id]);
+  await waitForTrending(app.t, lists([live.id]));
   for (let i = 0; i < 36; i++) {
-    const s = await openSocket(stack.base);
+    const s = await openSocket(app.base);
     s.send({ op: 'sub', ch: `sale:${live.id}` });
     watchers.push(s);
   }
@@ -110,7 +76,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const w of watchers) w.close();
-  await stack?.close();
 });
 
 describe('screenshots', () => {
@@ -119,8 +84,8 @@ describe('screenshots', () => {
     ['desktop', DESKTOP],
   ] as const) {
     it(`web - the main pages render at ${size} size (${viewport.width}×${viewport.height})`, async () => {
-      const [buyer] = await makeBuyers(stack.t.fm, 1);
-      const { page, ctx, errors } = await openPage(stack, { viewport, ...(await sessionFor(stack, buyer!)) });
+      const [buyer] = await makeBuyers(app.fm, 1);
+      const { page, ctx, errors } = await app.signedIn(buyer!, { viewport });
       const shot = (name: string) => screenshot(page, `${name}-${size}`);
 
       await page.goto('/');
@@ -151,12 +116,7 @@ describe('screenshots', () => {
 
       await page.getByTestId('hold-checkout').click();
       await page.getByTestId('checkout-line').waitFor();
-      await page.getByTestId('ship-name').fill('Ada Lovelace');
-      await page.getByTestId('ship-email').fill('ada@example.com');
-      await page.getByTestId('ship-line1').fill('12 Analytical Row');
-      await page.getByTestId('ship-city').fill('London');
-      await page.getByTestId('ship-postal').fill('N1 9GU');
-      await page.getByTestId('ship-country').selectOption('GB');
+      await fillShipping(page, { ...ADA, email: 'ada@example.com' });
       await page.getByTestId('method-bnpl').check();
       await shot('checkout');
 
@@ -167,11 +127,7 @@ describe('screenshots', () => {
 
       // The host's console, signed in as the demo host.
       await page.evaluate(() => localStorage.clear());
-      await page.goto('/signin?next=/host/products');
-      await page.getByTestId('tab-signin').click();
-      await page.getByTestId('auth-email').fill(host.email);
-      await page.getByTestId('auth-password').fill(host.password);
-      await page.getByTestId('auth-submit').click();
+      await signInWithPassword(page, host, '/host/products');
       await page.getByTestId('product-row').first().waitFor();
       await shot('host-products');
       await page.goto(`/host/sales/${live.id}`);
@@ -218,7 +174,7 @@ describe('screenshots', () => {
   async function warmMore(): Promise<void> {
     if (warmed) return;
     warmed = true;
-    const other = await makeUser(stack.t.fm, 'host');
+    const other = await makeUser(app.fm, 'host');
     const drops = [
       { title: 'Glow Serum Trio — Restock', tags: ['beauty', 'skincare'], image: 'serum', n: 9 },
       { title: 'Retro Mini Console', tags: ['gaming', 'retro'], image: 'console', n: 5 },
@@ -226,17 +182,17 @@ describe('screenshots', () => {
     ];
     const ids: string[] = [];
     for (const d of drops) {
-      const sale = await makeShowcaseSale(stack, other, {
+      const sale = await app.sale(other, {
         title: d.title,
         hashtags: d.tags,
         items: [{ stock: 40, perBuyerLimit: 1, priceCents: 5_900, imageUrl: `/demo/${d.image}.svg` }],
       });
-      await crowdClaims(sale.id, sale.items[0]!.sku, d.n, `warm-${d.image}`);
+      await crowdClaims(app.t, { saleId: sale.id, sku: sale.items[0]!.sku, buyers: d.n });
       ids.push(sale.id);
     }
-    const show = ((await stack.t.http('GET', '/api/shows?status=live')).json() as Show[])[0]!;
-    await crowdClaims(show.saleId, show.featured!.sku, 7, 'warm-show');
-    await waitForTrending(ids, [show.id]);
+    const show = ((await app.t.http('GET', '/api/shows?status=live')).json() as Show[])[0]!;
+    await crowdClaims(app.t, { saleId: show.saleId, sku: show.featured!.sku, buyers: 7 });
+    await waitForTrending(app.t, lists(ids, [show.id]));
   }
 
   for (const [size, viewport] of [
@@ -245,7 +201,7 @@ describe('screenshots', () => {
   ] as const) {
     it(`web - the trending section at ${size} size`, async () => {
       await warmMore();
-      const { page, ctx, errors } = await openPage(stack, { viewport });
+      const { page, ctx, errors } = await app.open({ viewport });
       await page.goto('/');
       const section = page.getByTestId('trending');
       await section.waitFor();
@@ -263,16 +219,18 @@ describe('screenshots', () => {
   }
 
   it('web - the PWA manifest and icons are served', async () => {
-    const manifest = await (await fetch(`${stack.base}/manifest.webmanifest`)).json();
+    const manifest = await (await fetch(`${app.base}/manifest.webmanifest`)).json();
     expect(manifest).toMatchObject({ short_name: 'Flashmob', display: 'standalone', theme_color: '#0b0b10' });
     for (const icon of manifest.icons as Array<{ src: string }>) {
-      expect((await fetch(`${stack.base}${icon.src}`)).status).toBe(200);
+      expect((await fetch(`${app.base}${icon.src}`)).status).toBe(200);
     }
     for (const demo of ['sneaker', 'vinyl', 'serum', 'console']) {
-      const res = await fetch(`${stack.base}/demo/${demo}.svg`);
+      const res = await fetch(`${app.base}/demo/${demo}.svg`);
       expect(res.status).toBe(200);
     }
-    expect((await fetch(`${stack.base}/sw.js`)).status).toBe(200);
-    expect(SCREENSHOTS).toMatch(/artifacts[/\\]screenshots$/);
+    expect((await fetch(`${app.base}/sw.js`)).status).toBe(200);
+    // A run's pictures go to a temporary folder of its own, unless SCREENSHOT_DIR names one.
+    expect(chooseScreenshotDir({})).toContain(path.join(os.tmpdir(), 'flashmob-screenshots', ''));
+    expect(chooseScreenshotDir({ SCREENSHOT_DIR: 'shots' })).toBe(path.resolve('shots'));
   });
 });

@@ -1,36 +1,22 @@
 import { generateSync } from 'otplib';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeUser } from '../factories/index.ts';
-import {
-  accessibilityViolations,
-  makeShowcaseSale,
-  openPage,
-  type Stack,
-  screenshot,
-  sessionFor,
-  startStack,
-} from './browser-helpers.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { accessibilityViolations } from './browser-helpers.ts';
+import { ADA, payWithCard } from './page-flows.ts';
+import { screenshot } from './screenshots-dir.ts';
 
-let stack: Stack;
-
-beforeAll(async () => {
-  // $100: the $189 sneaker below needs a step-up.
-  stack = await startStack({ stepUpOrderCents: 10_000 });
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const app = bootBrowserApp('security', { stepUpOrderCents: 10_000 });
 
 /** What the user's authenticator app shows, `steps` time steps from now. */
 const totp = (secret: string, steps = 0) =>
-  generateSync({ secret, epoch: Math.floor(stack.t.fm.clock.now() / 1000) + steps * 30 });
+  generateSync({ secret, epoch: Math.floor(app.fm.clock.now() / 1000) + steps * 30 });
 
 /** Claims a $189 sneaker and pays for it: over the $100 threshold, so the step-up dialog opens. */
 async function startLargeOrder(page: Page): Promise<void> {
-  const host = await makeUser(stack.t.fm, 'host');
-  const sale = await makeShowcaseSale(stack, host, {
+  const host = await makeUser(app.fm, 'host');
+  const sale = await app.sale(host, {
     title: 'Step-up drop',
     items: [{ stock: 5, priceCents: 18_900, imageUrl: '/demo/sneaker.svg' }],
   });
@@ -38,19 +24,13 @@ async function startLargeOrder(page: Page): Promise<void> {
   await page.getByTestId('claim-button').click();
   await page.getByTestId('hold-checkout').click();
   await page.waitForURL((u) => u.pathname === '/checkout');
-  await page.getByTestId('ship-name').fill('Ada Lovelace');
-  await page.getByTestId('ship-line1').fill('12 Analytical Row');
-  await page.getByTestId('ship-city').fill('London');
-  await page.getByTestId('ship-postal').fill('N1 9GU');
-  await page.getByTestId('ship-country').selectOption('GB');
-  await page.getByTestId('card-number').fill('4242424242424242');
-  await page.getByTestId('pay-button').click();
+  await payWithCard(page, ADA, '4242424242424242');
 }
 
 describe('security page and step-up', () => {
   it('web - a buyer turns on an authenticator app, keeps the recovery codes, and steps up to pay a large order', async () => {
-    const buyer = await makeUser(stack.t.fm, 'buyer');
-    const { page, ctx, errors } = await openPage(stack, await sessionFor(stack, buyer));
+    const buyer = await makeUser(app.fm, 'buyer');
+    const { page, ctx, errors } = await app.signedIn(buyer);
 
     // From the account menu to the security page.
     await page.goto('/');
@@ -92,17 +72,18 @@ describe('security page and step-up', () => {
     await page.waitForURL((u) => u.pathname.startsWith('/orders/'));
     await page.getByTestId('order-confirmed').waitFor();
     const orderId = page.url().split('/orders/')[1]?.split('?')[0] ?? '';
-    const order = (await stack.t.http('GET', `/api/orders/${orderId}`, { token: buyer.token })).json();
+    const order = (await app.t.http('GET', `/api/orders/${orderId}`, { token: buyer.token })).json();
     expect(order.totalCents).toBe(18_900);
     expect(errors.filter((e) => !e.includes('403'))).toEqual([]);
     await ctx.close();
   });
 
   it('web - a buyer adds a passkey (a virtual authenticator over CDP) and steps up with it', async () => {
-    const buyer = await makeUser(stack.t.fm, 'buyer');
+    const buyer = await makeUser(app.fm, 'buyer');
     // WebAuthn wants a domain as its relying party id: localhost, not 127.0.0.1.
-    const local = { ...stack, base: stack.base.replace('127.0.0.1', 'localhost') };
-    const { page, ctx, errors } = await openPage(local, await sessionFor(stack, buyer));
+    const { page, ctx, errors } = await app.signedIn(buyer, {
+      base: app.base.replace('127.0.0.1', 'localhost'),
+    });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -122,7 +103,7 @@ describe('security page and step-up', () => {
     expect(credentials).toHaveLength(1);
     await screenshot(page, 'security-passkey-added');
     expect(await accessibilityViolations(page)).toEqual([]);
-    expect((await stack.t.http('GET', '/api/me/mfa', { token: buyer.token })).json().passkeys).toBe(1);
+    expect((await app.t.http('GET', '/api/me/mfa', { token: buyer.token })).json().passkeys).toBe(1);
 
     await startLargeOrder(page);
     const dialog = page.getByTestId('step-up');

@@ -1,18 +1,10 @@
-import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Sale } from '../../src/modules/sales/types.ts';
-import type { Show } from '../../src/modules/shows/types.ts';
-import { type Actor, makeBuyers, makeUser, uniq } from '../factories/index.ts';
-import {
-  DESKTOP,
-  makeShowcaseSale,
-  openPage,
-  PHONE,
-  type Stack,
-  screenshot,
-  startStack,
-  waitForAttr,
-} from './browser-helpers.ts';
+import { type Actor, makeUser } from '../factories/index.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { DESKTOP, PHONE, waitForAttr } from './browser-helpers.ts';
+import { crowdClaims, lists, trending, waitForTrending } from './crowd.ts';
+import { featureInShow, makeLiveShow, makeProduct } from './showcase.ts';
 
 /**
  * "Trending now" on the home page (GET /api/trending): absent on a fresh server, then the sale
@@ -20,116 +12,38 @@ import {
  * each linking to its page. The `trending` consumer warms them from the event log a moment after
  * the claims; the tests poll the API until it lists them before loading the page.
  */
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
-
-const pages: Page[] = [];
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail') {
-    for (const [i, p] of pages.entries()) {
-      if (!p.isClosed()) await screenshot(p, `failed-trending-${i}`).catch(() => {});
-    }
-  }
-  pages.length = 0;
-});
-
-async function open(opts: Parameters<typeof openPage>[1]) {
-  const o = await openPage(stack, opts);
-  pages.push(o.page);
-  return o;
-}
-
-interface TrendingAnswer {
-  sales: Array<{ heat: number; sale: Sale }>;
-  shows: Array<{ heat: number; show: Show }>;
-  tags: Array<{ tag: string; heat: number }>;
-}
-
-/**
- * The home page's question: each `limit` has its own answer, shared for 2 s, so polling with the
- * page's limit means the page gets this answer or a newer one, never an older one left cached.
- */
-async function trending(): Promise<TrendingAnswer> {
-  const res = await stack.t.http('GET', '/api/trending?limit=5');
-  expect(res.statusCode).toBe(200);
-  return res.json() as TrendingAnswer;
-}
-
-/** Polls GET /api/trending (answers are shared for 2 s) until `ready` says it lists what we made hot. */
-async function waitForTrending(ready: (t: TrendingAnswer) => boolean, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const t = await trending();
-    if (ready(t)) return t;
-    if (Date.now() > until) throw new Error(`not trending after ${timeoutMs} ms: ${JSON.stringify(t)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** `n` buyers each claim `quantity` units of `sku`. */
-async function claims(saleId: string, sku: string, n: number, quantity = 1) {
-  for (const [i, b] of (await makeBuyers(stack.t.fm, n)).entries()) {
-    const res = await stack.t.http('POST', `/api/sales/${saleId}/claims`, {
-      token: b.token,
-      body: { sku, quantity, idempotencyKey: uniq(`hot-${i}-`) },
-    });
-    expect(res.statusCode).toBe(201);
-  }
-}
+const app = bootBrowserApp('trending');
 
 /** A live show featuring a product of its host. */
-async function liveShow(
-  host: Actor,
-  title: string,
-  hashtags: string[],
-): Promise<{ show: Show; sku: string }> {
-  const sku = uniq('TRD-').toUpperCase();
-  await stack.t.fm.services.catalog.create(
-    { id: host.id, role: 'host', guest: false },
-    {
-      title: 'Signed LP',
-      hashtags,
-      imageUrl: '/demo/vinyl.svg',
-      variants: [{ sku, title: 'LP', priceCents: 4_900, currency: 'USD' }],
-    },
-  );
-  const created = await stack.t.http('POST', '/api/shows', {
-    token: host.token,
-    body: { title, startsAt: new Date(stack.t.fm.clock.now()).toISOString(), hashtags },
+async function liveShow(host: Actor, title: string, hashtags: string[]) {
+  const sku = await makeProduct(app.fm, host, {
+    title: 'Signed LP',
+    hashtags,
+    imageUrl: '/demo/vinyl.svg',
+    priceCents: 4_900,
+    variant: 'LP',
   });
-  expect(created.statusCode).toBe(201);
-  const show = created.json() as Show;
-  expect((await stack.t.http('POST', `/api/shows/${show.id}/live`, { token: host.token })).statusCode).toBe(
-    200,
-  );
-  const featured = await stack.t.http('POST', `/api/shows/${show.id}/feature`, {
-    token: host.token,
-    body: { sku, stock: 40, priceCents: 4_900, perBuyerLimit: 2 },
-  });
-  expect(featured.statusCode).toBe(200);
+  const show = await makeLiveShow(app.t, host, { title, hashtags });
+  await featureInShow(app.t, host, show.id, { sku, stock: 40, priceCents: 4_900 });
   return { show, sku };
 }
+
+const claims = (saleId: string, sku: string, buyers: number, quantity = 1) =>
+  crowdClaims(app.t, { saleId, sku, buyers, quantity });
 
 let cold: Sale;
 
 describe('trending now', () => {
   it('web - a fresh server (no claims yet) has no Trending now section, and the rest of the home page is there', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    cold = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    cold = await app.sale(host, {
       title: 'Quiet Drop',
       hashtags: ['quiet'],
       items: [{ stock: 30, imageUrl: '/demo/serum.svg' }],
     });
-    expect(await trending()).toMatchObject({ sales: [], shows: [], tags: [] });
+    expect(await trending(app.t)).toMatchObject({ sales: [], shows: [], tags: [] });
 
-    const { page, ctx, errors } = await open({ viewport: PHONE });
+    const { page, ctx, errors } = await app.open({ viewport: PHONE });
     const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/trending');
     await page.goto('/');
     expect((await answered).status()).toBe(200);
@@ -142,8 +56,8 @@ describe('trending now', () => {
   });
 
   it('web - a sale and a show that buyers claim from are ranked under Trending now with their hashtags; each links to its page', async () => {
-    const host = await makeUser(stack.t.fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const host = await makeUser(app.fm, 'host');
+    const sale = await app.sale(host, {
       title: 'Aurora Runner Restock',
       hashtags: ['hotkicks', 'drop'],
       items: [{ stock: 60, perBuyerLimit: 3, imageUrl: '/demo/sneaker.svg' }],
@@ -152,14 +66,12 @@ describe('trending now', () => {
     // The sale: 6 buyers × 2 units (heat 12); the show: 3 claims of one unit (heat 3).
     await claims(sale.id, sale.items[0]!.sku, 6, 2);
     await claims(show.saleId, showSku, 3);
-    const hot = await waitForTrending(
-      (t) => t.sales.some((s) => s.sale.id === sale.id) && t.shows.some((s) => s.show.id === show.id),
-    );
+    const hot = await waitForTrending(app.t, lists([sale.id], [show.id]));
     expect(hot.sales.map((s) => s.sale.id)).toEqual([sale.id]); // the quiet drop never warmed
     expect(hot.sales[0]!.heat).toBeGreaterThan(hot.shows[0]!.heat);
     expect(hot.tags.map((t) => t.tag)).toEqual(expect.arrayContaining(['hotkicks', 'drop']));
 
-    const { page, ctx, errors } = await open({ viewport: PHONE });
+    const { page, ctx, errors } = await app.open({ viewport: PHONE });
     const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/trending');
     await page.goto('/');
     expect(new URL((await asked).url()).searchParams.get('limit')).toBe('5');
@@ -210,8 +122,8 @@ describe('trending now', () => {
   });
 
   it('web - the section appears without a reload once something is hot (the page asks again every 30 s)', async () => {
-    const hot = (await trending()).sales[0]!.sale;
-    const { page, ctx, errors } = await open({ viewport: PHONE });
+    const hot = (await trending(app.t)).sales[0]!.sale;
+    const { page, ctx, errors } = await app.open({ viewport: PHONE });
     await page.clock.install();
     // Nothing trending yet as far as this page knows…
     const empty = {
@@ -241,7 +153,7 @@ describe('trending now', () => {
   });
 
   it('web - an empty or failed trending answer leaves the section out and the rest of the page works', async () => {
-    expect((await trending()).sales.length).toBeGreaterThan(0); // the server has something hot now
+    expect((await trending(app.t)).sales.length).toBeGreaterThan(0); // the server has something hot now
     for (const answer of [
       {
         status: 200,
@@ -250,7 +162,7 @@ describe('trending now', () => {
       { status: 503, body: { title: 'Unavailable', status: 503, code: 'unavailable' } },
       { status: 200, body: { unexpected: true } },
     ]) {
-      const { page, ctx, errors } = await open({ viewport: DESKTOP });
+      const { page, ctx, errors } = await app.open({ viewport: DESKTOP });
       await page.route(
         (u) => u.pathname === '/api/trending',
         (route) =>

@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeGiveaway } from '../factories/shows.ts';
-import {
-  accessibilityViolations,
-  openPage,
-  PHONE,
-  type Stack,
-  screenshot,
-  startStack,
-} from './browser-helpers.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { accessibilityViolations, PHONE } from './browser-helpers.ts';
+import { screenshot } from './screenshots-dir.ts';
 
 /** The draw check page: the browser recomputes a giveaway's winner from the revealed seed. */
 describe('check the draw', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack?.close());
+  const app = bootBrowserApp('verify-draw');
 
-  const drawnGiveaway = async () => (await makeGiveaway(stack.t, { entrants: 6, draw: true })).giveaway.id;
+  const drawnGiveaway = async () => (await makeGiveaway(app.t, { entrants: 6, draw: true })).giveaway.id;
 
   it('verify draw - a fair draw verifies in the browser, and the page passes the accessibility check', async () => {
     const id = await drawnGiveaway();
-    const { page, errors } = await openPage(stack, { viewport: PHONE });
+    const { page, errors } = await app.open({ viewport: PHONE });
     await page.goto(`/giveaways/${id}/verify`);
     const verdict = page.getByTestId('draw-verdict');
     await verdict.waitFor();
@@ -33,11 +24,8 @@ describe('check the draw', () => {
 
   it('verify draw - a seed changed after the draw (a cheating server) is shown as not verified', async () => {
     const id = await drawnGiveaway();
-    await stack.t.testStore.store.query('update giveaways set seed = $2 where id = $1', [
-      id,
-      'ab'.repeat(32),
-    ]);
-    const { page } = await openPage(stack, { viewport: PHONE });
+    await app.t.testStore.store.query('update giveaways set seed = $2 where id = $1', [id, 'ab'.repeat(32)]);
+    const { page } = await app.open({ viewport: PHONE });
     await page.goto(`/giveaways/${id}/verify`);
     const verdict = page.getByTestId('draw-verdict');
     await verdict.waitFor();

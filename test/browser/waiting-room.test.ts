@@ -1,59 +1,16 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { solvePow } from '../../src/client/pow.ts';
-import type { Sale } from '../../src/modules/sales/types.ts';
-import { type Actor, makeBuyers, makeUser } from '../factories/index.ts';
-import {
-  DESKTOP,
-  makeShowcaseSale,
-  openPage,
-  PHONE,
-  type Stack,
-  screenshot,
-  sessionFor,
-  startStack,
-  waitForAttr,
-} from './browser-helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { makeBuyers, makeUser } from '../factories/index.ts';
+import { bootBrowserApp } from './browser-app.ts';
+import { DESKTOP, PHONE, waitForAttr } from './browser-helpers.ts';
+import { payWithCard } from './page-flows.ts';
+import { joinByApi, NO_POW, ROOM } from './queue.ts';
 
 /**
  * The waiting room in the browser: the buyer's queue page (proof of work, live place, pauses,
- * "It's your turn!", claiming with the admission), the host's queue panel, the refusals, and
- * screenshots of the queue page at phone and desktop sizes.
+ * "It's your turn!", claiming with the admission) and the host's queue panel steering it. The
+ * page before the opening, its refusals and its screenshots are in waiting-room-pages.test.ts.
  */
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
-
-const ROOM = {
-  admitPerMinute: 120,
-  maxActive: 50,
-  opensBeforeSeconds: 600,
-  admissionTtlSeconds: 600,
-  proofOfWork: { difficulty: 10 },
-};
-
-const { proofOfWork: _pow, ...NO_POW } = ROOM;
-
-/** Joins the line through the API, solving the proof of work in Node when the room asks for it. */
-async function joinByApi(saleId: string, buyer: Actor) {
-  let body: unknown = {};
-  const challenge = await stack.t.http('GET', `/api/sales/${saleId}/queue/challenge`, { token: buyer.token });
-  if (challenge.statusCode === 200) {
-    const c = challenge.json() as { challenge: string; difficulty: number };
-    body = { pow: { challenge: c.challenge, solution: solvePow(c.challenge, c.difficulty) } };
-  }
-  const res = await stack.t.http('POST', `/api/sales/${saleId}/queue`, { token: buyer.token, body });
-  expect(res.statusCode).toBeLessThan(300);
-  return res.json() as { ticket: string; position: number | null; state: string };
-}
+const app = bootBrowserApp('waiting-room');
 
 async function waitUntil(check: () => Promise<boolean>, timeout = 10_000): Promise<void> {
   const until = Date.now() + timeout;
@@ -63,22 +20,11 @@ async function waitUntil(check: () => Promise<boolean>, timeout = 10_000): Promi
   }
 }
 
-async function payAsGuest(page: Page): Promise<void> {
-  await page.getByTestId('checkout-line').first().waitFor();
-  await page.getByTestId('ship-name').fill('Rosa Queue');
-  await page.getByTestId('ship-email').fill('rosa@example.com');
-  await page.getByTestId('ship-line1').fill('5 Velvet Rope Lane');
-  await page.getByTestId('ship-city').fill('Springfield');
-  await page.getByTestId('ship-postal').fill('12345');
-  await page.getByTestId('card-number').fill('4242 4242 4242 4242');
-  await page.getByTestId('pay-button').click();
-}
-
 describe('waiting room', () => {
   it('web - a buyer waits in a queue, is admitted, claims and checks out', async () => {
-    const fm = stack.t.fm;
+    const fm = app.fm;
     const host = await makeUser(fm, 'host');
-    const sale = await makeShowcaseSale(stack, host, {
+    const sale = await app.sale(host, {
       title: 'Velvet Rope Drop',
       items: [{ stock: 20, perBuyerLimit: 2, priceCents: 18_900, imageUrl: '/demo/sneaker.svg' }],
       waitingRoom: ROOM,
@@ -86,7 +32,7 @@ describe('waiting room', () => {
     const sku = sale.items[0]!.sku;
     // Paused: the buyer gets a place and keeps it until the host resumes.
     await fm.services.waitingRoom.updateSettings(sale.id, { paused: true });
-    const { page, ctx, errors } = await openPage(stack);
+    const { page, ctx, errors } = await app.open();
 
     // The drop page sends buyers to the queue instead of letting them claim.
     await page.goto(`/sales/${sale.id}`);
@@ -151,14 +97,21 @@ describe('waiting room', () => {
     // Check out with the sandbox Visa: paid, then shipped by the pipeline.
     await page.getByTestId('hold-checkout').click();
     await page.waitForURL((u) => u.pathname === '/checkout');
-    await payAsGuest(page);
+    await page.getByTestId('checkout-line').first().waitFor();
+    await payWithCard(page, {
+      name: 'Rosa Queue',
+      email: 'rosa@example.com',
+      line1: '5 Velvet Rope Lane',
+      city: 'Springfield',
+      postal: '12345',
+    });
     await page.waitForURL((u) => u.pathname.startsWith('/orders/'));
     await waitForAttr(page, '[data-testid="order-state"]', 'data-state', 'shipped');
     const orderId = page.url().split('/orders/')[1]!.split('?')[0]!;
     const token = await page.evaluate(
       () => JSON.parse(localStorage.getItem('flashmob.session')!).token as string,
     );
-    const order = (await stack.t.http('GET', `/api/orders/${orderId}`, { token })).json();
+    const order = (await app.t.http('GET', `/api/orders/${orderId}`, { token })).json();
     expect(order.state).toBe('shipped');
     expect(order.lines[0].sku).toBe(sku);
     expect(errors).toEqual([]);
@@ -166,30 +119,30 @@ describe('waiting room', () => {
   });
 
   it('web - the host pauses the queue from the console and the buyer sees it paused; then a new rate and resume', async () => {
-    const fm = stack.t.fm;
+    const fm = app.fm;
     const host = await makeUser(fm, 'host');
     // One shopper at a time: the first buyer is admitted, the next one waits at #1.
-    const sale = await makeShowcaseSale(stack, host, {
+    const sale = await app.sale(host, {
       title: 'Host Pause Drop',
       items: [{ stock: 10, imageUrl: '/demo/vinyl.svg' }],
       waitingRoom: { ...NO_POW, maxActive: 1 },
     });
     const [first, buyer] = await makeBuyers(fm, 2);
-    const firstTicket = await joinByApi(sale.id, first!);
+    const firstTicket = await joinByApi(app.t, sale.id, first!);
     await waitUntil(async () => {
-      const s = await stack.t.http('GET', `/api/sales/${sale.id}/queue/${firstTicket.ticket}`, {
+      const s = await app.t.http('GET', `/api/sales/${sale.id}/queue/${firstTicket.ticket}`, {
         token: first!.token,
       });
       return s.json().state === 'admitted';
     });
 
-    const b = await openPage(stack, { viewport: PHONE, ...(await sessionFor(stack, buyer!)) });
+    const b = await app.signedIn(buyer!, { viewport: PHONE });
     await b.page.goto(`/sales/${sale.id}/queue`);
     await waitForAttr(b.page, '[data-testid="queue-position"]', 'data-position', '1');
     await waitForAttr(b.page, '[data-testid="queue-waiting"]', 'data-state', 'waiting');
     expect(await b.page.getByTestId('queue-ahead').textContent()).toContain('you are next');
 
-    const h = await openPage(stack, { viewport: DESKTOP, ...(await sessionFor(stack, host)) });
+    const h = await app.signedIn(host, { viewport: DESKTOP });
     await h.page.goto(`/host/sales/${sale.id}`);
     const panel = h.page.getByTestId('queue-panel');
     await panel.getByTestId('queue-length').getByText('1', { exact: true }).waitFor();
@@ -223,231 +176,5 @@ describe('waiting room', () => {
     expect(h.errors).toEqual([]);
     await b.ctx.close();
     await h.ctx.close();
-  });
-
-  it('web - before the queue opens, the page counts down; refusals have clear copy; a refused admission goes back to the queue', async () => {
-    const fm = stack.t.fm;
-    const host = await makeUser(fm, 'host');
-    const [buyer] = await makeBuyers(fm, 1);
-    const session = await sessionFor(stack, buyer!);
-
-    // Opens in 2 minutes (sale in 12): a countdown to the waiting room, no join yet.
-    const later = await makeShowcaseSale(stack, host, {
-      startsAt: fm.clock.now() + 12 * 60_000,
-      items: [{ stock: 5 }],
-      waitingRoom: ROOM,
-    });
-    const { page, ctx, errors } = await openPage(stack, session);
-    await page.goto(`/sales/${later.id}`);
-    await waitForAttr(page, '[data-testid="queue-button"]', 'data-state', 'locked');
-    expect(await page.getByTestId('queue-button').textContent()).toMatch(/Waiting room opens in/);
-    await page.goto(`/sales/${later.id}/queue`);
-    await page.getByTestId('queue-not-open').waitFor();
-    expect(await page.getByTestId('queue-opens-countdown').textContent()).toMatch(/^0[12]:\d\d$/);
-
-    // A live drop: every refusal of the join, substituted, shows its message.
-    const sale = await makeShowcaseSale(stack, host, { items: [{ stock: 5 }], waitingRoom: ROOM });
-    // Paused: once the buyer has a place, it stays on screen.
-    await fm.services.waitingRoom.updateSettings(sale.id, { paused: true });
-    const refuse = async (problem: Record<string, unknown>, times = 1) => {
-      let left = times;
-      await page.route('**/queue', async (route) => {
-        if (route.request().method() !== 'POST' || left <= 0) return route.fallback();
-        left -= 1;
-        await route.fulfill({
-          status: problem.status as number,
-          contentType: 'application/problem+json',
-          body: JSON.stringify(problem),
-        });
-      });
-    };
-    const seen: Record<string, string> = {};
-    for (const p of [
-      { code: 'pow_invalid', status: 403, title: 'x' },
-      { code: 'pow_insufficient', status: 403, title: 'x' },
-      { code: 'pow_expired', status: 410, title: 'x' },
-      { code: 'rate_limited', status: 429, title: 'x', retryAfterSeconds: 30 },
-      { code: 'unavailable', status: 503, title: 'x' },
-    ]) {
-      // pow_expired is solved again once by itself: refuse twice to see the message.
-      await refuse(p, p.code === 'pow_expired' ? 2 : 1);
-      await page.goto(`/sales/${sale.id}/queue`);
-      const el = page.locator(`[data-testid="queue-problem"][data-code="${p.code}"]`);
-      await el.waitFor();
-      seen[p.code] = (await el.textContent()) ?? '';
-      await page.unroute('**/queue');
-    }
-    expect(seen.pow_invalid).toContain("That check didn't go through");
-    expect(seen.pow_insufficient).toContain('needs a little more work');
-    expect(seen.pow_expired).toContain('The check took too long');
-    expect(seen.rate_limited).toContain('Try again in 30 s');
-    expect(seen.unavailable).toContain('Busy moment');
-
-    // pow_expired once: a fresh challenge is solved by itself and the buyer gets a place.
-    let challenges = 0;
-    page.on('request', (r) => {
-      if (r.url().endsWith('/queue/challenge')) challenges += 1;
-    });
-    await refuse({ code: 'pow_expired', status: 410, title: 'x' }, 1);
-    await page.goto(`/sales/${sale.id}/queue`);
-    await page.getByTestId('queue-position').waitFor();
-    expect(challenges).toBe(2);
-    await page.unroute('**/queue');
-
-    // Try again after a refusal joins (the button).
-    await page.evaluate((id) => localStorage.removeItem(`flashmob.queue.${id}`), sale.id);
-    await refuse({ code: 'pow_invalid', status: 403, title: 'x' }, 1);
-    await page.reload();
-    await page.getByTestId('queue-retry').click();
-    await page.getByTestId('queue-position').waitFor();
-    await page.unroute('**/queue');
-
-    // no_waiting_room: straight to the drop page.
-    await page.evaluate((id) => localStorage.removeItem(`flashmob.queue.${id}`), sale.id);
-    await refuse({ code: 'no_waiting_room', status: 404, title: 'x' }, 1);
-    await page.reload();
-    await page.waitForURL((u) => u.pathname === `/sales/${sale.id}`);
-    await page.unroute('**/queue');
-
-    // An admission the server refuses (not_admitted): the message, then back to the queue.
-    await page.evaluate(
-      ([id, user]) => {
-        localStorage.setItem(
-          `flashmob.queue.${id}`,
-          JSON.stringify({
-            userId: user,
-            saleId: id,
-            ticket: 'tkt_0000000000000000',
-            admission: { token: 'not-a-token', expiresAt: new Date(Date.now() + 300_000).toISOString() },
-            savedAt: Date.now(),
-          }),
-        );
-      },
-      [sale.id, buyer!.id],
-    );
-    await page.goto(`/sales/${sale.id}`);
-    await page.getByTestId('admission-banner').waitFor();
-    await page.getByTestId('claim-button').click();
-    const problem = page.locator('[data-testid="claim-problem"][data-code="not_admitted"]');
-    await problem.waitFor();
-    expect(await problem.textContent()).toContain('waiting room');
-    await page.waitForURL((u) => u.pathname === `/sales/${sale.id}/queue`);
-    // The stored ticket was not this buyer's: the page joins again and shows the real place.
-    await page.getByTestId('queue-position').waitFor();
-    expect(errors).toEqual([]);
-    await ctx.close();
-  });
-
-  it('web - screenshots of the queue page: waiting and admitted, phone and desktop', async () => {
-    const fm = stack.t.fm;
-    const host = await makeUser(fm, 'host');
-    const sale: Sale = await makeShowcaseSale(stack, host, {
-      title: 'Aurora Runner — Midnight Drop',
-      hashtags: ['sneakers', 'drop'],
-      items: [
-        { title: 'Aurora Runner — Limited', stock: 120, priceCents: 18_900, imageUrl: '/demo/sneaker.svg' },
-      ],
-      waitingRoom: { ...ROOM, admitPerMinute: 600, maxActive: 24 },
-    });
-    // A crowd ahead: 60 in line while paused; the buyer joins behind them.
-    await fm.services.waitingRoom.updateSettings(sale.id, { paused: true });
-    for (const b of await makeBuyers(fm, 60)) await joinByApi(sale.id, b);
-    const [buyer] = await makeBuyers(fm, 1);
-    const { page, ctx, errors } = await openPage(stack, {
-      viewport: PHONE,
-      ...(await sessionFor(stack, buyer!)),
-    });
-    await page.goto(`/sales/${sale.id}/queue`);
-    await waitForAttr(page, '[data-testid="queue-position"]', 'data-position', '61');
-    // The line moves until 24 are shopping: the place counts down to 37.
-    await fm.services.waitingRoom.updateSettings(sale.id, { paused: false });
-    await waitForAttr(page, '[data-testid="queue-position"]', 'data-position', '37', 15_000);
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="queue-position"]')?.textContent === '37',
-    );
-    await page.waitForTimeout(1_200); // the ring's transition
-    await screenshot(page, 'queue-waiting-phone');
-    await page.setViewportSize(DESKTOP);
-    await page.waitForTimeout(300);
-    await screenshot(page, 'queue-waiting-desktop');
-    // Paused by the host.
-    await page.setViewportSize(PHONE);
-    await fm.services.waitingRoom.updateSettings(sale.id, { paused: true });
-    await waitForAttr(page, '[data-testid="queue-waiting"]', 'data-state', 'paused', 5_000);
-    await page.waitForTimeout(600);
-    await screenshot(page, 'queue-paused-phone');
-
-    // The host's queue panel for this line.
-    const h = await openPage(stack, { viewport: DESKTOP, ...(await sessionFor(stack, host)) });
-    await h.page.goto(`/host/sales/${sale.id}`);
-    await h.page
-      .getByTestId('queue-panel')
-      .getByTestId('queue-length')
-      .getByText('37', { exact: true })
-      .waitFor();
-    await h.page.getByTestId('queue-panel').scrollIntoViewIfNeeded();
-    await h.page.waitForTimeout(400);
-    await screenshot(h.page, 'host-queue-desktop');
-    expect(h.errors).toEqual([]);
-    await h.ctx.close();
-
-    // Admitted: a second drop where the buyer is first in line.
-    const next = await makeShowcaseSale(stack, host, {
-      title: 'Midnight Vinyl — Signed',
-      items: [
-        { title: 'Midnight Vinyl — Signed LP', stock: 12, priceCents: 4_500, imageUrl: '/demo/vinyl.svg' },
-      ],
-      waitingRoom: ROOM,
-    });
-    await page.setViewportSize(PHONE);
-    await page.goto(`/sales/${next.id}/queue`);
-    await page.getByTestId('queue-admitted').waitFor({ timeout: 10_000 });
-    // Loaded already admitted: no confetti, no redirect; a still page to photograph.
-    await page.reload();
-    await page.getByTestId('queue-admitted').waitFor();
-    await page.waitForTimeout(400);
-    await screenshot(page, 'queue-admitted-phone');
-    await page.setViewportSize(DESKTOP);
-    await page.waitForTimeout(300);
-    await screenshot(page, 'queue-admitted-desktop');
-
-    // Before the drop: the pre-open draw.
-    const soon = await makeShowcaseSale(stack, host, {
-      title: 'Glow Serum Trio — Dawn Drop',
-      startsAt: fm.clock.now() + 150_000,
-      items: [{ title: 'Glow Serum Trio', stock: 300, priceCents: 3_900, imageUrl: '/demo/serum.svg' }],
-      waitingRoom: ROOM,
-    });
-    await page.setViewportSize(PHONE);
-    await page.goto(`/sales/${soon.id}/queue`);
-    await page.getByTestId('queue-draw-countdown').waitFor();
-    await page.waitForTimeout(400);
-    await screenshot(page, 'queue-preopen-phone');
-
-    // The proof-of-work step (held on screen by a slow challenge).
-    const slow = await makeShowcaseSale(stack, host, {
-      title: 'Pixel Console — Restock',
-      items: [{ title: 'Pixel Console', stock: 40, priceCents: 29_900, imageUrl: '/demo/console.svg' }],
-      waitingRoom: ROOM,
-    });
-    await page.route('**/queue/challenge', async (route) => {
-      await new Promise((r) => setTimeout(r, 2_500));
-      await route.fallback();
-    });
-    await page.goto(`/sales/${slow.id}/queue`);
-    await page.getByTestId('queue-checking').waitFor();
-    await page.waitForTimeout(600);
-    await screenshot(page, 'queue-checking-phone');
-    await page.getByTestId('queue-admitted').waitFor({ timeout: 10_000 });
-    await page.unroute('**/queue/challenge');
-
-    const docs = path.resolve(import.meta.dirname, '../../docs/screenshots');
-    mkdirSync(docs, { recursive: true });
-    copyFileSync(
-      path.resolve(import.meta.dirname, '../../artifacts/screenshots/queue-waiting-phone.png'),
-      path.join(docs, 'queue-phone.png'),
-    );
-    expect(errors).toEqual([]);
-    await ctx.close();
   });
 });

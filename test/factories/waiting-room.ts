@@ -37,3 +37,6 @@ export const buyer = (i: number) => ({
   role: 'buyer' as const,
   guest: false,
 });
+
+/** `n` ticket ids in arrival order. */
+export const ticketIds = (n: number) => Array.from({ length: n }, (_, i) => `tkt_${i}`);

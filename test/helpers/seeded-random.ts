@@ -1,0 +1,14 @@
+/**
+ * A seeded generator of numbers in [0, 1) (mulberry32): simulations and random rounds in tests
+ * draw from it, so that a failing run replays exactly with the same seed.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
