@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { allocate, type ClaimIntent, type Outcome } from '../../domain/allocation.ts';
 import { type SaleTiming, windowRefusal } from '../../domain/sale-status.ts';
+import { createCache } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, type ErrorCode, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -90,15 +91,13 @@ interface Decision {
 const MAX_LOCKED_ATTEMPTS = 3;
 
 /** A crowd sends few distinct (sale, sku, quantity) bodies: their hashes are kept (bounded). */
-const hashes = new Map<string, string>();
-const HASHES_MAX = 10_000;
+const hashes = createCache<string, string>({ max: 10_000 });
 
 export function requestHash(r: Pick<ClaimRequest, 'saleId' | 'sku' | 'quantity'>): string {
   const body = `${r.saleId}\u0000${r.sku}\u0000${r.quantity}`;
   let hash = hashes.get(body);
   if (hash === undefined) {
     hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
-    if (hashes.size >= HASHES_MAX) hashes.clear();
     hashes.set(body, hash);
   }
   return hash;
