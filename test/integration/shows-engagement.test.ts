@@ -187,7 +187,10 @@ describe.each(kinds)('live shows: polls, comment to buy, FAQ, follows (%s)', (ki
     await t.http('POST', `/api/shows/${show.id}/live`, { token: host.token });
     const notice = await fanSocket.next((m) => m.ch === 'user' && m.ev === 'host.live', 3_000);
     expect(notice.data).toEqual({ showId: show.id, hostId: host.id, title: show.title });
-    await new Promise((r) => setTimeout(r, 200));
+    // Each node tells its followers in one go: a notice for the stranger would have been written
+    // before the answer to this ping.
+    strangerSocket.send({ op: 'ping', id: 1 });
+    await strangerSocket.next((m) => m.op === 'pong' && m.id === 1);
     expect(strangerSocket.messages.some((m) => m.ev === 'host.live')).toBe(false);
     fanSocket.close();
     strangerSocket.close();
