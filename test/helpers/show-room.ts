@@ -1,26 +1,12 @@
-import type { Clock } from '../../src/platform/clock.ts';
 import type { StoreKind } from '../../src/platform/store/store.ts';
 import { type Actor, makeUser } from '../factories/index.ts';
+import { SkippingClock } from './clock.ts';
 import { createTestApp, type TestApp } from './test-app.ts';
 import { openSocket, type TestSocket } from './ws-client.ts';
 
 /**
- * Real time plus the time a test has skipped: the rooms' ticks (real timers, gated by the
- * clock) keep running, and a test that must outwait a cache advances the clock instead.
- */
-export class SkippingClock implements Clock {
-  private skipped = 0;
-  now(): number {
-    return Date.now() + this.skipped;
-  }
-  advance(ms: number): void {
-    this.skipped += ms;
-  }
-}
-
-/**
  * The setting of the live-show suites: an app listening on a port with fast ticks, a host, and
- * a clock the test can move (a show's settings are cached for a second: the test advances the
+ * a clock the test can move (a SkippingClock: the rooms' ticks run on real timers) (a show's settings are cached for a second: the test advances the
  * clock past it instead of sleeping).
  */
 export interface ShowStage {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, makeBuyers, makeUser } from '../factories/index.ts';
 import { makeShow } from '../factories/shows.ts';
+import type { SkippingClock } from '../helpers/clock.ts';
 import { storeKinds } from '../helpers/kinds.ts';
-import { joinShowRoom, openShowStage, type SkippingClock } from '../helpers/show-room.ts';
+import { joinShowRoom, openShowStage } from '../helpers/show-room.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { openSocket } from '../helpers/ws-client.ts';
 

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBJECTS } from '../../src/modules/shows/chat-types.ts';
 import { type Actor, makeBuyers } from '../factories/index.ts';
 import { makeShow } from '../factories/shows.ts';
+import type { SkippingClock } from '../helpers/clock.ts';
 import { storeKinds } from '../helpers/kinds.ts';
-import { joinShowRoom, openShowStage, type SkippingClock } from '../helpers/show-room.ts';
+import { joinShowRoom, openShowStage } from '../helpers/show-room.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { openSocket } from '../helpers/ws-client.ts';
 

@@ -13,6 +13,7 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { type Actor, makeBuyers, makeSale, makeUser } from '../factories/index.ts';
 import { buyer, FakeSales, T0 } from '../factories/waiting-room.ts';
+import { SkippingClock } from '../helpers/clock.ts';
 import { storeKinds } from '../helpers/kinds.ts';
 import { serviceAvailable, TEST_REDIS_URL } from '../helpers/services.ts';
 import { createTestStore, type TestStore } from '../helpers/stores.ts';
@@ -295,8 +296,9 @@ describe.each(kinds)('waiting room with a controllable clock (%s)', (kind) => {
 describe.each(await storeKinds())('the claim endpoint behind a waiting room (%s)', (storeKind) => {
   let t: TestApp;
   let host: Actor;
+  const clock = new SkippingClock();
   beforeAll(async () => {
-    t = await createTestApp({ store: storeKind });
+    t = await createTestApp({ store: storeKind, clock });
     host = await makeUser(t.fm, 'host');
   });
   afterAll(() => t.close());
@@ -323,7 +325,7 @@ describe.each(await storeKinds())('the claim endpoint behind a waiting room (%s)
       (await t.http('POST', `/api/sales/${sale.id}/queue`, { token: a?.token, body: {} })).json().ticket,
     ).toBe(joined.json().ticket);
     await t.fm.services.waitingRoom.tickAll();
-    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(50); // the pacer's credit for the first admission
     await t.fm.services.waitingRoom.tickAll();
     const status = (
       await t.http('GET', `/api/sales/${sale.id}/queue/${joined.json().ticket}`, { token: a?.token })
