@@ -11,7 +11,9 @@ const CHECKED = /^(src|web\/src|test|bench|scripts)\/.*\.(ts|tsx|js|mjs|cjs|css)
 const GENERATED = /\.d\.ts$/;
 const SOURCE = /^(src|web\/src)\/.*\.(ts|tsx|css)$/;
 
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' })
+const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+  encoding: 'utf8',
+})
   .split('\n')
   .filter((f) => CHECKED.test(f) && !GENERATED.test(f));
 

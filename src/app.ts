@@ -236,7 +236,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       outcome: (code) => metrics.claims.inc({ outcome: code }),
     },
   });
-  const moderation = new ModerationCache(store, bus, () => clock.now());
+  const moderation = new ModerationCache(store, bus, clock);
   const shows = new ShowsService(store, sales, clock, onCommit, moderation);
   const follows = new FollowsService(store);
   const intelligence = new RoomIntelligence(store, bus, clock, shows);

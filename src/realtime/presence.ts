@@ -55,6 +55,7 @@ export class ClusterPresence {
       if (now - r.at > STALE_MS) nodes.delete(node);
       else total += r.n;
     }
+    if (nodes.size === 0) this.remote.delete(name);
     return total;
   }
 
@@ -70,6 +71,8 @@ export class ClusterPresence {
       const before = nodes.get(r.node)?.n;
       if (n === 0) nodes.delete(r.node);
       else nodes.set(r.node, { n, at });
+      // A channel no other node has viewers on is forgotten, not kept as an empty entry.
+      if (nodes.size === 0) this.remote.delete(name);
       if (before !== n) this.onRemoteChange(name);
     }
   }

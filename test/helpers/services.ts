@@ -103,10 +103,13 @@ export class PrivateNats {
     });
   }
 
-  /** Stops the server, waits, and starts it again on the same port and store (its streams kept). */
-  async restart(downForMs: number): Promise<void> {
+  /**
+   * Stops the server, runs `whileDown` (what the test wants to see happen in the outage), and
+   * starts it again on the same port and store (its streams kept).
+   */
+  async restart(whileDown: () => Promise<void>): Promise<void> {
     await this.down();
-    await new Promise((r) => setTimeout(r, downForMs));
+    await whileDown();
     await this.up();
   }
 

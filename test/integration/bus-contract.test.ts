@@ -84,7 +84,12 @@ describe.each(variants)('bus contract ($bus bus, $store store)', ({ bus: kind, s
   it('bus - the tail gives every node every new event', async () => {
     const got: EventRecord[] = [];
     const off = bus.tail((events) => got.push(...events));
-    await new Promise((r) => setTimeout(r, 200));
+    // The NATS tail is an ordered consumer made in the background: it is live once a probe
+    // written after it arrives (the store bus's tail is live at once).
+    await until(async () => {
+      await write(1, 'tail-probe');
+      return got.some((e) => e.key === 'tail-probe');
+    });
     await write(5, 'tail');
     await until(() => got.filter((e) => e.key === 'tail').length === 5);
     off();
@@ -123,7 +128,7 @@ describe.each(variants)('bus contract ($bus bus, $store store)', ({ bus: kind, s
   it('bus - ephemeral messages reach subscribers and are not logged', async () => {
     const got: unknown[] = [];
     const off = bus.subscribe('contract.test', (d) => got.push(d));
-    await new Promise((r) => setTimeout(r, 100));
+    await bus.ready(); // the subscription has reached the server (a round trip on NATS)
     bus.publish('contract.test', { hello: kind });
     await until(() => got.length === 1);
     expect(got[0]).toEqual({ hello: kind });
@@ -174,7 +179,15 @@ describe.skipIf(!natsOk)('NATS consumer groups: the ack wait', () => {
     const old = natsBus(30_000);
     await old.start();
     const first = old.consume('g-ack-wait', async () => {});
-    await new Promise((r) => setTimeout(r, 300));
+    const nc = await connect({ servers: TEST_NATS_URL });
+    const jsm = await jetstreamManager(nc);
+    const consumer = () => jsm.consumers.info(old.names.events, 'g-ack-wait');
+    await until(() =>
+      consumer().then(
+        () => true,
+        () => false,
+      ),
+    );
     await first.stop();
     await old.stop();
     // …is run by a node configured for 1 s, whose handler takes 2.5 s over the first event.
@@ -186,23 +199,25 @@ describe.skipIf(!natsOk)('NATS consumer groups: the ack wait', () => {
       deliveries.set(e.id, (deliveries.get(e.id) ?? 0) + 1);
       if (deliveries.size === 1) await new Promise((r) => setTimeout(r, 2_500));
     });
-    // 50 ms apart: the first is handled on its own, the others arrive while it is (and wait).
-    for (let i = 0; i < 3; i++) {
+    // The first is handled on its own, the others arrive while it is (and wait).
+    const slow = async (i: number) => {
       await ts.store.transaction((tx) =>
         appendEvents(tx, [{ type: 'test.slow', key: 'slow', payload: { i } }]),
       );
       bus.notifyCommitted();
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    };
+    await slow(0);
+    await until(() => deliveries.size === 1);
+    await slow(1);
+    await slow(2);
     await until(() => deliveries.size === 3, 15_000);
-    await new Promise((r) => setTimeout(r, 2_500)); // two more ack waits: nothing comes back
-    expect([...deliveries.values()]).toEqual([1, 1, 1]);
     await handle.drained();
+    // Every message acked, and the server never sent one again (its own count, not a wait).
+    await until(async () => (await consumer()).num_ack_pending === 0);
+    const info = await consumer();
+    expect(info.num_redelivered).toBe(0);
+    expect([...deliveries.values()]).toEqual([1, 1, 1]);
     await handle.stop();
-
-    const nc = await connect({ servers: TEST_NATS_URL });
-    const jsm = await jetstreamManager(nc);
-    const info = await jsm.consumers.info(bus.names.events, 'g-ack-wait');
     expect(info.config.ack_wait).toBe(1_000 * 1_000_000);
     await nc.close();
   });

@@ -55,39 +55,6 @@ describe.each(await storeKinds())('real-time gateway (%s)', (kind) => {
     s.close();
   });
 
-  it('realtime - a burst of 1,000 stock changes in a second reaches each client as about ten frames, the last one exact', async () => {
-    const sale = await makeSale(t.fm, host, { items: [{ stock: 2_000, perBuyerLimit: 2_000 }] });
-    const sku = sale.items[0]?.sku as string;
-    const sockets = await Promise.all([1, 2, 3].map(() => openSocket(base)));
-    for (const s of sockets) s.send({ op: 'sub', ch: `sale:${sale.id}` });
-    await Promise.all(sockets.map((s) => s.next((m) => m.ev === 'state')));
-    const before = sockets.map((s) => s.messages.filter((m) => m.ev === 'state').length);
-    // 1,000 changes of the item's stock in one second, each its own version, straight into the projection.
-    const start = Date.now();
-    for (let i = 1; i <= 1_000; i++) {
-      t.fm.realtime?.sales.apply({
-        seq: i,
-        txid: '1',
-        id: `evt_${i}`,
-        type: 'reservation.released',
-        key: sale.id,
-        version: 1,
-        createdAt: new Date().toISOString(),
-        payload: { saleId: sale.id, sku, itemVersion: 1_000 + i, remaining: 2_000 - i },
-      });
-      if (i % 10 === 0) await new Promise((r) => setTimeout(r, Math.max(0, start + i - Date.now())));
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    for (const [i, s] of sockets.entries()) {
-      const frames = s.messages.filter((m) => m.ev === 'state').length - (before[i] as number);
-      expect(frames).toBeGreaterThanOrEqual(5);
-      expect(frames).toBeLessThanOrEqual(13);
-      const last = s.messages.filter((m) => m.ev === 'state').at(-1);
-      expect(last.data.items[0].remaining).toBe(1_000);
-    }
-    for (const s of sockets) s.close();
-  });
-
   it('realtime - claims made through the engine keep every viewer exact under a crowd', async () => {
     const sale = await makeSale(t.fm, host, { items: [{ stock: 300, perBuyerLimit: 3 }] });
     const sku = sale.items[0]?.sku as string;
@@ -119,10 +86,17 @@ describe.each(await storeKinds())('real-time gateway (%s)', (kind) => {
     expect((await glance.next((m) => m.ev === 'presence', 1_000)).data.viewers).toBe(4);
     viewers[3]?.close();
     const first = viewers[0] as Awaited<ReturnType<typeof openSocket>>;
-    await first.next((m) => m.ev === 'presence' && m.data.viewers === 3, 2_000);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(first.messages.filter((m) => m.ev === 'presence').at(-1).data.viewers).toBe(3);
+    const three = await first.next((m) => m.ev === 'presence' && m.data.viewers === 3, 2_000);
+    // It stays at 3 until someone joins: every count between the drop and the next join is 3.
+    const late = await openSocket(base);
+    late.send({ op: 'sub', ch: `sale:${sale.id}` });
+    const after = (m: unknown) => first.messages.indexOf(m) > first.messages.indexOf(three);
+    const four = await first.next((m) => m.ev === 'presence' && m.data.viewers === 4 && after(m), 2_000);
+    const counts = first.messages.filter((m) => m.ev === 'presence');
+    const between = counts.slice(counts.indexOf(three), counts.indexOf(four));
+    expect(between.map((m) => m.data.viewers)).toEqual(between.map(() => 3));
     glance.close();
+    late.close();
     for (const v of viewers) v.close();
   });
 
@@ -144,7 +118,10 @@ describe.each(await storeKinds())('real-time gateway (%s)', (kind) => {
     s.send({ op: 'sub', ch: 'sale:not-an-id' });
     s.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     s.send({ op: 'time', c: 'x'.repeat(5_000) });
-    await new Promise((r) => setTimeout(r, 200));
+    // The unknown sale is looked up; once its answer is in, a ping's pong comes after the rest.
+    await s.next((m) => m.op === 'error' && m.code === 'not_found');
+    s.send({ op: 'ping', id: 1 });
+    await s.next((m) => m.op === 'pong' && m.id === 1);
     const codes = s.messages.filter((m) => m.op === 'error').map((m) => m.code);
     expect(codes.sort()).toEqual([
       'bad_frame',
@@ -155,7 +132,7 @@ describe.each(await storeKinds())('real-time gateway (%s)', (kind) => {
       'not_found',
     ]);
     s.send({ op: 'ping', id: 7 });
-    expect(await s.next((m) => m.op === 'pong')).toEqual({ op: 'pong', id: 7 });
+    expect(await s.next((m) => m.op === 'pong' && m.id === 7)).toEqual({ op: 'pong', id: 7 });
     s.close();
   });
 
@@ -227,7 +204,9 @@ describe.each(await storeKinds())('real-time gateway (%s)', (kind) => {
     const r = await claim(buyer as Actor, sale.id, sku, 'u1');
     const created = await me.next((m) => m.ev === 'reservation.created');
     expect(created.data).toMatchObject({ id: r.json().reservation.id, saleId: sale.id, quantity: 1 });
-    await new Promise((res) => setTimeout(res, 200));
+    // Anything sent to them with it was written before this ping's pong.
+    them.send({ op: 'ping', id: 1 });
+    await them.next((m) => m.op === 'pong' && m.id === 1);
     expect(them.messages.some((m) => m.ev === 'reservation.created')).toBe(false);
     await t.http('DELETE', `/api/reservations/${r.json().reservation.id}`, { token: (buyer as Actor).token });
     expect((await me.next((m) => m.ev === 'reservation.released')).data.id).toBe(r.json().reservation.id);
@@ -267,15 +246,56 @@ describe.each(await storeKinds())('real-time gateway (%s)', (kind) => {
   });
 });
 
-describe('real-time gateway: abuse strikes over time', () => {
+describe('real-time gateway on a clock the test moves', () => {
+  const TICK_MS = 100;
   const clock = new ManualClock(Date.now());
   let t: TestApp;
   let base: string;
   beforeAll(async () => {
-    t = await createTestApp({ clock, config: { port: 0, host: '127.0.0.1', wsFramesPerSecond: 20 } });
+    t = await createTestApp({
+      clock,
+      config: { port: 0, host: '127.0.0.1', wsFramesPerSecond: 20, wsTickMs: TICK_MS },
+    });
     base = await t.fm.listen();
   });
   afterAll(() => t.close());
+
+  it('realtime - a burst of 1,000 stock changes in a second reaches each client as about ten frames, the last one exact', async () => {
+    const host = await makeUser(t.fm, 'host');
+    const sale = await makeSale(t.fm, host, { items: [{ stock: 2_000, perBuyerLimit: 2_000 }] });
+    const sku = sale.items[0]?.sku as string;
+    const sockets = await Promise.all([1, 2, 3].map(() => openSocket(base)));
+    for (const s of sockets) s.send({ op: 'sub', ch: `sale:${sale.id}` });
+    await Promise.all(sockets.map((s) => s.next((m) => m.ev === 'state')));
+    const before = sockets.map((s) => s.messages.filter((m) => m.ev === 'state').length);
+    // 1,000 changes of the item's stock in one second of the clock, each its own version,
+    // straight into the projection; the hub's tick runs every 10 ms of it.
+    const hub = t.fm.realtime?.hub;
+    for (let i = 1; i <= 1_000; i++) {
+      t.fm.realtime?.sales.apply({
+        seq: i,
+        txid: '1',
+        id: `evt_${i}`,
+        type: 'reservation.released',
+        key: sale.id,
+        version: 1,
+        createdAt: new Date(clock.now()).toISOString(),
+        payload: { saleId: sale.id, sku, itemVersion: 1_000 + i, remaining: 2_000 - i },
+      });
+      clock.advance(1);
+      if (i % 10 === 0) hub?.tick();
+    }
+    clock.advance(TICK_MS);
+    hub?.tick();
+    for (const [i, s] of sockets.entries()) {
+      const last = await s.next((m) => m.ev === 'state' && m.data.items[0].remaining === 1_000);
+      expect(s.messages.filter((m) => m.ev === 'state').at(-1)).toBe(last);
+      const frames = s.messages.filter((m) => m.ev === 'state').length - (before[i] as number);
+      expect(frames).toBeGreaterThanOrEqual(9);
+      expect(frames).toBeLessThanOrEqual(12);
+    }
+    for (const s of sockets) s.close();
+  });
 
   it('realtime - rate-limit strikes are forgiven after a quiet minute: 20 within a minute close the socket, not 20 in a lifetime', async () => {
     const s = await openSocket(base);

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, makeBuyers, makeUser } from '../factories/index.ts';
 import { makeShow } from '../factories/shows.ts';
+import type { SkippingClock } from '../helpers/clock.ts';
 import { storeKinds } from '../helpers/kinds.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { openSocket, type TestSocket } from '../helpers/ws-client.ts';
+import { joinShowRoom, openShowStage } from '../helpers/show-room.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { openSocket } from '../helpers/ws-client.ts';
 
 const kinds = await storeKinds();
 
@@ -11,22 +13,13 @@ describe.each(kinds)('live shows: polls, comment to buy, FAQ, follows (%s)', (ki
   let t: TestApp;
   let base: string;
   let host: Actor;
+  let clock: SkippingClock;
   beforeAll(async () => {
-    t = await createTestApp({
-      store: kind,
-      config: { port: 0, host: '127.0.0.1', wsTickMs: 50, showTickMs: 50 },
-    });
-    base = await t.fm.listen();
-    host = await makeUser(t.fm, 'host');
+    ({ t, base, host, clock } = await openShowStage(kind));
   });
   afterAll(() => t.close());
 
-  const room = async (showId: string, token?: string): Promise<TestSocket> => {
-    const s = await openSocket(base, token ? { token } : {});
-    s.send({ op: 'sub', ch: `show:${showId}` });
-    await s.next((m) => m.ch === `show:${showId}` && m.ev === 'state');
-    return s;
-  };
+  const room = (showId: string, token?: string) => joinShowRoom(base, showId, token);
 
   it('shows - a poll takes one vote per viewer and its live results reach the room', async () => {
     const { show } = await makeShow(t.fm, host);
@@ -99,7 +92,7 @@ describe.each(kinds)('live shows: polls, comment to buy, FAQ, follows (%s)', (ki
       token: host.token,
       body: { commentToBuy: true, keyword: 'Sold' },
     });
-    await new Promise((r) => setTimeout(r, 1_100));
+    clock.advance(1_100); // the show settings are cached for a second
     const [a, b] = await makeBuyers(t.fm, 2);
     const socketA = await openSocket(base, { token: a?.token });
     socketA.send({ op: 'sub', ch: 'user' });
@@ -195,7 +188,10 @@ describe.each(kinds)('live shows: polls, comment to buy, FAQ, follows (%s)', (ki
     await t.http('POST', `/api/shows/${show.id}/live`, { token: host.token });
     const notice = await fanSocket.next((m) => m.ch === 'user' && m.ev === 'host.live', 3_000);
     expect(notice.data).toEqual({ showId: show.id, hostId: host.id, title: show.title });
-    await new Promise((r) => setTimeout(r, 200));
+    // Each node tells its followers in one go: a notice for the stranger would have been written
+    // before the answer to this ping.
+    strangerSocket.send({ op: 'ping', id: 1 });
+    await strangerSocket.next((m) => m.op === 'pong' && m.id === 1);
     expect(strangerSocket.messages.some((m) => m.ev === 'host.live')).toBe(false);
     fanSocket.close();
     strangerSocket.close();

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBJECTS } from '../../src/modules/shows/chat-types.ts';
-import { type Actor, makeBuyers, makeUser } from '../factories/index.ts';
+import { type Actor, makeBuyers } from '../factories/index.ts';
 import { makeShow } from '../factories/shows.ts';
+import type { SkippingClock } from '../helpers/clock.ts';
 import { storeKinds } from '../helpers/kinds.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { openSocket, type TestSocket } from '../helpers/ws-client.ts';
+import { joinShowRoom, openShowStage } from '../helpers/show-room.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { openSocket } from '../helpers/ws-client.ts';
 
 const kinds = await storeKinds();
 
@@ -12,22 +14,13 @@ describe.each(kinds)('live shows (%s)', (kind) => {
   let t: TestApp;
   let base: string;
   let host: Actor;
+  let clock: SkippingClock;
   beforeAll(async () => {
-    t = await createTestApp({
-      store: kind,
-      config: { port: 0, host: '127.0.0.1', wsTickMs: 50, showTickMs: 50 },
-    });
-    base = await t.fm.listen();
-    host = await makeUser(t.fm, 'host');
+    ({ t, base, host, clock } = await openShowStage(kind));
   });
   afterAll(() => t.close());
 
-  const room = async (showId: string, token?: string): Promise<TestSocket> => {
-    const s = await openSocket(base, token ? { token } : {});
-    s.send({ op: 'sub', ch: `show:${showId}` });
-    await s.next((m) => m.ch === `show:${showId}` && m.ev === 'state');
-    return s;
-  };
+  const room = (showId: string, token?: string) => joinShowRoom(base, showId, token);
 
   it('shows - schedule, list upcoming, go live, end; the room state follows', async () => {
     const { show } = await makeShow(t.fm, host, { live: false });
@@ -149,7 +142,7 @@ describe.each(kinds)('live shows (%s)', (kind) => {
     expect(lines.data.messages.find((x: any) => x.id === rude.id).text).toBe(rude.text);
     // slow mode: one line per 30 s per viewer; the host is not held back
     await t.http('PATCH', `/api/shows/${show.id}`, { token: host.token, body: { slowModeSeconds: 30 } });
-    await new Promise((r) => setTimeout(r, 1_100)); // the show settings are cached for a second
+    clock.advance(1_100); // the show settings are cached for a second
     const [c] = await makeBuyers(t.fm, 1);
     expect((await say(c as Actor, 'hello')).statusCode).toBe(201);
     const slow = await say(c as Actor, 'hello again');

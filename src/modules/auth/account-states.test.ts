@@ -37,7 +37,7 @@ describe('account states', () => {
       b: { token_version: 0, suspended: true },
     });
     const clock = new ManualClock();
-    const states = new AccountStates({ sql: db.sql, now: () => clock.now(), ttlMs: 5_000 });
+    const states = new AccountStates({ sql: db.sql, clock, ttlMs: 5_000 });
     const got = await Promise.all([states.get('a'), states.get('b'), states.get('a'), states.get('zz')]);
     expect(got).toEqual([
       { version: 1, suspended: false },
@@ -58,7 +58,7 @@ describe('account states', () => {
   it('account states - a change on this node applies at once; a read already on its way does not undo it', async () => {
     const db = fakeUsers({ a: { token_version: 3, suspended: false } });
     const clock = new ManualClock();
-    const states = new AccountStates({ sql: db.sql, now: () => clock.now() });
+    const states = new AccountStates({ sql: db.sql, clock });
     const release = db.hold();
     const stale = states.get('a'); // reads version 3…
     await Promise.resolve();
@@ -75,7 +75,7 @@ describe('account states', () => {
       a: { token_version: 0, suspended: false },
       b: { token_version: 0, suspended: false },
     });
-    const states = new AccountStates({ sql: db.sql, now: () => 0 });
+    const states = new AccountStates({ sql: db.sql, clock: new ManualClock() });
     const release = db.hold();
     const first = states.get('a');
     await Promise.resolve();
@@ -91,7 +91,7 @@ describe('account states', () => {
       b: { token_version: 0, suspended: false },
       c: { token_version: 0, suspended: false },
     });
-    const states = new AccountStates({ sql: db.sql, now: () => 0, maxEntries: 2 });
+    const states = new AccountStates({ sql: db.sql, clock: new ManualClock(), maxEntries: 2 });
     for (const id of ['a', 'b', 'c']) await states.get(id);
     expect(states.size).toBe(2);
     await states.get('b');
@@ -107,7 +107,7 @@ describe('account states', () => {
         return [{ id: 'a', token_version: 0, suspended: false }] as R[];
       },
     };
-    const states = new AccountStates({ sql, now: () => 0 });
+    const states = new AccountStates({ sql, clock: new ManualClock() });
     await expect(states.get('a')).rejects.toThrow('store down');
     fail = false;
     expect(await states.get('a')).toEqual({ version: 0, suspended: false });

@@ -1,4 +1,6 @@
 import type { Bus } from '../../platform/bus/bus.ts';
+import { type Cache, createCache } from '../../platform/cache.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { Sql } from '../../platform/store/store.ts';
 
 /** What a token is checked against on every request: the account's version and suspension. */
@@ -28,14 +30,9 @@ interface Waiter {
   reject(e: unknown): void;
 }
 
-interface Entry {
-  readonly state: AccountState;
-  readonly at: number;
-}
-
 export interface AccountStatesOptions {
   readonly sql: Sql;
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly bus?: Bus;
   readonly ttlMs?: number;
   readonly maxEntries?: number;
@@ -48,17 +45,18 @@ export interface AccountStatesOptions {
  * at once (`changed`), and on the others as soon as the bus notice arrives.
  */
 export class AccountStates {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: Cache<string, AccountState>;
   /** Lookups waiting for the next read; while one read runs, the next ones gather here. */
   private pending = new Map<string, Waiter[]>();
   private flushing = false;
   private unsubscribe: (() => void) | undefined;
-  private readonly ttlMs: number;
-  private readonly max: number;
 
   constructor(private readonly o: AccountStatesOptions) {
-    this.ttlMs = o.ttlMs ?? ACCOUNT_STATE_TTL_MS;
-    this.max = o.maxEntries ?? ACCOUNT_STATE_MAX;
+    this.entries = createCache({
+      max: o.maxEntries ?? ACCOUNT_STATE_MAX,
+      ttlMs: o.ttlMs ?? ACCOUNT_STATE_TTL_MS,
+      clock: o.clock,
+    });
   }
 
   start(): void {
@@ -97,20 +95,14 @@ export class AccountStates {
 
   /** Keeps the newer of two states: versions only grow, so a late, stale read never wins. */
   private apply(c: AccountChange): void {
-    const current = this.entries.get(c.userId);
-    if (current && current.state.version > c.version) return;
-    this.put(c.userId, { version: c.version, suspended: c.suspended });
+    // Compared with what is kept even past its time: versions are facts, however old the read.
+    const current = this.entries.peek(c.userId, { allowStale: true });
+    if (current && current.version > c.version) return;
+    this.entries.set(c.userId, { version: c.version, suspended: c.suspended });
   }
 
   private fresh(userId: string): AccountState | undefined {
-    const e = this.entries.get(userId);
-    return e && this.o.now() - e.at < this.ttlMs ? e.state : undefined;
-  }
-
-  private put(userId: string, state: AccountState): void {
-    this.entries.delete(userId);
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(userId, { state, at: this.o.now() });
+    return this.entries.get(userId);
   }
 
   private async flush(): Promise<void> {
@@ -134,7 +126,7 @@ export class AccountStates {
         const row = found.get(id);
         if (row) this.apply({ userId: id, version: Number(row.token_version), suspended: row.suspended });
         // A change applied while the read was on its way is newer than what it read.
-        const state = row ? this.entries.get(id)?.state : undefined;
+        const state = row ? this.entries.peek(id, { allowStale: true }) : undefined;
         for (const w of waiters) w.resolve(state);
       }
     } catch (e) {

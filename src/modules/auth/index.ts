@@ -24,8 +24,8 @@ export function createAuth(o: {
   readonly jwtSecret: string;
   readonly passwordParams?: ScryptParams | undefined;
 }): { accounts: AccountStates; tokens: TokenService; auth: AuthService } {
-  const accounts = new AccountStates({ sql: o.store, bus: o.bus, now: () => o.clock.now() });
-  const tokens = new TokenService(o.jwtSecret, () => o.clock.now(), accounts);
+  const accounts = new AccountStates({ sql: o.store, bus: o.bus, clock: o.clock });
+  const tokens = new TokenService(o.jwtSecret, o.clock, accounts);
   const auth = new AuthService({
     store: o.store,
     tokens,

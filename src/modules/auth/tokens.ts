@@ -1,6 +1,8 @@
 import { webcrypto } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { type Principal, ROLES, type Role as UserRole } from '../../domain/policy.ts';
+import { type Cache, createCache, ttlOf } from '../../platform/cache.ts';
+import { type Clock, systemClock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AccountState } from './account-states.ts';
 
@@ -22,7 +24,8 @@ export class TokenService {
   private readonly key: Uint8Array;
   /** Imported once: handing jose raw bytes would import the key again on every verify (3× slower). */
   private readonly cryptoKey: Promise<CryptoKey>;
-  private readonly cache = new Map<string, { principal: Principal; exp: number; version: number }>();
+  /** Verified tokens, each until it expires. */
+  private readonly cache: Cache<string, { principal: Principal; version: number }>;
 
   /**
    * With `accounts`, every verification also checks the account: a token signed before the
@@ -31,9 +34,10 @@ export class TokenService {
    */
   constructor(
     secret: string,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
     private readonly accounts?: AccountGate,
   ) {
+    this.cache = createCache({ max: CACHE_MAX, clock });
     this.key = new TextEncoder().encode(secret);
     this.cryptoKey = webcrypto.subtle.importKey('raw', this.key, { name: 'HMAC', hash: 'SHA-256' }, false, [
       'sign',
@@ -44,7 +48,7 @@ export class TokenService {
   /** `version`: the account's token version now (claim `tv`). */
   async sign(principal: Principal, opts: { version?: number; ttlSeconds?: number } = {}): Promise<string> {
     const ttl = opts.ttlSeconds ?? (principal.guest ? GUEST_TOKEN_TTL_SECONDS : ACCOUNT_TOKEN_TTL_SECONDS);
-    const iat = Math.floor(this.now() / 1000);
+    const iat = Math.floor(this.clock.now() / 1000);
     return new SignJWT({ role: principal.role, guest: principal.guest, tv: opts.version ?? 0 })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(principal.id)
@@ -82,16 +86,13 @@ export class TokenService {
 
   private async decode(token: string): Promise<{ principal: Principal; version: number }> {
     const cached = this.cache.get(token);
-    if (cached) {
-      if (cached.exp * 1000 > this.now()) return cached;
-      this.cache.delete(token);
-    }
+    if (cached) return cached;
     try {
       const { payload } = await jwtVerify(token, await this.cryptoKey, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
-        currentDate: new Date(this.now()),
+        currentDate: new Date(this.clock.now()),
       });
       const role = payload['role'];
       // Tokens signed before versions existed carry none: version 0, every account's first.
@@ -109,9 +110,8 @@ export class TokenService {
         role: role as UserRole,
         guest: payload['guest'] === true,
       };
-      const decoded = { principal, exp: payload.exp, version: version as number };
-      if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(token, decoded);
+      const decoded = { principal, version: version as number };
+      this.cache.set(token, decoded, ttlOf(payload.exp * 1000 - this.clock.now()));
       return decoded;
     } catch (e) {
       if (e instanceof AppError) throw e;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClaimIntent } from '../../domain/allocation.ts';
 import { windowRefusal } from '../../domain/sale-status.ts';
+import { createCache } from '../../platform/cache.ts';
 import { AppError } from '../../platform/errors.ts';
 import { windowResult } from './decide.ts';
 import type { ClaimEngineOptions, ClaimRequest, ClaimResult } from './engine-types.ts';
@@ -15,15 +16,13 @@ export type {
 } from './engine-types.ts';
 
 /** A crowd sends few distinct (sale, sku, quantity) bodies: their hashes are kept (bounded). */
-const hashes = new Map<string, string>();
-const HASHES_MAX = 10_000;
+const hashes = createCache<string, string>({ max: 10_000 });
 
 export function requestHash(r: Pick<ClaimRequest, 'saleId' | 'sku' | 'quantity'>): string {
   const body = `${r.saleId}\u0000${r.sku}\u0000${r.quantity}`;
   let hash = hashes.get(body);
   if (hash === undefined) {
     hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
-    if (hashes.size >= HASHES_MAX) hashes.clear();
     hashes.set(body, hash);
   }
   return hash;

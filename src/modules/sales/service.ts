@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { commitment } from '../../domain/fair-draw.ts';
 import { saleStatus } from '../../domain/sale-status.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
+import { type Cache, createCache } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -13,6 +14,8 @@ import type { NewSale, Sale, SaleInfo, SaleItem, WaitingRoomConfig } from './typ
 
 export const DEFAULT_HOLD_SECONDS = 600;
 const INFO_TTL_MS = 5_000;
+/** Sales whose info a node keeps (a sale's is a few hundred bytes). */
+const INFO_MAX = 10_000;
 
 interface SaleRow {
   id: string;
@@ -64,13 +67,15 @@ interface HostVariant {
 export type SaleListStatus = 'upcoming' | 'scheduled' | 'live' | 'sold_out' | 'ended';
 
 export class SalesService {
-  private readonly infoCache = new Map<string, { info: SaleInfo; at: number }>();
+  private readonly infoCache: Cache<string, SaleInfo>;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly onCommit: () => void,
-  ) {}
+  ) {
+    this.infoCache = createCache({ max: INFO_MAX, ttlMs: INFO_TTL_MS, clock });
+  }
 
   toSale(row: SaleRow, now = this.clock.now()): Sale {
     const items: SaleItem[] = (row.items ?? []).map((i) => ({
@@ -265,9 +270,8 @@ export class SalesService {
 
   /** Sale window and item ids for the claim engine; cached briefly (the commit re-checks). */
   async info(saleId: string, opts: { refresh?: boolean } = {}): Promise<SaleInfo | undefined> {
-    const cached = this.infoCache.get(saleId);
-    const now = Date.now();
-    if (cached && !opts.refresh && now - cached.at < INFO_TTL_MS) return cached.info;
+    const cached = opts.refresh ? undefined : this.infoCache.get(saleId);
+    if (cached) return cached;
     const [row] = await this.store.query<{
       id: string;
       starts_at: Date;
@@ -300,7 +304,7 @@ export class SalesService {
           : null,
       itemsBySku: new Map((row.items ?? []).map((i) => [i.sku, { id: i.id, active: i.active }])),
     };
-    this.infoCache.set(saleId, { info, at: now });
+    this.infoCache.set(saleId, info);
     return info;
   }
 

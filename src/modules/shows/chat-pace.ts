@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { createCache } from '../../platform/cache.ts';
 
 /** When a user last spoke in a show's chat, and their lines within the keep window. */
 export interface Pace {
@@ -20,7 +21,8 @@ export interface ChatPace {
 }
 
 export class MemoryChatPace implements ChatPace {
-  private readonly lines = new Map<string, number[]>();
+  /** A bound on memory for rooms of millions of chatters: the least recent speakers go first. */
+  private readonly lines = createCache<string, number[]>({ max: 200_000 });
 
   async read(key: string, since: number): Promise<Pace> {
     const all = this.lines.get(key) ?? [];
@@ -31,8 +33,6 @@ export class MemoryChatPace implements ChatPace {
     const kept = (this.lines.get(key) ?? []).filter((t) => t > at - keepMs);
     kept.push(at);
     this.lines.set(key, kept);
-    // A bound on memory for rooms of millions of chatters: forget the oldest speakers.
-    if (this.lines.size > 200_000) this.lines.delete(this.lines.keys().next().value as string);
   }
 
   async close(): Promise<void> {}

@@ -8,6 +8,7 @@ import {
   isCommentToBuy,
 } from '../../domain/chat-rules.ts';
 import type { Bus } from '../../platform/bus/bus.ts';
+import { type Cache, createCache } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, toError } from '../../platform/errors.ts';
 import { Body, MultilineText } from '../../platform/http/schemas.ts';
@@ -29,6 +30,8 @@ export const MAX_CHAT_LENGTH = 300;
 export const ChatLineBody = Body({ text: MultilineText({ minLength: 1, maxLength: MAX_CHAT_LENGTH }) });
 const HISTORY = 50;
 const SHOW_CACHE_MS = 1_000;
+/** Rooms a node keeps in memory (their show, their last lines). */
+const ROOMS_MAX = 10_000;
 
 export interface ChatServiceOptions {
   readonly store: Store;
@@ -51,17 +54,20 @@ export interface ChatServiceOptions {
  * behind, history on join, comment-to-buy, and the room intelligence hooks.
  */
 export class ChatService {
-  private readonly names = new Map<string, string>();
-  private readonly showCache = new Map<string, { at: number; show: Show }>();
-  private readonly history = new Map<string, ChatMessage[]>();
+  private readonly names = createCache<string, string>({ max: 100_000 });
+  private readonly showCache: Cache<string, Show>;
+  /** The last lines of each room this node has heard (the archive has the rest). */
+  private readonly history = createCache<string, ChatMessage[]>({ max: ROOMS_MAX });
   /** Who may moderate a show, per user, for a few seconds (asked on every line). */
-  private readonly privileged = new Map<string, { at: number; yes: boolean }>();
+  private readonly privileged: Cache<string, { yes: boolean }>;
   private unsubscribe: Array<() => void> = [];
 
   private readonly pace: ChatPace;
 
   constructor(private readonly o: ChatServiceOptions) {
     this.pace = o.pace ?? new MemoryChatPace();
+    this.showCache = createCache({ max: ROOMS_MAX, ttlMs: SHOW_CACHE_MS, clock: o.clock });
+    this.privileged = createCache({ max: 100_000, ttlMs: SHOW_CACHE_MS * 5, clock: o.clock });
   }
 
   start(): void {
@@ -76,12 +82,11 @@ export class ChatService {
   }
 
   async show(showId: string): Promise<Show> {
-    const now = this.o.clock.now();
     const cached = this.showCache.get(showId);
-    if (cached && now - cached.at < SHOW_CACHE_MS) return cached.show;
+    if (cached) return cached;
     const show = await this.o.shows.get(showId);
     if (!show) throw new AppError('not_found', 'Show not found');
-    this.showCache.set(showId, { at: now, show });
+    this.showCache.set(showId, show);
     return show;
   }
 
@@ -92,7 +97,6 @@ export class ChatService {
         userId,
       ]);
       name = row?.name ?? 'Viewer';
-      if (this.names.size > 100_000) this.names.clear();
       this.names.set(userId, name);
     }
     return name;
@@ -138,12 +142,10 @@ export class ChatService {
 
   private async isPrivileged(who: Principal, showId: string): Promise<boolean> {
     const key = `${showId}|${who.id}`;
-    const now = this.o.clock.now();
     const cached = this.privileged.get(key);
-    if (cached && now - cached.at < SHOW_CACHE_MS * 5) return cached.yes;
+    if (cached) return cached.yes;
     const yes = await this.o.shows.canModerate(who, showId);
-    if (this.privileged.size > 100_000) this.privileged.clear();
-    this.privileged.set(key, { at: now, yes });
+    this.privileged.set(key, { yes });
     return yes;
   }
 

@@ -1,9 +1,13 @@
 import type { Bus } from '../../platform/bus/bus.ts';
+import { type Cache, createCache } from '../../platform/cache.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../../platform/store/store.ts';
 import { type AuditActor, record } from '../audit/index.ts';
 import { type ModerationNotice, SUBJECTS } from './chat-types.ts';
 
 const RELOAD_MS = 60_000;
+/** Shows whose moderation a node keeps (the ones it serves now). */
+const SHOWS_MAX = 10_000;
 
 const AUDITED = {
   mute: 'chat.muted',
@@ -22,14 +26,16 @@ interface Entry {
  * changes broadcast to every node at once (a ban takes effect cluster-wide in milliseconds).
  */
 export class ModerationCache {
-  private readonly shows = new Map<string, { at: number; entries: Map<string, Entry> }>();
+  private readonly shows: Cache<string, Map<string, Entry>>;
   private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly bus: Bus,
-    private readonly now: () => number,
-  ) {}
+    private readonly clock: Clock,
+  ) {
+    this.shows = createCache({ max: SHOWS_MAX, ttlMs: RELOAD_MS, clock });
+  }
 
   start(): void {
     this.unsubscribe = this.bus.subscribe(SUBJECTS.moderation, (data) =>
@@ -44,13 +50,13 @@ export class ModerationCache {
   private apply(n: ModerationNotice): void {
     const cached = this.shows.get(n.showId);
     if (!cached) return;
-    if (n.action === 'unmute' || n.action === 'unban') cached.entries.delete(n.userId);
-    else cached.entries.set(n.userId, { action: n.action, until: n.until });
+    if (n.action === 'unmute' || n.action === 'unban') cached.delete(n.userId);
+    else cached.set(n.userId, { action: n.action, until: n.until });
   }
 
   private async entries(showId: string): Promise<Map<string, Entry>> {
     const cached = this.shows.get(showId);
-    if (cached && this.now() - cached.at < RELOAD_MS) return cached.entries;
+    if (cached) return cached;
     const rows = await this.store.query<{ user_id: string; action: 'mute' | 'ban'; until: Date | null }>(
       'select user_id, action, until from show_moderation where show_id = $1',
       [showId],
@@ -58,13 +64,13 @@ export class ModerationCache {
     const entries = new Map(
       rows.map((r) => [r.user_id, { action: r.action, until: r.until?.getTime() ?? null }]),
     );
-    this.shows.set(showId, { at: this.now(), entries });
+    this.shows.set(showId, entries);
     return entries;
   }
 
   async status(showId: string, userId: string): Promise<{ muted: boolean; banned: boolean }> {
     const e = (await this.entries(showId)).get(userId);
-    const active = e !== undefined && (e.until === null || e.until > this.now());
+    const active = e !== undefined && (e.until === null || e.until > this.clock.now());
     return { muted: active && e?.action === 'mute', banned: active && e?.action === 'ban' };
   }
 
@@ -86,7 +92,7 @@ export class ModerationCache {
         );
       }
       await record(tx, {
-        at: this.now(),
+        at: this.clock.now(),
         actor: by,
         action: AUDITED[action],
         target: { type: 'user', id: userId },

@@ -1,5 +1,6 @@
 import { createFaqIndex, type FaqIndex, isBuyerQuestion, matchFaq } from '../../domain/chat-intelligence.ts';
 import type { Bus } from '../../platform/bus/bus.ts';
+import { type Cache, createCache } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -11,6 +12,8 @@ import type { Show } from './types.ts';
 
 export const BOT_NAME = 'Flashmob assistant';
 const FAQ_CACHE_MS = 10_000;
+/** Shows whose FAQs a node keeps (the ones chatting now). */
+const SHOWS_MAX = 10_000;
 
 export interface RadarQuestion {
   readonly id: string;
@@ -54,14 +57,16 @@ const toQuestion = (r: QuestionRow): RadarQuestion => ({
  * shipping, availability… queued for the host so that none drowns in the flood).
  */
 export class RoomIntelligence {
-  private readonly faqs = new Map<string, { at: number; index: FaqIndex; answers: Map<string, string> }>();
+  private readonly faqs: Cache<string, { index: FaqIndex; answers: Map<string, string> }>;
 
   constructor(
     private readonly store: Store,
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly shows: ShowsService,
-  ) {}
+  ) {
+    this.faqs = createCache({ max: SHOWS_MAX, ttlMs: FAQ_CACHE_MS, clock });
+  }
 
   /** Looks at one viewer line; returns the bot's answer when an FAQ matches. */
   async onChat(show: Show, message: ChatMessage): Promise<ChatMessage | undefined> {
@@ -102,13 +107,12 @@ export class RoomIntelligence {
 
   private async faqIndex(showId: string) {
     const cached = this.faqs.get(showId);
-    if (cached && this.clock.now() - cached.at < FAQ_CACHE_MS) return cached;
+    if (cached) return cached;
     const rows = await this.store.query<{ id: string; question: string; answer: string }>(
       'select id, question, answer from show_faqs where show_id = $1',
       [showId],
     );
     const entry = {
-      at: this.clock.now(),
       index: createFaqIndex(rows),
       answers: new Map(rows.map((r) => [r.id, r.answer])),
     };

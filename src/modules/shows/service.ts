@@ -1,5 +1,6 @@
 import { checkBlockedWords } from '../../domain/blocked-words.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
+import { createCache } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -38,8 +39,8 @@ const SHOW_SALE_HOURS = 24;
 const HOUR = 3_600_000;
 
 export class ShowsService {
-  /** Sale id → the show it belongs to (null: a plain sale); a show's sale never changes. */
-  private readonly showOfSaleCache = new Map<string, string | null>();
+  /** Sale id → the show it belongs to ('': a plain sale); a show's sale never changes. */
+  private readonly showOfSaleCache = createCache<string, string>({ max: 50_000 });
 
   constructor(
     private readonly store: Store,
@@ -65,8 +66,7 @@ export class ShowsService {
       const [row] = await this.store.query<{ id: string }>('select id from shows where sale_id = $1', [
         saleId,
       ]);
-      showId = row?.id ?? null;
-      if (this.showOfSaleCache.size >= 50_000) this.showOfSaleCache.clear();
+      showId = row?.id ?? '';
       this.showOfSaleCache.set(saleId, showId);
     }
     if (showId) await this.assertTakesPart(showId, userId);

@@ -1,4 +1,5 @@
 import { rank, TRENDING_HALF_LIFE_MS } from '../../domain/trending.ts';
+import { type Cache, createCache } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../../platform/store/store.ts';
 import type { Sale, SalesService } from '../sales/index.ts';
@@ -27,20 +28,24 @@ export interface Trending {
 
 /** What is hot now: sales and shows not ended, and hashtags, by their decaying heat. */
 export class TrendingService {
-  private readonly answers = new Map<number, { at: number; answer: Promise<Trending> }>();
+  /** By `limit` (a handful of values: the schema bounds it). */
+  private readonly answers: Cache<number, { at: number; answer: Promise<Trending> }>;
 
-  constructor(private readonly o: { store: Store; clock: Clock; sales: SalesService; shows: ShowsService }) {}
+  constructor(private readonly o: { store: Store; clock: Clock; sales: SalesService; shows: ShowsService }) {
+    this.answers = createCache({ max: 100, ttlMs: ANSWER_TTL_MS, clock: o.clock });
+  }
 
   /** What is hot now (an answer at most ANSWER_TTL_MS old; callers at the same moment share one). */
   now(limit: number): Promise<Trending> {
     const now = this.o.clock.now();
     const kept = this.answers.get(limit);
-    if (kept && now - kept.at < ANSWER_TTL_MS && now >= kept.at) return kept.answer;
+    // A clock set back does not keep an answer from the "future".
+    if (kept && now >= kept.at) return kept.answer;
     const answer = this.compute(limit, now);
     this.answers.set(limit, { at: now, answer });
     // A failed read is not kept.
     answer.catch(() => {
-      if (this.answers.get(limit)?.answer === answer) this.answers.delete(limit);
+      if (this.answers.peek(limit)?.answer === answer) this.answers.delete(limit);
     });
     return answer;
   }

@@ -1,10 +1,12 @@
 import { webcrypto } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
+import { type Cache, createCache } from '../../platform/cache.ts';
 
 const AUDIENCE = 'flashmob-admission';
 const ISSUER = 'flashmob';
 /** Signed tokens kept per node: the admitted buyers of its sales at one time. */
 const SIGNED_MAX = 50_000;
+const VERIFIED_MAX = 50_000;
 
 const sameAdmission = (a: Admission, b: Admission) =>
   a.buyerId === b.buyerId &&
@@ -28,9 +30,12 @@ export interface Admission {
  */
 export class AdmissionTokens {
   private readonly key: Promise<CryptoKey>;
-  private readonly verified = new Map<string, Admission>();
+  /** Tokens verified, with what they say (whether still valid is checked at each use). */
+  private readonly verified = createCache<string, Admission>({ max: VERIFIED_MAX });
   /** Tokens signed, by ticket, with the admission they were signed for. */
-  private readonly signed = new Map<string, { admission: Admission; token: string }>();
+  private readonly signed: Cache<string, { admission: Admission; token: string }> = createCache({
+    max: SIGNED_MAX,
+  });
 
   constructor(secret: Uint8Array) {
     this.key = webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
@@ -43,15 +48,8 @@ export class AdmissionTokens {
     const known = this.signed.get(a.ticketId);
     if (known && sameAdmission(known.admission, a)) return known.token;
     const token = await this.signNew(a);
-    if (this.signed.size >= SIGNED_MAX) this.forgetExpired(a.admittedAt);
     this.signed.set(a.ticketId, { admission: a, token });
     return token;
-  }
-
-  /** Drops the tokens expired by `now`; all of them if that leaves too many. */
-  private forgetExpired(now: number): void {
-    for (const [ticket, s] of this.signed) if (s.admission.expiresAt <= now) this.signed.delete(ticket);
-    if (this.signed.size >= SIGNED_MAX) this.signed.clear();
   }
 
   private async signNew(a: Admission): Promise<string> {
@@ -90,7 +88,6 @@ export class AdmissionTokens {
           admittedAt: (payload.iat ?? 0) * 1000,
           expiresAt: payload.exp * 1000,
         };
-        if (this.verified.size > 50_000) this.verified.clear();
         this.verified.set(token, a);
       } catch {
         return undefined;

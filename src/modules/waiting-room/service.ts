@@ -14,6 +14,7 @@ import {
   resume,
   startPacer,
 } from '../../domain/waiting-room.ts';
+import { type Cache, createCache } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -27,6 +28,10 @@ import { holdsPlace, type QueueStatus, type QueueStore, type Ticket } from './qu
 export const ADMISSION_TICK_MS = 250;
 const LEASE_MS = 3_000;
 const DISCOVER_MS = 5_000;
+/** Sales whose rates a node keeps between ticks. */
+const RATES_MAX = 10_000;
+
+type Rates = { observedPerMinute: number | undefined; configuredPerMinute: number; paused: boolean };
 
 export type { QueueStatus } from './queue-store.ts';
 
@@ -55,18 +60,14 @@ export interface WaitingRoomOptions {
  */
 export class WaitingRoomService {
   private readonly known = new Map<string, KnownSale>();
-  private readonly rateCache = new Map<
-    string,
-    {
-      at: number;
-      value: { observedPerMinute: number | undefined; configuredPerMinute: number; paused: boolean };
-    }
-  >();
+  private readonly rateCache: Cache<string, { at: number; value: Rates }>;
   private timer: NodeJS.Timeout | undefined;
   private discoverTimer: NodeJS.Timeout | undefined;
   private ticking = false;
 
-  constructor(private readonly o: WaitingRoomOptions) {}
+  constructor(private readonly o: WaitingRoomOptions) {
+    this.rateCache = createCache({ max: RATES_MAX, ttlMs: ADMISSION_TICK_MS, clock: o.clock });
+  }
 
   private async sale(saleId: string): Promise<KnownSale> {
     const known = this.known.get(saleId);
@@ -210,13 +211,14 @@ export class WaitingRoomService {
   private async rates(sale: KnownSale) {
     const now = this.o.clock.now();
     const cached = this.rateCache.get(sale.id);
-    if (cached && now - cached.at < ADMISSION_TICK_MS && now >= cached.at) return cached.value;
+    // A clock set back does not keep a value from the "future".
+    if (cached && now >= cached.at) return cached.value;
     const value = await this.computeRates(sale, now);
     this.rateCache.set(sale.id, { at: now, value });
     return value;
   }
 
-  private async computeRates(sale: KnownSale, now: number) {
+  private async computeRates(sale: KnownSale, now: number): Promise<Rates> {
     const settings = await this.o.store.settings(sale.id);
     const records = await this.o.store.admissions(sale.id, now - 60_000);
     return {
