@@ -3,9 +3,9 @@ import { appendEvents } from '../../platform/bus/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
+import { returnOrderStock } from '../claims/index.ts';
 import type { AuthorizeOutcome, PaymentWebhook } from '../payments/index.ts';
 import type { OrderFacts } from '../policy/index.ts';
-import { returnOrderStock } from './order-stock.ts';
 import { type Order, type OrderPayment, type OrderRow, SELECT_ORDERS, toOrder } from './types.ts';
 
 /**
