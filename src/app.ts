@@ -25,6 +25,7 @@ import {
   ClaimEngine,
   claimRoutes,
   HoldSweeper,
+  insertSaleItems,
   ReservationSchema,
   ReservationsService,
   WaitlistService,
@@ -191,7 +192,7 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
     jwtSecret: secretFromDataDir(config.jwtSecret, config.dataDir, 'jwt'),
     passwordParams: deps.passwordParams,
   });
-  const sales = new SalesService(store, clock, onCommit);
+  const sales = new SalesService(store, clock, onCommit, insertSaleItems);
   const sandbox = new SandboxPaymentProvider({
     store,
     clock,

@@ -11,6 +11,7 @@ import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { PG, pgCode, type Sql, type Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/index.ts';
+import { createAwardOrder } from '../orders/index.ts';
 import { authorize, bid, offerInShow } from '../policy/index.ts';
 import { type ShowsService, showFacts } from '../shows/index.ts';
 import { configOf } from './bid-engine.ts';
@@ -275,32 +276,17 @@ export class AuctionsService {
     }));
   }
 
-  /** An order pending payment for the auctioned item (paid with POST /api/orders/:id/pay). */
-  private async orderFor(
-    tx: Sql,
-    a: AuctionRow,
-    buyerId: string,
-    cents: number,
-    now: number,
-  ): Promise<string> {
-    const orderId = newId('order');
-    await tx.query(
-      `insert into orders (id, buyer_id, state, source, total_cents, currency, created_at, updated_at)
-       values ($1, $2, 'pending_payment', 'auction', $3, $4, $5, $5)`,
-      [orderId, buyerId, cents, a.currency, new Date(now)],
-    );
-    await tx.query(
-      `insert into order_lines (order_id, line_no, sku, title, quantity, price_cents) values ($1, 1, $2, $3, 1, $4)`,
-      [orderId, a.sku, a.title, cents],
-    );
-    await appendEvents(tx, [
-      {
-        type: 'order.placed',
-        key: orderId,
-        payload: { orderId, buyerId, totalCents: cents, currency: a.currency, source: 'auction', lines: [] },
-      },
-    ]);
-    return orderId;
+  /** An order pending payment for the auctioned item, asked of the orders module in this transaction. */
+  private orderFor(tx: Sql, a: AuctionRow, buyerId: string, cents: number, now: number): Promise<string> {
+    const award = {
+      source: 'auction',
+      buyerId,
+      sku: a.sku,
+      title: a.title,
+      priceCents: cents,
+      currency: a.currency,
+    } as const;
+    return createAwardOrder(tx, award, now);
   }
 
   /** The winner's payment failed: the runner-up is offered the item at their last bid (once). */

@@ -1,4 +1,5 @@
 import { idempotencyKeyOf, type PriorReservation } from '../../domain/allocation.ts';
+import { OUTBOX_INSERT } from '../../platform/bus/events.ts';
 import type { Sql } from '../../platform/store/store.ts';
 import type { ItemKnowledge, ItemStamp } from './speculation.ts';
 import { type Reservation, type ReservationRow, toReservation } from './types.ts';
@@ -167,7 +168,7 @@ export async function writeBatch(sql: Sql, w: BatchWrite): Promise<boolean> {
                                  idempotency_key, request_hash, expires_at, created_at)
        select id, $7, $1, buyer, $8, qty, $9, $10, 'held', key, hash, $11, $12 from batch
      )
-     insert into events (id, type, key, payload)
+     ${OUTBOX_INSERT}
      select $19, 'sale.claimed', $7,
             json_build_object('saleId', $7::text, 'itemId', $1::text, 'sku', $8::text, 'itemVersion', $3::int8,
               'remaining', $20::int, 'expiresAt', $21::text,

@@ -5,6 +5,7 @@ import { AppError, toError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/index.ts';
+import { checkOutHolds } from '../claims/index.ts';
 import type { PaymentMethodKind, PaymentProvider } from '../payments/index.ts';
 import type { OrdersService } from './service.ts';
 import type { Order, OrderPayment, Shipping } from './types.ts';
@@ -305,10 +306,7 @@ export class CheckoutService {
         rows.map((r) => r.price_cents),
       ],
     );
-    await tx.query(
-      `update reservations set state = 'checked_out', order_id = $2, updated_at = $3 where id = any($1)`,
-      [ids, orderId, at],
-    );
+    await checkOutHolds(tx, ids, orderId, at);
     await appendEvents(tx, [
       {
         type: 'order.placed',

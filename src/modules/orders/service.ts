@@ -1,11 +1,12 @@
-import { canMove, type OrderState } from '../../domain/order-state.ts';
+import type { OrderState } from '../../domain/order-state.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
+import { returnOrderStock } from '../claims/index.ts';
 import type { AuthorizeOutcome, PaymentWebhook } from '../payments/index.ts';
 import type { OrderFacts } from '../policy/index.ts';
-import { returnOrderStock } from './order-stock.ts';
+import { moveOrder } from './locked-order.ts';
 import { type Order, type OrderPayment, type OrderRow, SELECT_ORDERS, toOrder } from './types.ts';
 
 /**
@@ -225,7 +226,7 @@ export class OrdersService {
   }
 
   /** Moves an order between states, checked against the life cycle. */
-  async move(
+  move(
     tx: Sql,
     orderId: string,
     from: OrderState,
@@ -233,20 +234,6 @@ export class OrdersService {
     now: number,
     set: { payment?: OrderPayment; fulfilment?: Record<string, unknown> } = {},
   ): Promise<boolean> {
-    if (!canMove(from, to)) throw new Error(`order ${orderId}: ${from} → ${to} is not a valid move`);
-    const rows = await tx.query(
-      `update orders set state = $3, updated_at = $4,
-         payment = coalesce($5::jsonb, payment), fulfilment = coalesce($6::jsonb, fulfilment)
-       where id = $1 and state = $2 returning id`,
-      [
-        orderId,
-        from,
-        to,
-        new Date(now),
-        set.payment ? JSON.stringify(set.payment) : null,
-        set.fulfilment ? JSON.stringify(set.fulfilment) : null,
-      ],
-    );
-    return rows.length > 0;
+    return moveOrder(tx, orderId, from, to, now, set);
   }
 }

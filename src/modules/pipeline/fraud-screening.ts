@@ -2,12 +2,11 @@ import { DEFAULT_FRAUD_RULES, type FraudRules, screenOrder } from '../../domain/
 import type { ConsumerDefinition } from '../../platform/bus/consumer-def.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import type { Sql } from '../../platform/store/store.ts';
-import { cancelOrder } from './cancellation.ts';
+import { cancelOrder, type LockedOrder, lockOrder, orderEvent } from '../orders/index.ts';
+import { applyOnce, orderIdOf } from './apply-once.ts';
 import type { PipelineDeps } from './deps.ts';
 import { insertFraudCheck } from './fraud-checks.ts';
 import { gatherFraudSignals } from './fraud-signals.ts';
-import { applyOnce, type LockedOrder, lockOrder, orderIdOf } from './locked-order.ts';
-import { orderEvent } from './order-events.ts';
 
 export const FRAUD_CONSUMER = 'fraud';
 
@@ -58,7 +57,7 @@ async function screen(tx: Sql, deps: PipelineDeps, rules: FraudRules, orderId: s
       await appendEvents(tx, [orderEvent('order.review', order)]);
       return;
     case 'reject':
-      await cancelOrder(tx, deps.orders, { order, reason: 'fraud_rejected', by: 'fraud', now });
+      await cancelOrder(tx, { order, reason: 'fraud_rejected', by: 'fraud', now });
       return;
   }
 }

@@ -1,7 +1,7 @@
 import type { FraudSignals } from '../../domain/fraud.ts';
 import { identifiesClient } from '../../platform/net.ts';
 import type { Sql } from '../../platform/store/store.ts';
-import type { LockedOrder } from './locked-order.ts';
+import type { LockedOrder } from '../orders/index.ts';
 
 /** Orders that went through: a buyer with one of these is not on a first order. */
 const WENT_THROUGH = ['paid', 'packed', 'shipped', 'delivered', 'refunded'];

@@ -1,10 +1,19 @@
-import { canMove, returnsStockOnCancel } from '../../domain/order-state.ts';
+import { canMove } from '../../domain/order-state.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Sql } from '../../platform/store/store.ts';
 import { record } from '../audit/index.ts';
 import type { Principal } from '../auth/index.ts';
-import { type Order, returnOrderStock } from '../orders/index.ts';
+import {
+  type CancelledBy,
+  cancelOrder,
+  cancelSellerLines,
+  type LockedOrder,
+  lockOrder,
+  type Order,
+  orderEvent,
+  refundOrder,
+} from '../orders/index.ts';
 import {
   authorize,
   cancelOrder as cancelOrderRule,
@@ -15,13 +24,10 @@ import {
   standingOnOrder,
   viewOrder,
 } from '../policy/index.ts';
-import { type CancelledBy, cancelOrder } from './cancellation.ts';
+import { isoAt } from './apply-once.ts';
 import type { PipelineDeps } from './deps.ts';
 import { type FraudCheck, getFraudCheck, recordReviewDecision } from './fraud-checks.ts';
 import { acceptedEvent } from './fraud-screening.ts';
-import { cancelSellerLines } from './line-cancellation.ts';
-import { isoAt, type LockedOrder, lockOrder } from './locked-order.ts';
-import { orderEvent } from './order-events.ts';
 
 export const CANCEL_REASONS = ['requested', 'out_of_stock', 'duplicate', 'suspected_fraud', 'other'] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
@@ -63,7 +69,7 @@ export class OrderActions {
           return audit(tx, { actor, now, action: 'order.cancelled', order, details });
         }
       }
-      await cancelOrder(tx, this.d.orders, { order, reason, by: role, now });
+      await cancelOrder(tx, { order, reason, by: role, now });
       const details = { reason, as: role, from: order.state };
       await audit(tx, { actor, now, action: 'order.cancelled', order, details });
     });
@@ -77,18 +83,7 @@ export class OrderActions {
           extra: { state: order.state, paymentStatus: order.payment?.status ?? null },
         });
       }
-      await this.d.orders.move(tx, order.id, order.state, 'refunded', now);
-      const unitsReturned = returnsStockOnCancel(order.state)
-        ? await returnOrderStock(tx, { orderId: order.id, buyerId: order.buyer_id, reason: 'cancelled', now })
-        : 0;
-      await appendEvents(tx, [
-        orderEvent('order.refunded', order, {
-          amountCents: order.total_cents,
-          currency: order.currency,
-          reason,
-          unitsReturned,
-        }),
-      ]);
+      const unitsReturned = await refundOrder(tx, { order, reason, now });
       const details = { reason, amountCents: order.total_cents, currency: order.currency, unitsReturned };
       await audit(tx, { actor: admin, now, action: 'order.refunded', order, details });
     });
@@ -105,7 +100,7 @@ export class OrderActions {
       }
       await recordReviewDecision(tx, { orderId, decision, adminId: admin.id, now });
       if (decision === 'accept') await appendEvents(tx, [acceptedEvent(order, { reviewedBy: admin.id })]);
-      else await cancelOrder(tx, this.d.orders, { order, reason: 'fraud_rejected', by: 'admin', now });
+      else await cancelOrder(tx, { order, reason: 'fraud_rejected', by: 'admin', now });
     });
   }
 

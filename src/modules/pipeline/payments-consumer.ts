@@ -1,9 +1,8 @@
 import { type ConsumerDefinition, wasProcessed } from '../../platform/bus/consumer-def.ts';
 import { appendEvents, type EventRecord } from '../../platform/bus/events.ts';
-import type { Order, OrderPayment } from '../orders/index.ts';
+import { lockOrder, type Order, type OrderPayment, orderEvent, setOrderPayment } from '../orders/index.ts';
+import { applyOnce, isoAt, orderIdOf } from './apply-once.ts';
 import type { PipelineDeps } from './deps.ts';
-import { applyOnce, isoAt, lockOrder, orderIdOf, setPayment } from './locked-order.ts';
-import { orderEvent } from './order-events.ts';
 
 export const PAYMENTS_CONSUMER = 'payments';
 /**
@@ -85,7 +84,12 @@ async function capture(deps: PipelineDeps, event: EventRecord): Promise<void> {
     // capturedAt is set once: whatever the deliveries, one `order.captured` per order.
     if (!locked?.payment || locked.payment.capturedAt) return;
     const now = deps.clock.now();
-    await setPayment(tx, order.id, { ...locked.payment, status: 'captured', capturedAt: isoAt(now) }, now);
+    await setOrderPayment(
+      tx,
+      order.id,
+      { ...locked.payment, status: 'captured', capturedAt: isoAt(now) },
+      now,
+    );
     // Recorded even if the order was cancelled meanwhile, so that its cancellation refunds.
     if (locked.state !== 'paid') return;
     await appendEvents(tx, [
@@ -105,7 +109,7 @@ async function giveBack(deps: PipelineDeps, event: EventRecord): Promise<void> {
     if (!locked?.payment) return;
     const now = deps.clock.now();
     const status = action === 'void' ? 'voided' : 'refunded';
-    await setPayment(tx, order.id, { ...locked.payment, status, settledAt: isoAt(now) }, now);
+    await setOrderPayment(tx, order.id, { ...locked.payment, status, settledAt: isoAt(now) }, now);
   });
 }
 

@@ -1,9 +1,9 @@
 import type { ConsumerDefinition } from '../../platform/bus/consumer-def.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import type { Sql } from '../../platform/store/store.ts';
+import { lockOrder, orderEvent } from '../orders/index.ts';
+import { applyOnce, isoAt, orderIdOf } from './apply-once.ts';
 import type { PipelineDeps } from './deps.ts';
-import { applyOnce, isoAt, lockOrder, orderIdOf } from './locked-order.ts';
-import { orderEvent } from './order-events.ts';
 
 export const FULFILMENT_CONSUMER = 'fulfilment';
 export const SANDBOX_CARRIER = 'Sandbox Post';

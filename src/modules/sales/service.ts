@@ -10,7 +10,7 @@ import type { Sql, Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/index.ts';
 import { normaliseTag } from '../catalog/index.ts';
 import { sellSku } from '../policy/index.ts';
-import type { NewSale, Sale, SaleInfo, SaleItem, WaitingRoomConfig } from './types.ts';
+import type { NewSale, Sale, SaleInfo, SaleItem, SaleItemsWriter, WaitingRoomConfig } from './types.ts';
 
 export const DEFAULT_HOLD_SECONDS = 600;
 const INFO_TTL_MS = 5_000;
@@ -73,6 +73,8 @@ export class SalesService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly onCommit: () => void,
+    /** The claims module's writer of item rows (`insertSaleItems`). */
+    private readonly writeItems: SaleItemsWriter,
   ) {
     this.infoCache = createCache({ max: INFO_MAX, ttlMs: INFO_TTL_MS, clock });
   }
@@ -194,26 +196,23 @@ export class SalesService {
     firstPosition: number,
   ): Promise<string[]> {
     const ids = items.map(() => newId('saleItem'));
-    await tx.query(
-      `insert into sale_items (id, sale_id, variant_id, sku, title, price_cents, currency, stock, remaining, per_buyer_limit, position)
-       select i, $1, v, s, t, p, c, q, q, l, o
-       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::int[], $10::int[])
-         as x(i, v, s, t, p, c, q, l, o)`,
-      [
-        saleId,
-        ids,
-        items.map((i) => bySku.get(i.sku)?.id),
-        items.map((i) => i.sku),
-        items.map((i) => {
-          const v = bySku.get(i.sku);
-          return v ? (v.title === v.product_title ? v.title : `${v.product_title} — ${v.title}`) : i.sku;
-        }),
-        items.map((i) => i.priceCents ?? bySku.get(i.sku)?.price_cents ?? 0),
-        items.map((i) => bySku.get(i.sku)?.currency ?? 'USD'),
-        items.map((i) => i.stock),
-        items.map((i) => i.perBuyerLimit),
-        items.map((_, n) => firstPosition + n),
-      ],
+    await this.writeItems(
+      tx,
+      saleId,
+      ids,
+      items.map((i, n) => {
+        const v = bySku.get(i.sku);
+        return {
+          variantId: v?.id,
+          sku: i.sku,
+          title: v ? (v.title === v.product_title ? v.title : `${v.product_title} — ${v.title}`) : i.sku,
+          priceCents: i.priceCents ?? v?.price_cents ?? 0,
+          currency: v?.currency ?? 'USD',
+          stock: i.stock,
+          perBuyerLimit: i.perBuyerLimit,
+          position: firstPosition + n,
+        };
+      }),
     );
     this.infoCache.delete(saleId);
     return ids;
@@ -325,6 +324,23 @@ export class SalesService {
       if (info?.waitingRoom) out.push(info as SaleInfo & { waitingRoom: WaitingRoomConfig });
     }
     return out;
+  }
+
+  /** A show's sale opens when the show goes live (now at the latest) and runs until `endsAt`. */
+  async openForShow(tx: Sql, saleId: string, now: number, endsAt: number): Promise<void> {
+    await tx.query('update sales set starts_at = least(starts_at, $2), ends_at = $3 where id = $1', [
+      saleId,
+      new Date(now),
+      new Date(endsAt),
+    ]);
+  }
+
+  /** A show's sale closes with the show: holds already made can still be checked out. */
+  async closeForShow(tx: Sql, saleId: string, now: number): Promise<void> {
+    await tx.query(
+      "update sales set ends_at = greatest(starts_at + interval '1 millisecond', $2) where id = $1",
+      [saleId, new Date(now)],
+    );
   }
 
   forget(saleId: string): void {

@@ -1,4 +1,5 @@
 import type { SaleStatus } from '../../domain/sale-status.ts';
+import type { Sql } from '../../platform/store/store.ts';
 
 export interface WaitingRoomConfig {
   readonly admitPerMinute: number;
@@ -62,3 +63,26 @@ export interface SaleInfo {
   readonly queueDraw?: { readonly seed: string; readonly seedHash: string } | null;
   readonly itemsBySku: ReadonlyMap<string, { readonly id: string; readonly active: boolean }>;
 }
+
+/** A sale item's row as its sale makes it, with the variant it sells. */
+export interface SaleItemRow {
+  readonly variantId: string | undefined;
+  readonly sku: string;
+  readonly title: string;
+  readonly priceCents: number;
+  readonly currency: string;
+  readonly stock: number;
+  readonly perBuyerLimit: number;
+  readonly position: number;
+}
+
+/**
+ * Writes a sale's item rows in the caller's transaction. The claims module owns them (it sells
+ * them) and reads sales, so the composition root hands its writer to `SalesService`.
+ */
+export type SaleItemsWriter = (
+  tx: Sql,
+  saleId: string,
+  ids: readonly string[],
+  items: readonly SaleItemRow[],
+) => Promise<void>;

@@ -22,6 +22,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/index.ts';
+import { createAwardOrder } from '../orders/index.ts';
 import { authorize, offerInShow } from '../policy/index.ts';
 import { type ShowsService, showFacts } from './service.ts';
 
@@ -247,7 +248,9 @@ export class GiveawaysService {
         return;
       }
       const proof = drawProof(entrants, winner.winnerId);
-      const orderId = await this.prizeOrder(tx, row, winner.winnerId, now);
+      // The prize: an order at price 0, already paid, asked of the orders module in this transaction.
+      const prize = { source: 'giveaway', buyerId: winner.winnerId, sku: row.sku, title: row.title } as const;
+      const orderId = await createAwardOrder(tx, prize, now);
       await tx.query(
         `update giveaways set status = 'drawn', closes_at = least(closes_at, $2), winner_id = $3, order_id = $4,
            entrant_count = $5, entrants_hash = $6, winner_index = $7 where id = $1`,
@@ -271,41 +274,6 @@ export class GiveawaysService {
     });
     this.onCommit();
     return (await this.get(giveawayId)) as GiveawayView;
-  }
-
-  /** The prize: an order at price 0, already paid; the winner adds a shipping address. */
-  private async prizeOrder(tx: Sql, g: GiveawayRow, winnerId: string, now: number): Promise<string> {
-    const orderId = newId('order');
-    const payment = { provider: 'none', method: 'card', status: 'captured', label: 'Giveaway prize' };
-    await tx.query(
-      `insert into orders (id, buyer_id, state, source, total_cents, currency, payment, created_at, updated_at)
-       values ($1, $2, 'paid', 'giveaway', 0, 'USD', $3::jsonb, $4, $4)`,
-      [orderId, winnerId, JSON.stringify(payment), new Date(now)],
-    );
-    await tx.query(
-      `insert into order_lines (order_id, line_no, sku, title, quantity, price_cents) values ($1, 1, $2, $3, 1, 0)`,
-      [orderId, g.sku, g.title],
-    );
-    await appendEvents(tx, [
-      {
-        type: 'order.placed',
-        key: orderId,
-        payload: {
-          orderId,
-          buyerId: winnerId,
-          totalCents: 0,
-          currency: 'USD',
-          source: 'giveaway',
-          lines: [],
-        },
-      },
-      {
-        type: 'order.paid',
-        key: orderId,
-        payload: { orderId, buyerId: winnerId, totalCents: 0, currency: 'USD', source: 'giveaway' },
-      },
-    ]);
-    return orderId;
   }
 
   /** The draw's proof, with the sorted entrant list it was made from, and whether `viewerId` was in it. */

@@ -7,6 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 import type { Principal } from '../auth/index.ts';
 import { normaliseTag } from '../catalog/index.ts';
+import { deactivateSaleItems, restockSaleItem } from '../claims/index.ts';
 import {
   authorize,
   manageShow,
@@ -212,11 +213,7 @@ export class ShowsService {
           [id, new Date(now)],
         );
         // The room's sale opens with the show.
-        await tx.query('update sales set starts_at = least(starts_at, $2), ends_at = $3 where id = $1', [
-          show.saleId,
-          new Date(now),
-          new Date(now + SHOW_SALE_HOURS * HOUR),
-        ]);
+        await this.sales.openForShow(tx, show.saleId, now, now + SHOW_SALE_HOURS * HOUR);
       },
       { hostId: show.hostId, title: show.title },
     );
@@ -231,10 +228,7 @@ export class ShowsService {
     const result = await this.change(id, 'show.ended', async (tx) => {
       await tx.query(`update shows set status = 'ended', ended_at = $2 where id = $1`, [id, new Date(now)]);
       // Closing the show closes its sale: holds already made can still be checked out.
-      await tx.query(
-        "update sales set ends_at = greatest(starts_at + interval '1 millisecond', $2) where id = $1",
-        [show.saleId, new Date(now)],
-      );
+      await this.sales.closeForShow(tx, show.saleId, now);
     });
     this.sales.forget(show.saleId);
     return result;
@@ -299,19 +293,10 @@ export class ShowsService {
             extra: { sku: input.sku },
           });
         authorize(offerInShow(actor, showFacts(show), { sku: input.sku, hostId: variant.host_id }));
-        // `version` moves with `active`: a claim batch allocated on the item before cannot commit after.
-        await tx.query(
-          'update sale_items set active = false, version = version + 1 where sale_id = $1 and active',
-          [show.saleId],
-        );
-        const [existing] = await tx.query<{ id: string }>(
-          `update sale_items set active = true, stock = stock + $3, remaining = remaining + $3, price_cents = $4,
-           per_buyer_limit = $5, version = version + 1
-         where sale_id = $1 and sku = $2 returning id`,
-          [show.saleId, input.sku, input.stock, input.priceCents, input.perBuyerLimit],
-        );
+        // The claims module moves `version` with `active`: a batch allocated before cannot commit after.
+        await deactivateSaleItems(tx, show.saleId, { onlyActive: true });
         const itemId =
-          existing?.id ??
+          (await restockSaleItem(tx, show.saleId, input)) ??
           (
             await this.sales.insertItems(
               tx,
@@ -339,9 +324,7 @@ export class ShowsService {
   async unfeature(actor: Principal, id: string): Promise<Show> {
     const show = await this.owned(actor, id);
     const result = await this.change(id, 'show.unfeatured', async (tx) => {
-      await tx.query('update sale_items set active = false, version = version + 1 where sale_id = $1', [
-        show.saleId,
-      ]);
+      await deactivateSaleItems(tx, show.saleId, { onlyActive: false });
       await tx.query('update shows set featured_item_id = null where id = $1', [id]);
     });
     this.sales.forget(show.saleId);

@@ -1,4 +1,8 @@
-import { type ConsumerDefinition, markProcessedBatch } from '../../platform/bus/consumer-def.ts';
+import {
+  type ConsumerDefinition,
+  forgetProcessed,
+  markProcessedBatch,
+} from '../../platform/bus/consumer-def.ts';
 import type { EventRecord } from '../../platform/bus/events.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 
@@ -152,7 +156,7 @@ export function saleStatsConsumer(store: Store): ConsumerDefinition {
       await tx.query('delete from sale_stats');
       await tx.query('delete from sale_stats_minutes');
       await tx.query('delete from sale_stats_orders');
-      await tx.query('delete from processed_events where consumer = $1', [SALE_STATS_CONSUMER]);
+      await forgetProcessed(tx, SALE_STATS_CONSUMER);
     },
   };
 }

@@ -1,5 +1,9 @@
 import { combine, type Heat, SIGNAL_WEIGHTS, warm } from '../../domain/trending.ts';
-import { type ConsumerDefinition, markProcessedBatch } from '../../platform/bus/consumer-def.ts';
+import {
+  type ConsumerDefinition,
+  forgetProcessed,
+  markProcessedBatch,
+} from '../../platform/bus/consumer-def.ts';
 import type { EventRecord } from '../../platform/bus/events.ts';
 import type { Sql, Store } from '../../platform/store/store.ts';
 
@@ -109,7 +113,7 @@ export function trendingConsumer(store: Store): ConsumerDefinition {
     batch: (events) => store.transaction((tx) => applyBatch(tx, events)),
     async reset(tx) {
       await tx.query('delete from trending');
-      await tx.query('delete from processed_events where consumer = $1', [TRENDING_CONSUMER]);
+      await forgetProcessed(tx, TRENDING_CONSUMER);
     },
   };
 }

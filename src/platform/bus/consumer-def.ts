@@ -73,6 +73,14 @@ export async function markProcessedBatch(
 }
 
 /**
+ * Forgets every processed marker of `consumer`, in the caller's transaction: a read model's
+ * `reset` calls it, so that a replay applies every event again.
+ */
+export async function forgetProcessed(tx: Sql, consumer: string): Promise<void> {
+  await tx.query('delete from processed_events where consumer = $1', [consumer]);
+}
+
+/**
  * Whether `consumer` already handled `eventId`. A handler that calls the outside world (a payment
  * provider) checks it first, so that a redelivered event does not repeat the call; the marker is
  * still written with the effect, which settles a race between two deliveries.

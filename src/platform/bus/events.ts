@@ -80,6 +80,13 @@ export function compareCursors(a: Cursor, b: Cursor): number {
   return a.seq - b.seq;
 }
 
+/**
+ * The head of an outbox insert, for the one writer that must put its event in the same SQL
+ * statement as its change: the claim engine's batch write (stock, reservations and
+ * `sale.claimed` in one statement, `claims/batch-sql.ts`). Everyone else calls `appendEvents`.
+ */
+export const OUTBOX_INSERT = 'insert into events (id, type, key, payload)';
+
 /** Writes events to the outbox with one statement, whatever their number. */
 export async function appendEvents(tx: Sql, events: readonly NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];

@@ -1,5 +1,24 @@
 import type { Sql } from '../../platform/store/store.ts';
-import { returnStock } from '../claims/index.ts';
+import { returnStock } from './stock-return.ts';
+
+/**
+ * The holds an order is made of: checkout turns them into the order's (`checked_out`); a failed
+ * payment, a cancellation or a refund lets them go. The orders module asks here; the claims
+ * module owns reservations and stock.
+ */
+
+/** Checkout: these holds now belong to the order, in the caller's transaction. */
+export async function checkOutHolds(
+  tx: Sql,
+  reservationIds: readonly string[],
+  orderId: string,
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    `update reservations set state = 'checked_out', order_id = $2, updated_at = $3 where id = any($1)`,
+    [reservationIds, orderId, at],
+  );
+}
 
 /**
  * Puts an order's units back on sale (its waitlist first), inside the caller's transaction: the

@@ -2,7 +2,7 @@ import { returnsStockOnCancel } from '../../domain/order-state.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Sql } from '../../platform/store/store.ts';
-import { returnOrderStock } from '../orders/index.ts';
+import { returnOrderStock } from '../claims/index.ts';
 import type { LockedOrder } from './locked-order.ts';
 import { orderEvent } from './order-events.ts';
 

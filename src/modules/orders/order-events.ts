@@ -1,7 +1,7 @@
 import type { NewEvent } from '../../platform/bus/events.ts';
 
-/** Events of the order pipeline (past tense or a status, like the rest of the log). */
-export type PipelineEventType =
+/** Events of an order after checkout (past tense or a status, like the rest of the log). */
+export type OrderEventType =
   | 'order.accepted'
   | 'order.review'
   | 'order.captured'
@@ -18,7 +18,7 @@ export type PipelineEventType =
  * facts only, never the fraud reasons (a buyer should not learn which rule to dodge).
  */
 export function orderEvent(
-  type: PipelineEventType,
+  type: OrderEventType,
   order: { readonly id: string; readonly buyer_id: string },
   facts: Record<string, unknown> = {},
 ): NewEvent {

@@ -1,8 +1,8 @@
 import { returnsStockOnCancel } from '../../domain/order-state.ts';
 import { appendEvents } from '../../platform/bus/events.ts';
 import type { Sql } from '../../platform/store/store.ts';
-import { type OrdersService, returnOrderStock } from '../orders/index.ts';
-import type { LockedOrder } from './locked-order.ts';
+import { returnOrderStock } from '../claims/index.ts';
+import { type LockedOrder, moveOrder } from './locked-order.ts';
 import { orderEvent } from './order-events.ts';
 
 export type CancelledBy = 'buyer' | 'host' | 'admin' | 'fraud';
@@ -15,11 +15,10 @@ export type CancelledBy = 'buyer' | 'host' | 'admin' | 'fraud';
  */
 export async function cancelOrder(
   tx: Sql,
-  orders: OrdersService,
   o: { order: LockedOrder; reason: string; by: CancelledBy; now: number },
 ): Promise<void> {
   const { order, now } = o;
-  const moved = await orders.move(tx, order.id, order.state, 'cancelled', now);
+  const moved = await moveOrder(tx, order.id, order.state, 'cancelled', now);
   if (!moved) throw new Error(`order ${order.id} moved while locked`);
   const unitsReturned = returnsStockOnCancel(order.state)
     ? await returnOrderStock(tx, { orderId: order.id, buyerId: order.buyer_id, reason: 'cancelled', now })
@@ -27,4 +26,29 @@ export async function cancelOrder(
   await appendEvents(tx, [
     orderEvent('order.cancelled', order, { reason: o.reason, cancelledBy: o.by, unitsReturned }),
   ]);
+}
+
+/**
+ * Refunds a locked, captured order in the caller's transaction: the move, the stock while the
+ * goods have not shipped, and `order.refunded` (the `payments` consumer gives the money back).
+ * Returns the units put back on sale.
+ */
+export async function refundOrder(
+  tx: Sql,
+  o: { order: LockedOrder; reason: string; now: number },
+): Promise<number> {
+  const { order, now } = o;
+  await moveOrder(tx, order.id, order.state, 'refunded', now);
+  const unitsReturned = returnsStockOnCancel(order.state)
+    ? await returnOrderStock(tx, { orderId: order.id, buyerId: order.buyer_id, reason: 'cancelled', now })
+    : 0;
+  await appendEvents(tx, [
+    orderEvent('order.refunded', order, {
+      amountCents: order.total_cents,
+      currency: order.currency,
+      reason: o.reason,
+      unitsReturned,
+    }),
+  ]);
+  return unitsReturned;
 }
