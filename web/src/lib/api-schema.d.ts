@@ -2242,11 +2242,11 @@ export interface paths {
         /** List parties (active ones unless asked), newest first, with their next start times */
         get: {
             parameters: {
-                query: {
+                query?: {
                     host?: string;
-                    limit: number;
-                    offset: number;
-                    state: "active" | "paused" | "ended";
+                    limit?: number;
+                    offset?: number;
+                    state?: "active" | "paused" | "ended";
                 };
                 header?: never;
                 path?: never;
@@ -2296,7 +2296,7 @@ export interface paths {
                             }[];
                             nextOccurrences: string[];
                             recurrence: {
-                                frequency: string;
+                                frequency: "daily" | "weekly";
                                 time: string;
                                 timeZone: string;
                                 weekdays?: number[];
@@ -2361,11 +2361,11 @@ export interface paths {
                         waitingRoom?: {
                             abandonAfterSeconds?: number;
                             /** @default 600 */
-                            admissionTtlSeconds: number;
+                            admissionTtlSeconds?: number;
                             admitPerMinute: number;
                             maxActive: number;
                             /** @default 600 */
-                            opensBeforeSeconds: number;
+                            opensBeforeSeconds?: number;
                             proofOfWork?: {
                                 difficulty: number;
                             };
@@ -2416,7 +2416,7 @@ export interface paths {
                             }[];
                             nextOccurrences: string[];
                             recurrence: {
-                                frequency: string;
+                                frequency: "daily" | "weekly";
                                 time: string;
                                 timeZone: string;
                                 weekdays?: number[];
@@ -2505,7 +2505,7 @@ export interface paths {
                             }[];
                             nextOccurrences: string[];
                             recurrence: {
-                                frequency: string;
+                                frequency: "daily" | "weekly";
                                 time: string;
                                 timeZone: string;
                                 weekdays?: number[];
@@ -2583,7 +2583,7 @@ export interface paths {
                             }[];
                             nextOccurrences: string[];
                             recurrence: {
-                                frequency: string;
+                                frequency: "daily" | "weekly";
                                 time: string;
                                 timeZone: string;
                                 weekdays?: number[];
@@ -2670,7 +2670,7 @@ export interface paths {
                             }[];
                             nextOccurrences: string[];
                             recurrence: {
-                                frequency: string;
+                                frequency: "daily" | "weekly";
                                 time: string;
                                 timeZone: string;
                                 weekdays?: number[];
@@ -3059,10 +3059,10 @@ export interface paths {
         /** List products, newest first; filter by hashtag or host */
         get: {
             parameters: {
-                query: {
+                query?: {
                     host?: string;
-                    limit: number;
-                    offset: number;
+                    limit?: number;
+                    offset?: number;
                     /** @description a hashtag, with or without # */
                     tag?: string;
                 };
@@ -3399,10 +3399,10 @@ export interface paths {
         /** List sales: live first, then upcoming by start time, then ended */
         get: {
             parameters: {
-                query: {
+                query?: {
                     host?: string;
-                    limit: number;
-                    offset: number;
+                    limit?: number;
+                    offset?: number;
                     status?: "upcoming" | "scheduled" | "live" | "sold_out" | "ended";
                     tag?: string;
                 };
@@ -3470,11 +3470,11 @@ export interface paths {
                         waitingRoom?: {
                             abandonAfterSeconds?: number;
                             /** @default 600 */
-                            admissionTtlSeconds: number;
+                            admissionTtlSeconds?: number;
                             admitPerMinute: number;
                             maxActive: number;
                             /** @default 600 */
-                            opensBeforeSeconds: number;
+                            opensBeforeSeconds?: number;
                             proofOfWork?: {
                                 difficulty: number;
                             };
@@ -4254,10 +4254,10 @@ export interface paths {
         /** Shows: live first, then upcoming, then ended; filter by status, hashtag, host */
         get: {
             parameters: {
-                query: {
+                query?: {
                     host?: string;
-                    limit: number;
-                    offset: number;
+                    limit?: number;
+                    offset?: number;
                     status?: "upcoming" | "scheduled" | "live" | "ended";
                     tag?: string;
                 };
@@ -5599,8 +5599,8 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -5641,9 +5641,7 @@ export interface paths {
                             serverTime: string;
                             shows: {
                                 heat: number;
-                                show: {
-                                    [key: string]: unknown;
-                                };
+                                show: components["schemas"]["Show"];
                             }[];
                             tags: {
                                 heat: number;
@@ -6085,9 +6083,16 @@ export interface components {
             buyerId: string;
             createdAt: string;
             currency: string;
-            fulfilment: {
+            fulfilment: ({
+                carrier?: string;
+                deliveredAt?: string;
+                packedAt?: string;
+                shippedAt?: string;
+                trackingNumber?: string;
+                warehouse?: string;
+            } & {
                 [key: string]: unknown;
-            } | null;
+            }) | null;
             id: string;
             lines: {
                 cancelledAt: string | null;
@@ -6097,12 +6102,41 @@ export interface components {
                 sku: string;
                 title: string;
             }[];
-            payment: {
+            payment: ({
+                capturedAt?: string;
+                installments?: {
+                    amountCents: number;
+                    dueDate: string;
+                }[];
+                label?: string;
+                method: "card" | "wallet" | "bnpl";
+                nextAction?: {
+                    /** @enum {string} */
+                    type: "challenge";
+                    url: string;
+                };
+                provider: string;
+                reason?: string;
+                ref?: string;
+                saveMethod?: boolean;
+                settledAt?: string;
+                status: "processing" | "requires_action" | "authorized" | "declined" | "captured" | "voided" | "refunded" | "failed";
+            } & {
                 [key: string]: unknown;
-            } | null;
-            shipping: {
+            }) | null;
+            shipping: ({
+                city: string;
+                country: string;
+                email?: string;
+                line1: string;
+                line2?: string;
+                name: string;
+                phone?: string;
+                postalCode: string;
+                region?: string;
+            } & {
                 [key: string]: unknown;
-            } | null;
+            }) | null;
             source: string;
             state: "pending_payment" | "paid" | "payment_failed" | "packed" | "shipped" | "delivered" | "cancelled" | "refunded";
             totalCents: number;
