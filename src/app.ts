@@ -5,7 +5,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { AuctionsService, auctionRoutes, auctionsConsumer, BidEngine } from './modules/auctions/index.ts';
+import {
+  AuctionsService,
+  auctionRoutes,
+  auctionSchemas,
+  auctionsConsumer,
+  BidEngine,
+} from './modules/auctions/index.ts';
 import { auditRoutes } from './modules/audit/index.ts';
 import {
   type AuthService,
@@ -54,6 +60,7 @@ import {
   RoomIntelligence,
   ShowsService,
   showRoutes,
+  showSchemas,
 } from './modules/shows/index.ts';
 import { saleStatsConsumer, statsRoutes } from './modules/stats/index.ts';
 import { TrendingService, trendingConsumer, trendingRoutes } from './modules/trending/index.ts';
@@ -350,7 +357,16 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       // The path only: a query string may carry what a log must not (a token, an e-mail).
       request.log.warn({ url: request.url.split('?', 1)[0], status: reply.statusCode }, 'server error');
   });
-  for (const schema of [Problem, UserSchema, ProductSchema, SaleSchema, ReservationSchema, OrderSchema])
+  for (const schema of [
+    Problem,
+    UserSchema,
+    ProductSchema,
+    SaleSchema,
+    ReservationSchema,
+    OrderSchema,
+    ...showSchemas,
+    ...auctionSchemas,
+  ])
     app.addSchema(schema);
   await app.register(swagger, {
     openapi: {
@@ -362,6 +378,8 @@ export async function buildApp(config: Config, deps: Deps = {}): Promise<Flashmo
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
+    // Shared schemas appear under their `$id` in components.schemas (not def-0, def-1…).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   metrics.instrument(app);

@@ -6,6 +6,17 @@ export { ClockEstimator, type TimeSample } from './clock.ts';
 export { type Countdown, countdown, formatCountdown } from './countdown.ts';
 export { leadingZeroBits, solvePow, solvePowInBackground } from './pow.ts';
 export {
+  BEARER_PREFIX,
+  type ChannelFrame,
+  CLOSE,
+  type ClientFrame,
+  type ControlFrame,
+  type ErrorFrame,
+  isChannelFrame,
+  type ServerFrame,
+  SUBPROTOCOL,
+} from './protocol.ts';
+export {
   FlashmobSocket,
   type FlashmobSocketOptions,
   type Frame,

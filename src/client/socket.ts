@@ -1,6 +1,16 @@
 import { backoffDelay } from './backoff.ts';
 import { ClockEstimator } from './clock.ts';
 import { type Countdown, countdown } from './countdown.ts';
+import {
+  BEARER_PREFIX,
+  type ChannelFrame,
+  CLOSE,
+  type ClientFrame,
+  type ErrorFrame,
+  isChannelFrame,
+  type ServerFrame,
+  SUBPROTOCOL,
+} from './protocol.ts';
 
 /** The part of the WebSocket API we use: the browser's and the `ws` package's both fit. */
 export interface WebSocketLike {
@@ -14,12 +24,8 @@ export interface WebSocketLike {
 }
 export type WebSocketCtor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
-export interface Frame<T = unknown> {
-  readonly ch: string;
-  readonly ev: string;
-  readonly data: T;
-  readonly seq: number;
-}
+/** A channel's frame (src/client/protocol.ts). */
+export type Frame<T = unknown> = ChannelFrame<T>;
 
 export type SocketStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -46,11 +52,11 @@ export interface FlashmobSocketOptions {
   /** A connection silent for this long is presumed dead and replaced. */
   readonly idleTimeoutMs?: number;
   readonly onStatus?: (status: SocketStatus) => void;
-  readonly onError?: (error: { code: string; title: string; ch?: string }) => void;
+  readonly onError?: (error: Pick<ErrorFrame, 'code' | 'title' | 'ch'>) => void;
 }
 
 /** Close codes after which reconnecting would not help. */
-const FINAL_CLOSE_CODES = new Set([4001]);
+const FINAL_CLOSE_CODES = new Set<number>([CLOSE.unauthorized]);
 
 /**
  * The Flashmob real-time client, for browsers and Node: one socket, channel subscriptions that
@@ -173,7 +179,7 @@ export class FlashmobSocket {
     if (!Ctor) throw new Error('No WebSocket implementation: pass options.WebSocket');
     const token = typeof this.o.token === 'function' ? this.o.token() : this.o.token;
     this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    const ws = new Ctor(this.o.url, token ? ['flashmob', `bearer.${token}`] : ['flashmob']);
+    const ws = new Ctor(this.o.url, token ? [SUBPROTOCOL, `${BEARER_PREFIX}${token}`] : [SUBPROTOCOL]);
     this.ws = ws;
     ws.onopen = () => {
       this.attempt = 0;
@@ -207,24 +213,24 @@ export class FlashmobSocket {
     };
   }
 
-  private sendFrame(frame: Record<string, unknown>): void {
+  private sendFrame(frame: ClientFrame): void {
     if (this.ws?.readyState === 1) this.ws.send(JSON.stringify(frame));
   }
 
   private onMessage(text: string): void {
     this.lastHeard = this.now();
-    let msg: Record<string, unknown>;
+    let msg: ServerFrame;
     try {
-      msg = JSON.parse(text) as Record<string, unknown>;
+      msg = JSON.parse(text) as ServerFrame;
     } catch {
       return; // not a frame of ours (the server sends JSON only): nothing to route
     }
-    if (typeof msg.ch === 'string' && typeof msg.ev === 'string') {
-      const frame = msg as unknown as Frame;
-      this.lastSeq.set(frame.ch, frame.seq);
-      for (const h of this.handlers.get(frame.ch) ?? []) h(frame);
+    if (isChannelFrame(msg)) {
+      this.lastSeq.set(msg.ch, msg.seq);
+      for (const h of this.handlers.get(msg.ch) ?? []) h(msg);
       return;
     }
+    if (typeof msg !== 'object' || msg === null) return;
     if (msg.op === 'time' && typeof msg.c === 'number' && typeof msg.s === 'number') {
       this.clock.add({ c0: msg.c, s: msg.s, c1: this.now() });
       if (--this.pending > 0) return;
@@ -239,9 +245,7 @@ export class FlashmobSocket {
       for (const w of this.syncWaiters.splice(0)) w();
       return;
     }
-    if (msg.op === 'error') {
-      this.o.onError?.(msg as unknown as { code: string; title: string; ch?: string });
-    }
+    if (msg.op === 'error') this.o.onError?.(msg);
   }
 
   /** Several time round trips a little apart; only the fastest ones will count. */

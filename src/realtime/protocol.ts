@@ -1,63 +1,18 @@
 /**
- * The WebSocket protocol at /ws. JSON text frames.
- *
- * Client → server:
- *   {op:"sub", ch, since?, presence?}   subscribe; `since` = last seq seen, to resume where history
- *                            exists; `presence: false` = glancing (a list page): not counted as a viewer
- *   {op:"unsub", ch}
- *   {op:"time", c}           clock sync: answered {op:"time", c, s}
- *   {op:"ping", id?}         answered {op:"pong", id}
- *   {op:"auth", token}       sign in on an open socket (or send the JWT as the subprotocol
- *                            "bearer.<token>" beside "flashmob" when connecting)
- *   {op:"send", ch, ev, data} a message into a channel that accepts them (show chat, reactions)
- *
- * Server → client:
- *   {ch, ev, data, seq}      a channel frame; `seq` grows by one per frame of that channel
- *   {op:"subscribed", ch, seq} / {op:"unsubscribed", ch}
- *   {op:"error", code, title, ch?}   a problem with one frame; the socket stays open
+ * The server's side of the WebSocket protocol: parsing and validating client frames. The frames
+ * themselves, the subprotocol and the close codes are defined once in src/client/protocol.ts,
+ * which the client library and the web app import too.
  */
+import {
+  BEARER_PREFIX,
+  type ChannelFrame,
+  CLOSE,
+  type ClientFrame,
+  SUBPROTOCOL,
+} from '../client/protocol.ts';
 import { findUnsafeText } from '../platform/text.ts';
 
-export const SUBPROTOCOL = 'flashmob';
-export const BEARER_PREFIX = 'bearer.';
-
-/** Close codes (4000–4999 are the application's). */
-export const CLOSE = {
-  normal: 1000,
-  goingAway: 1001,
-  /** The client could not keep up: its send buffer passed the bound. Reconnect and resync. */
-  slowConsumer: 4008,
-  /** Too many frames, or too many bad ones, for too long. */
-  abuse: 4029,
-  /** The token presented was refused (also: the account was suspended). */
-  unauthorized: 4001,
-  /**
-   * The account changed (role, password): reconnect with a current token. The token this socket
-   * signed in with was revoked, so reconnecting with it is refused with 4001.
-   */
-  accountChanged: 4003,
-  /** The server restarts; reconnect (with backoff). */
-  restarting: 4012,
-  /** The user was banned from a show this socket watched: do not reconnect to it. */
-  banned: 4010,
-  /** Over a connection cap (per address or per user): try again later, with backoff (RFC 6455 registry). */
-  tryAgainLater: 1013,
-} as const;
-
-export type ClientFrame =
-  | { op: 'sub'; ch: string; since?: number; presence?: boolean }
-  | { op: 'unsub'; ch: string }
-  | { op: 'time'; c: number }
-  | { op: 'ping'; id?: string | number }
-  | { op: 'auth'; token: string }
-  | { op: 'send'; ch: string; ev: string; data: unknown };
-
-export interface ChannelFrame<T = unknown> {
-  ch: string;
-  ev: string;
-  data: T;
-  seq: number;
-}
+export { BEARER_PREFIX, type ChannelFrame, CLOSE, type ClientFrame, SUBPROTOCOL };
 
 export type ParseResult =
   | { ok: true; frame: ClientFrame }

@@ -2,5 +2,6 @@
 export { BidEngine } from './bid-engine.ts';
 export { auctionsConsumer } from './consumer.ts';
 export { auctionRoutes } from './routes.ts';
+export { auctionSchemas } from './schemas.ts';
 export { AuctionsService } from './service.ts';
 export type { AuctionView } from './types.ts';

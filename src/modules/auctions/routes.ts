@@ -4,9 +4,9 @@ import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
 import { Body, Cents, Id, IdParams, Sku, withProblems } from '../../platform/http/schemas.ts';
 import type { BidEngine } from './bid-engine.ts';
+import { AuctionBidSchema, AuctionSchema, BidAcceptedSchema } from './schemas.ts';
 import type { AuctionsService } from './service.ts';
 
-const Any = Type.Object({}, { additionalProperties: true });
 const AuctionParams = Type.Object({ id: Id('auction') }, { additionalProperties: false });
 
 export function auctionRoutes(app: App, d: { auctions: AuctionsService; bids: BidEngine }): void {
@@ -31,7 +31,7 @@ export function auctionRoutes(app: App, d: { auctions: AuctionsService; bids: Bi
           reserveCents: Type.Optional(Cents),
           extendWindowSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
         }),
-        response: withProblems({ 201: Any }),
+        response: withProblems({ 201: Type.Ref(AuctionSchema) }),
       },
     },
     async (req, reply) =>
@@ -46,7 +46,7 @@ export function auctionRoutes(app: App, d: { auctions: AuctionsService; bids: Bi
         tags: ['auctions'],
         summary: 'An auction: current price, next minimum, end (server time)',
         params: AuctionParams,
-        response: withProblems({ 200: Any }),
+        response: withProblems({ 200: Type.Ref(AuctionSchema) }),
       },
     },
     async (req) => {
@@ -64,7 +64,7 @@ export function auctionRoutes(app: App, d: { auctions: AuctionsService; bids: Bi
         tags: ['auctions'],
         summary: 'The highest bids',
         params: AuctionParams,
-        response: withProblems({ 200: Type.Array(Any) }),
+        response: withProblems({ 200: Type.Array(Type.Ref(AuctionBidSchema)) }),
       },
     },
     async (req) => d.auctions.bids(req.params.id),
@@ -85,7 +85,7 @@ export function auctionRoutes(app: App, d: { auctions: AuctionsService; bids: Bi
           amountCents: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
           idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
         }),
-        response: withProblems({ 201: Any }),
+        response: withProblems({ 201: Type.Ref(BidAcceptedSchema) }),
       },
     },
     async (req, reply) => {

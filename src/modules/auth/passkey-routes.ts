@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../../platform/http/access.ts';
 import type { App } from '../../platform/http/app-type.ts';
@@ -47,7 +47,51 @@ const Authentication = Body({
     userHandle: Type.Optional(B64(1024)),
   }),
 });
-const Options = Type.Object({}, { additionalProperties: true });
+/** WebAuthn options as @simplewebauthn/server makes them: the fields named, any newer ones kept. */
+const Open = <P extends Record<string, TSchema>>(props: P, description?: string) =>
+  Type.Object(props, { additionalProperties: true, ...(description ? { description } : {}) });
+const Credential = Open({
+  id: Type.String(),
+  type: Type.Literal('public-key'),
+  transports: Type.Optional(Type.Array(Type.String())),
+});
+const Common = {
+  challenge: Type.String(),
+  timeout: Type.Optional(Type.Integer()),
+  hints: Type.Optional(Type.Array(Type.String())),
+  extensions: Type.Optional(Open({})),
+};
+/** PublicKeyCredentialCreationOptionsJSON (for `startRegistration`). */
+const CreationOptions = Open(
+  {
+    ...Common,
+    rp: Open({ name: Type.String(), id: Type.Optional(Type.String()) }),
+    user: Open({ id: Type.String(), name: Type.String(), displayName: Type.String() }),
+    pubKeyCredParams: Type.Array(Open({ alg: Type.Integer(), type: Type.Literal('public-key') })),
+    excludeCredentials: Type.Optional(Type.Array(Credential)),
+    authenticatorSelection: Type.Optional(
+      Open({
+        authenticatorAttachment: Type.Optional(Type.String()),
+        requireResidentKey: Type.Optional(Type.Boolean()),
+        residentKey: Type.Optional(Type.String()),
+        userVerification: Type.Optional(Type.String()),
+      }),
+    ),
+    attestation: Type.Optional(Type.String()),
+    attestationFormats: Type.Optional(Type.Array(Type.String())),
+  },
+  'WebAuthn PublicKeyCredentialCreationOptionsJSON',
+);
+/** PublicKeyCredentialRequestOptionsJSON (for `startAuthentication`). */
+const RequestOptions = Open(
+  {
+    ...Common,
+    rpId: Type.Optional(Type.String()),
+    allowCredentials: Type.Optional(Type.Array(Credential)),
+    userVerification: Type.Optional(Type.String()),
+  },
+  'WebAuthn PublicKeyCredentialRequestOptionsJSON',
+);
 
 /**
  * The relying party: configured (WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS), or the request's own host and
@@ -80,7 +124,7 @@ export function passkeyRoutes(
         tags,
         summary: 'Start adding a passkey: WebAuthn creation options (for startRegistration)',
         description: 'With a second factor already, 403 step_up_required without a Flashmob-Step-Up proof.',
-        response: withProblems({ 200: Options }),
+        response: withProblems({ 200: CreationOptions }),
       },
     },
     async (req) => d.passkeys.registrationOptions(principalOf(req).id, rpOf(req, config)),
@@ -109,7 +153,7 @@ export function passkeyRoutes(
         tags,
         summary: 'Step up with a passkey: WebAuthn request options (for startAuthentication)',
         description: '409 mfa_not_active when the account has no passkey.',
-        response: withProblems({ 200: Options }),
+        response: withProblems({ 200: RequestOptions }),
       },
     },
     async (req) => d.passkeys.authenticationOptions(principalOf(req).id, rpOf(req, config)),

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 import { ORDER_STATES } from '../../domain/order-state.ts';
 import { AppError } from '../../platform/errors.ts';
 import { principalOf } from '../../platform/http/access.ts';
@@ -33,6 +33,59 @@ const PaymentSchema = Type.Union([
   Body({ savedMethodId: Id('paymentMethod') }),
 ]);
 
+/** Stored as JSON: the fields named here, and any older or newer key kept as it is. */
+const Open = <P extends Record<string, TSchema>>(props: P) =>
+  Type.Object(props, { additionalProperties: true });
+const opt = Type.Optional;
+
+const ShippingView = Open({
+  name: Type.String(),
+  line1: Type.String(),
+  line2: opt(Type.String()),
+  city: Type.String(),
+  region: opt(Type.String()),
+  postalCode: Type.String(),
+  country: Type.String(),
+  email: opt(Type.String()),
+  phone: opt(Type.String()),
+});
+
+const PAYMENT_STATUSES = [
+  'processing',
+  'requires_action',
+  'authorized',
+  'declined',
+  'captured',
+  'voided',
+  'refunded',
+  'failed',
+] as const;
+
+/** The order's payment as the buyer may see it (never the raw token). */
+const PaymentView = Open({
+  provider: Type.String(),
+  method: Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m))),
+  status: Type.Union(PAYMENT_STATUSES.map((s) => Type.Literal(s))),
+  ref: opt(Type.String()),
+  label: opt(Type.String()),
+  reason: opt(Type.String()),
+  installments: opt(Type.Array(Type.Object({ dueDate: Type.String(), amountCents: Type.Integer() }))),
+  nextAction: opt(Type.Object({ type: Type.Literal('challenge'), url: Type.String() })),
+  saveMethod: opt(Type.Boolean()),
+  capturedAt: opt(Type.String()),
+  settledAt: opt(Type.String()),
+});
+
+/** What the warehouse and the carrier recorded. */
+const FulfilmentView = Open({
+  warehouse: opt(Type.String()),
+  packedAt: opt(Type.String()),
+  carrier: opt(Type.String()),
+  trackingNumber: opt(Type.String()),
+  shippedAt: opt(Type.String()),
+  deliveredAt: opt(Type.String()),
+});
+
 const OrderSchema = Type.Object(
   {
     id: Type.String(),
@@ -51,9 +104,9 @@ const OrderSchema = Type.Object(
         cancelledAt: Type.Union([Type.String(), Type.Null()]),
       }),
     ),
-    shipping: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
-    payment: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
-    fulfilment: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+    shipping: Type.Union([ShippingView, Type.Null()]),
+    payment: Type.Union([PaymentView, Type.Null()]),
+    fulfilment: Type.Union([FulfilmentView, Type.Null()]),
     createdAt: Type.String(),
     updatedAt: Type.String(),
   },

@@ -42,7 +42,7 @@ const PartySchema = Type.Object({
   description: Type.String(),
   hashtags: Type.Array(Type.String()),
   recurrence: Type.Object({
-    frequency: Type.String(),
+    frequency: Type.Union([Type.Literal(FREQUENCIES[0]), Type.Literal(FREQUENCIES[1])]),
     weekdays: Type.Optional(Type.Array(Type.Integer())),
     time: Type.String(),
     timeZone: Type.String(),

@@ -56,7 +56,16 @@ export function paymentRoutes(
       '/api/payments/webhook',
       {
         config: { access: 'public', rateLimit: { points: 1_000, windowSeconds: 10, by: 'ip' } },
-        schema: { tags: ['payments'], summary: 'Payment provider webhooks (HMAC-signed)', hide: false },
+        schema: {
+          tags: ['payments'],
+          summary: 'Payment provider webhooks (HMAC-signed)',
+          response: withProblems({
+            200: Type.Object({
+              received: Type.Boolean(),
+              duplicate: Type.Boolean({ description: 'this event was applied before' }),
+            }),
+          }),
+        },
       },
       async (req, reply) => {
         const { duplicate } = await d.webhooks.receive(String(req.body), req.headers);

@@ -27,6 +27,19 @@ export const NewSaleItems = Type.Array(
   { minItems: 1, maxItems: 200 },
 );
 
+/** A sale's waiting room as stored (extra keys kept: old rows may carry settings since retired). */
+const WaitingRoomView = Type.Object(
+  {
+    admitPerMinute: Type.Number(),
+    maxActive: Type.Integer(),
+    opensBeforeSeconds: Type.Integer(),
+    admissionTtlSeconds: Type.Integer(),
+    abandonAfterSeconds: Type.Optional(Type.Integer()),
+    proofOfWork: Type.Optional(Type.Object({ difficulty: Type.Integer() })),
+  },
+  { additionalProperties: true },
+);
+
 export const SaleItemSchema = Type.Object({
   id: Type.String(),
   sku: Type.String(),
@@ -51,7 +64,7 @@ export const SaleSchema = Type.Object(
     endsAt: Type.String(),
     hashtags: Type.Array(Type.String()),
     holdSeconds: Type.Integer(),
-    waitingRoom: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
+    waitingRoom: Type.Union([WaitingRoomView, Type.Null()]),
     partyId: Type.Union([Type.String(), Type.Null()]),
     status: Type.Union(['scheduled', 'live', 'sold_out', 'ended'].map((s) => Type.Literal(s))),
     items: Type.Array(SaleItemSchema),

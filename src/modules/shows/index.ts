@@ -10,6 +10,7 @@ export { ModerationCache } from './moderation.ts';
 export { POLL_SUBJECT, PollsService, type PollView } from './polls.ts';
 export { emptyCounts, ReactionCounter, type ReactionCounts } from './reactions.ts';
 export { RoomIntelligence } from './room-intelligence.ts';
-export { showRoutes } from './routes.ts';
+export { type ShowRoutesDeps, showRoutes } from './routes.ts';
+export { showSchemas } from './schemas.ts';
 export { ShowsService, showFacts } from './service.ts';
 export type { Show } from './types.ts';

@@ -22,12 +22,7 @@ export function trendingRoutes(app: App, trending: TrendingService): void {
           200: Type.Object({
             halfLifeMinutes: Type.Number(),
             sales: Type.Array(Type.Object({ heat: Type.Number(), sale: Type.Ref('Sale') })),
-            shows: Type.Array(
-              Type.Object({
-                heat: Type.Number(),
-                show: Type.Object({}, { additionalProperties: true }),
-              }),
-            ),
+            shows: Type.Array(Type.Object({ heat: Type.Number(), show: Type.Ref('Show') })),
             tags: Type.Array(Type.Object({ tag: Type.String(), heat: Type.Number() })),
             serverTime: Type.String(),
           }),

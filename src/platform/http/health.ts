@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from './app-type.ts';
 import { problemOf, sendProblem } from './problem.ts';
+import { withProblems } from './schemas.ts';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -9,16 +10,30 @@ export function healthRoutes(app: App, checks: Record<string, ReadinessCheck>, n
     '/healthz',
     {
       config: { access: 'public', rateLimit: { points: 10_000, windowSeconds: 10, by: 'ip' } },
-      schema: { tags: ['ops'], summary: 'Liveness' },
+      schema: {
+        tags: ['ops'],
+        summary: 'Liveness',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
     },
-    async () => ({ status: 'ok' }),
+    async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
     {
       config: { access: 'public', rateLimit: { points: 10_000, windowSeconds: 10, by: 'ip' } },
-      schema: { tags: ['ops'], summary: 'Readiness: every connection this node needs answers' },
+      schema: {
+        tags: ['ops'],
+        summary: 'Readiness: every connection this node needs answers',
+        description: '503 unavailable with `checks`, each "ok" or why not, when one does not answer.',
+        response: withProblems({
+          200: Type.Object({
+            status: Type.Literal('ready'),
+            checks: Type.Record(Type.String(), Type.String(), { description: 'each check: "ok"' }),
+          }),
+        }),
+      },
     },
     async (_req, reply) => {
       const results = await Promise.all(

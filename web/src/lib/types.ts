@@ -1,310 +1,104 @@
-/** The API's shapes as the web app uses them (see GET /docs/json for the full document). */
+/**
+ * The API's shapes as the web app uses them: names over the types `npm run openapi` generates
+ * from docs/openapi.json (api-schema.d.ts), so they follow the server's schemas, never a copy.
+ * Only what the HTTP contract does not carry is written here: the WebSocket channels' state
+ * frames (composed from the API's types) and the problem facts the web app reads.
+ */
+import type { components, paths } from './api-schema.d.ts';
 
-export type Role = 'buyer' | 'host' | 'admin';
+type Schemas = components['schemas'];
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-export interface User {
-  id: string;
-  email: string | null;
-  name: string;
-  role: Role;
-  guest: boolean;
-  createdAt: string;
+type Json<R, C extends number> = R extends { [K in C]: { content: { 'application/json': infer B } } }
+  ? B
+  : never;
+type FirstSuccess<R> = [Json<R, 200>] extends [never]
+  ? [Json<R, 201>] extends [never]
+    ? [Json<R, 202>] extends [never]
+      ? null
+      : Json<R, 202>
+    : Json<R, 201>
+  : Json<R, 200>;
+
+/** The JSON body of a route's success answer, by path and method (`null` for a 204). */
+export type ApiResponse<P extends keyof paths, M extends Method & keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
 }
+  ? FirstSuccess<R>
+  : never;
 
-export interface Session {
-  user: User;
-  token: string;
+/** The JSON body a route takes. */
+export type ApiBody<P extends keyof paths, M extends Method & keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
 }
+  ? B
+  : never;
 
-export type SaleStatus = 'scheduled' | 'live' | 'sold_out' | 'ended';
-
-export interface WaitingRoomConfig {
-  admitPerMinute: number;
-  maxActive: number;
-  opensBeforeSeconds: number;
-  admissionTtlSeconds: number;
-  abandonAfterSeconds?: number;
-  proofOfWork?: { difficulty: number };
+/** A route's query parameters (those with a server default are optional). */
+export type ApiQuery<P extends keyof paths, M extends Method & keyof paths[P]> = paths[P][M] extends {
+  parameters: { query?: infer Q };
 }
+  ? Q
+  : never;
 
-export interface SaleItem {
-  id?: string;
-  sku: string;
-  title: string;
-  priceCents: number;
-  currency: string;
-  stock: number;
-  remaining: number;
-  perBuyerLimit: number;
-  imageUrl: string | null;
-  active?: boolean;
-  version: number;
-}
+export type User = Schemas['User'];
+export type Role = User['role'];
+export type Session = ApiResponse<'/api/auth/login', 'post'>;
+/** GET /api/me/mfa: the second factors of the signed-in user. */
+export type MfaStatus = ApiResponse<'/api/me/mfa', 'get'>;
 
-export interface Sale {
-  id: string;
-  hostId: string;
-  title: string;
-  kind: string;
-  startsAt: string;
-  endsAt: string;
-  hashtags: string[];
-  holdSeconds: number;
-  waitingRoom: WaitingRoomConfig | null;
-  status: SaleStatus;
-  items: SaleItem[];
-  /** The party this sale is an occurrence of, if any. */
-  partyId: string | null;
-  serverTime: string;
-}
+export type Sale = Schemas['Sale'];
+export type SaleStatus = Sale['status'];
+/** A sale's item; a show's featured item is shown as one too (it has no `id` or `active` there). */
+export type SaleItem = Omit<Sale['items'][number], 'id' | 'active'> &
+  Partial<Pick<Sale['items'][number], 'id' | 'active'>>;
+export type WaitingRoomConfig = NonNullable<Sale['waitingRoom']>;
+export type SaleStats = ApiResponse<'/api/sales/{id}/stats', 'get'>;
 
 // ---- Parties (GET /api/parties): a sale at a fixed local time, every day or on chosen weekdays
-
-export type PartyState = 'active' | 'paused' | 'ended';
-export type PartyFrequency = 'daily' | 'weekly';
-
-export interface PartyRecurrence {
-  frequency: PartyFrequency;
-  /** weekly: 0 = Sunday … 6 = Saturday, in `timeZone`. */
-  weekdays?: number[];
-  /** Local start time, `HH:MM` (24-hour). */
-  time: string;
-  /** IANA zone, e.g. `Europe/Paris`. */
-  timeZone: string;
-}
-
-export interface PartyItem {
-  sku: string;
-  stock: number;
-  priceCents?: number;
-  perBuyerLimit: number;
-}
-
+export type Party = ApiResponse<'/api/parties/{id}', 'get'>;
+export type PartyState = Party['state'];
+export type PartyRecurrence = Party['recurrence'];
+export type PartyFrequency = PartyRecurrence['frequency'];
+export type PartyItem = Party['items'][number];
 /** One of a party's sales (an occurrence) that has not ended yet. */
-export interface PartySale {
-  id: string;
-  startsAt: string;
-  endsAt: string;
-  status: SaleStatus;
-}
-
-export interface Party {
-  id: string;
-  hostId: string;
-  title: string;
-  description: string;
-  hashtags: string[];
-  recurrence: PartyRecurrence;
-  durationMinutes: number;
-  holdSeconds: number;
-  waitingRoom: WaitingRoomConfig | null;
-  items: PartyItem[];
-  state: PartyState;
-  startsOn: string;
-  endsOn: string | null;
-  /** The next start times (up to 5) while it is active. */
-  nextOccurrences: string[];
-  /** Its sales not yet ended (the one on now, then those scheduled), by start time. */
-  sales: PartySale[];
-  createdAt: string;
-}
-
-/** A ticket's state in a waiting room (`queue:SALE:TICKET` state frames carry the same). */
-export type TicketState = 'waiting' | 'admitted' | 'left' | 'abandoned' | 'done';
+export type PartySale = Party['sales'][number];
 
 /** GET/POST /api/sales/:id/queue[/:ticket]: the holder's place in line. */
-export interface QueueStatus {
-  ticket: string;
-  saleId: string;
-  state: TicketState;
-  /** 1-based place among those waiting; 0 once admitted; null before the draw or when gone. */
-  position: number | null;
-  etaSeconds: number | null;
-  preOpen: boolean;
-  saleStartsAt: string;
-  paused: boolean;
-  admissionToken?: string;
-  admissionExpiresAt?: string;
-}
-
+export type QueueStatus = ApiResponse<'/api/sales/{id}/queue/{ticket}', 'get'>;
+/** A ticket's state in a waiting room (`queue:SALE:TICKET` state frames carry the same). */
+export type TicketState = QueueStatus['state'];
 /** GET /api/sales/:id/queue: the queue as its host sees it. */
-export interface QueueHostView {
-  saleId: string;
-  length: number;
-  waiting: number;
-  preOpen: number;
-  admitted: number;
-  active: number;
-  maxActive: number;
-  configuredPerMinute: number;
-  admitPerMinute: number;
-  observedPerMinute: number | null;
-  paused: boolean;
-  opensAt: string;
-  startsAt: string;
-}
-
-export interface PowChallenge {
-  challenge: string;
-  difficulty: number;
-  expiresAt: string;
-}
+export type QueueHostView = ApiResponse<'/api/sales/{id}/queue', 'get'>;
+export type PowChallenge = ApiResponse<'/api/sales/{id}/queue/challenge', 'get'>;
 
 /** What a `sale:ID` channel sends (`state` frames). */
-export interface SaleState {
-  id: string;
-  title: string;
-  status: SaleStatus;
-  startsAt: string;
-  endsAt: string;
-  serverTime: string;
+export type SaleState = Pick<
+  Sale,
+  'id' | 'title' | 'status' | 'startsAt' | 'endsAt' | 'serverTime' | 'items'
+> & {
   waitingRoom: boolean;
-  items: SaleItem[];
-}
+};
 
-export type ReservationState = 'held' | 'released' | 'expired' | 'checked_out';
+export type Reservation = Schemas['Reservation'];
+export type ReservationState = Reservation['state'];
+export type WaitlistEntry = ApiResponse<'/api/waitlist/{id}', 'delete'>;
 
-export interface Reservation {
-  id: string;
-  saleId: string;
-  saleItemId?: string;
-  sku: string;
-  quantity: number;
-  priceCents?: number;
-  currency?: string;
-  state: ReservationState;
-  source?: string;
-  expiresAt: string;
-  createdAt?: string;
-  orderId?: string | null;
-}
+export type Product = Schemas['Product'];
+export type Variant = Product['variants'][number];
 
-export interface WaitlistEntry {
-  id: string;
-  saleId: string;
-  sku: string;
-  quantity: number;
-  state: string;
-  position: number | null;
-  reservationId: string | null;
-  createdAt: string;
-}
+export type Order = Schemas['Order'];
+export type OrderState = Order['state'];
+export type OrderLine = Order['lines'][number];
+export type Shipping = NonNullable<Order['shipping']>;
+export type OrderPayment = NonNullable<Order['payment']>;
+export type PaymentMethodKind = NonNullable<OrderPayment['method']>;
+export type Installment = NonNullable<OrderPayment['installments']>[number];
+export type SavedPaymentMethod = ApiResponse<'/api/payment-methods', 'get'>[number];
 
-export interface Variant {
-  id: string;
-  sku: string;
-  title: string;
-  priceCents: number;
-  currency: string;
-}
-
-export interface Product {
-  id: string;
-  hostId: string;
-  title: string;
-  description: string;
-  imageUrl: string | null;
-  hashtags: string[];
-  variants: Variant[];
-  createdAt: string;
-}
-
-export type OrderState =
-  | 'pending_payment'
-  | 'paid'
-  | 'payment_failed'
-  | 'packed'
-  | 'shipped'
-  | 'delivered'
-  | 'cancelled'
-  | 'refunded';
-
-export type PaymentMethodKind = 'card' | 'wallet' | 'bnpl';
-
-export interface Installment {
-  dueDate: string;
-  amountCents: number;
-}
-
-export interface OrderPayment {
-  provider?: string;
-  method?: PaymentMethodKind;
-  status?: string;
-  ref?: string;
-  label?: string;
-  reason?: string;
-  installments?: Installment[];
-  nextAction?: { type: 'challenge'; url: string };
-}
-
-export interface Shipping {
-  name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  region?: string;
-  postalCode: string;
-  country: string;
-  email?: string;
-  phone?: string;
-}
-
-export interface OrderLine {
-  sku: string;
-  title: string;
-  quantity: number;
-  priceCents: number;
-  reservationId: string | null;
-}
-
-export interface Order {
-  id: string;
-  buyerId: string;
-  state: OrderState;
-  source: string;
-  totalCents: number;
-  currency: string;
-  lines: OrderLine[];
-  shipping: Shipping | null;
-  payment: OrderPayment | null;
-  fulfilment: Record<string, unknown> | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SavedPaymentMethod {
-  id: string;
-  method: string;
-  label: string;
-  createdAt: string;
-}
-
-export interface SaleStats {
-  saleId: string;
-  claims: number;
-  unitsClaimed: number;
-  unitsReturned: number;
-  ordersPaid: number;
-  unitsSold: number;
-  revenueCents: number;
-  claimsPerMinute: Array<{ minute: string; claims: number; units: number }>;
-}
-
-/** An RFC 9457 problem with Flashmob's stable `code` and its facts. */
-/** GET /api/me/mfa: the second factors of the signed-in user. */
-export interface MfaStatus {
-  totp: 'off' | 'pending' | 'active';
-  recoveryCodesLeft: number;
-  passkeys: number;
-}
-
-export interface Problem {
+/** An RFC 9457 problem with Flashmob's stable `code` and the facts some codes carry (docs/errors.md). */
+export type Problem = Pick<Schemas['Problem'], 'title' | 'status' | 'code' | 'detail' | 'instance'> & {
   type?: string;
-  title: string;
-  status: number;
-  code: string;
-  detail?: string;
-  instance?: string;
   remaining?: number;
   limit?: number;
   alreadyHeld?: number;
@@ -316,142 +110,25 @@ export interface Problem {
   errors?: Array<{ path: string; message: string }>;
   opensAt?: string;
   [fact: string]: unknown;
-}
+};
 
 // ---- Live shows (GET /api/shows, the `show:ID` and `show:ID:host` channels)
-
-export type ShowStatus = 'scheduled' | 'live' | 'ended';
-
+export type Show = Schemas['Show'];
+export type ShowStatus = Show['status'];
 /** The product pinned in a show: an item of the show's own sale, bought with a claim. */
-export interface FeaturedItem {
-  saleId: string;
-  itemId: string;
-  sku: string;
-  title: string;
-  priceCents: number;
-  currency: string;
-  stock: number;
-  remaining: number;
-  perBuyerLimit: number;
-  imageUrl: string | null;
-  version: number;
-}
-
-export interface Show {
-  id: string;
-  hostId: string;
-  hostName: string;
-  title: string;
-  description: string;
-  startsAt: string;
-  streamUrl: string | null;
-  hashtags: string[];
-  status: ShowStatus;
-  wentLiveAt: string | null;
-  endedAt: string | null;
-  saleId: string;
-  featured: FeaturedItem | null;
-  commentToBuy: { enabled: boolean; keyword: string };
-  slowModeSeconds: number;
-  /** The host's own words masked in chat (lower case, single spaces). */
-  blockedWords: string[];
-  pinned: { text: string; at: string } | null;
-  followers: number;
-  serverTime: string;
-}
-
-export type AuctionStatus = 'running' | 'sold' | 'no_bids' | 'reserve_not_met' | 'cancelled' | 'unpaid';
-
-export interface Auction {
-  id: string;
-  showId: string;
-  sku: string;
-  title: string;
-  currency: string;
-  startCents: number;
-  incrementCents: number;
-  /** Whether a reserve exists and is met (its amount stays the host's secret). */
-  reserve: { set: boolean; met: boolean };
-  suddenDeath: boolean;
-  startsAt: string;
-  endsAt: string;
-  status: AuctionStatus;
-  highCents: number | null;
-  highBidderId: string | null;
-  bidCount: number;
-  nextMinimumCents: number;
-  winnerId: string | null;
-  orderId: string | null;
-  serverTime: string;
-}
-
-export interface AuctionBid {
-  id: string;
-  bidderId: string;
-  bidderName: string;
-  amountCents: number;
-  at: string;
-}
-
-export interface BidAccepted {
-  bid: { id: string; amountCents: number; at: string };
-  endsAt: string;
-  extended: boolean;
-  nextMinimumCents: number;
-  replay: boolean;
-}
-
-export interface Poll {
-  id: string;
-  showId: string;
-  question: string;
-  status: 'open' | 'closed';
-  results: { total: number; options: Array<{ option: string; count: number; percent: number }> };
-}
-
-export interface Giveaway {
-  id: string;
-  showId: string;
-  sku: string;
-  title: string;
-  opensAt: string;
-  closesAt: string;
-  status: 'open' | 'drawn' | 'no_entries';
-  entrants: number;
-  winnerId: string | null;
-  orderId: string | null;
-  /** sha256 of the draw's secret seed, published before anyone enters (commit–reveal). */
-  seedHash: string | null;
-}
-
+export type FeaturedItem = Schemas['FeaturedItem'];
+export type Auction = Schemas['Auction'];
+export type AuctionStatus = Auction['status'];
+export type AuctionBid = Schemas['AuctionBid'];
+export type BidAccepted = Schemas['BidAccepted'];
+export type Poll = Schemas['Poll'];
+export type Giveaway = Schemas['Giveaway'];
 /** A giveaway's published proof (GET /api/giveaways/:id/proof). */
-export interface GiveawayProof {
-  giveawayId: string;
-  status: Giveaway['status'];
-  algorithm: string;
-  seedHash: string | null;
-  /** Revealed once drawn. */
-  seed: string | null;
-  entrants: string[];
-  entrantsHash: string | null;
-  entrantCount: number;
-  winnerIndex: number | null;
-  winnerId: string | null;
-  youEntered?: boolean;
-}
-
-export interface ChatMessage {
-  id: string;
-  showId: string;
-  userId: string | null;
-  userName: string;
-  text: string;
-  kind: 'chat' | 'announcement' | 'bot' | 'system';
-  /** Profanity was masked in this line. */
-  flagged: boolean;
-  at: string;
-  replyTo?: string;
-}
+export type GiveawayProof = Schemas['GiveawayProof'];
+export type ChatMessage = Schemas['ChatMessage'];
+export type RadarQuestion = Schemas['RadarQuestion'];
+export type Faq = Schemas['Faq'];
+export type FollowState = Schemas['FollowState'];
 
 /** A `show:ID` state frame: the whole room, always the latest. */
 export interface RoomState {
@@ -465,18 +142,6 @@ export interface RoomState {
   serverTime: string;
 }
 
-export interface RadarQuestion {
-  id: string;
-  showId: string;
-  messageId: string;
-  userId: string | null;
-  userName: string;
-  text: string;
-  topics: string[];
-  status: 'open' | 'answered';
-  at: string;
-}
-
 /** A `show:ID:host` state frame: the chat's mood over the last minute and the open questions. */
 export interface HostRoomState {
   showId: string;
@@ -486,41 +151,11 @@ export interface HostRoomState {
   serverTime: string;
 }
 
-export interface Faq {
-  id: string;
-  question: string;
-  answer: string;
-}
-
-export interface FollowState {
-  following: boolean;
-  followers: number;
-}
-
 // ---- Trending (GET /api/trending): what is hot now, by a heat that halves every 10 minutes
-
-/** A sale by its heat (1 per unit claimed, 2 per unit asked for on a waitlist). */
-export interface TrendingSale {
-  heat: number;
-  sale: Sale;
-}
-
-/** A show by its heat (claims of its featured product, 2 per auction bid). */
-export interface TrendingShow {
-  heat: number;
-  show: Show;
-}
-
-export interface TrendingTag {
-  tag: string;
-  heat: number;
-}
-
 /** Hottest first in each list; ended sales and shows are left out. Cached 2 s by the server. */
-export interface Trending {
-  halfLifeMinutes: number;
-  sales: TrendingSale[];
-  shows: TrendingShow[];
-  tags: TrendingTag[];
-  serverTime: string;
-}
+export type Trending = ApiResponse<'/api/trending', 'get'>;
+/** A sale by its heat (1 per unit claimed, 2 per unit asked for on a waitlist). */
+export type TrendingSale = Trending['sales'][number];
+/** A show by its heat (claims of its featured product, 2 per auction bid). */
+export type TrendingShow = Trending['shows'][number];
+export type TrendingTag = Trending['tags'][number];
