@@ -53,7 +53,8 @@ module.exports = {
     },
     {
       name: 'module-internals-outside',
-      comment: 'the app, realtime, commands and platform reach a module only through its index.ts',
+      comment:
+        'the app, composition, realtime, commands and platform reach a module only through its index.ts',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/modules/' },
       to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
@@ -78,21 +79,21 @@ module.exports = {
       comment: 'platform/ is ports and adapters; only http/access.ts knows the policy module',
       severity: 'error',
       from: { path: '^src/platform/', pathNot: '^src/platform/http/access\\.ts$' },
-      to: { path: '^src/(modules|realtime|commands|app\\.ts|cli\\.ts)' },
+      to: { path: '^src/(modules|realtime|commands|composition|app\\.ts|cli\\.ts)' },
     },
     {
       name: 'platform-access',
       comment: 'http/access.ts uses the policy module and nothing else of the modules',
       severity: 'error',
       from: { path: '^src/platform/http/access\\.ts$' },
-      to: { path: '^src/(modules/(?!policy/)|realtime|commands|app\\.ts|cli\\.ts)' },
+      to: { path: '^src/(modules/(?!policy/)|realtime|commands|composition|app\\.ts|cli\\.ts)' },
     },
     {
       name: 'modules-below-edges',
-      comment: 'modules do not import the real-time layer, the app or the commands',
+      comment: 'modules do not import the real-time layer, the composition root, the app or the commands',
       severity: 'error',
       from: { path: '^src/modules/' },
-      to: { path: '^src/(realtime|commands|app\\.ts|cli\\.ts)' },
+      to: { path: '^src/(realtime|commands|composition|app\\.ts|cli\\.ts)' },
     },
     {
       name: 'client-standalone',

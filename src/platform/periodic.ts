@@ -1,6 +1,13 @@
 import type { Logger } from 'pino';
 import { toError } from './errors.ts';
 
+/** A chore a module declares for worker nodes (run every `everyMs` by `Periodic`). */
+export interface Chore {
+  readonly name: string;
+  readonly everyMs: number;
+  run(): Promise<unknown>;
+}
+
 /** Background chores on a timer; a run never overlaps the previous one of the same chore. */
 export class Periodic {
   private readonly timers: NodeJS.Timeout[] = [];

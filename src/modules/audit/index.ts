@@ -13,4 +13,5 @@ export {
   record,
   SYSTEM_ACTOR,
 } from './log.ts';
+export { auditPlugin } from './plugin.ts';
 export { AuditEntrySchema, auditRoutes } from './routes.ts';

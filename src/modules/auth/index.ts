@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Store } from '../../platform/store/store.ts';
 import { AccountStates } from './account-states.ts';
 import type { ScryptParams } from './passwords.ts';
+import { type SecondFactor, secondFactor } from './second-factor.ts';
 import { AuthService } from './service.ts';
 import { TokenService } from './tokens.ts';
 
@@ -14,8 +15,9 @@ export { hasRole, type Principal, ROLES, TokenService, type UserRole } from './t
 
 /**
  * Accounts of one node: tokens checked against each account's current version (cached per user
- * for ACCOUNT_STATE_TTL_MS, changes applied at once here and announced on the bus), and the
- * service behind sign-in, roles, suspension and passwords.
+ * for ACCOUNT_STATE_TTL_MS, changes applied at once here and announced on the bus), the
+ * service behind sign-in, roles, suspension and passwords, and the second factor (its keys
+ * derived from the token secret).
  */
 export function createAuth(o: {
   readonly store: Store;
@@ -23,7 +25,7 @@ export function createAuth(o: {
   readonly clock: Clock;
   readonly jwtSecret: string;
   readonly passwordParams?: ScryptParams | undefined;
-}): { accounts: AccountStates; tokens: TokenService; auth: AuthService } {
+}): { accounts: AccountStates; tokens: TokenService; auth: AuthService } & SecondFactor {
   const accounts = new AccountStates({ sql: o.store, bus: o.bus, clock: o.clock });
   const tokens = new TokenService(o.jwtSecret, o.clock, accounts);
   const auth = new AuthService({
@@ -33,9 +35,15 @@ export function createAuth(o: {
     accounts,
     ...(o.passwordParams ? { passwordParams: o.passwordParams } : {}),
   });
-  return { accounts, tokens, auth };
+  return {
+    accounts,
+    tokens,
+    auth,
+    ...secondFactor({ secret: tokens.secretKey, store: o.store, clock: o.clock }),
+  };
 }
 export { mfaRoutes } from './mfa-routes.ts';
 export { passkeyRoutes } from './passkey-routes.ts';
+export { type AuthPluginOptions, authPlugin, stepUpGate } from './plugin.ts';
 export { type SecondFactor, secondFactor } from './second-factor.ts';
 export { registerStepUpGate } from './step-up-gate.ts';

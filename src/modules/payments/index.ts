@@ -1,4 +1,6 @@
 /** The payments module's public entry: other modules and the app import only this file. */
+
+export { createPayments, deliverWebhooksOverHttp, type PaymentsModule, paymentsPlugin } from './plugin.ts';
 export {
   type AuthorizeOutcome,
   type Installment,
