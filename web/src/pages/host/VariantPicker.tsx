@@ -32,18 +32,17 @@ export function usePickRows(defaults: { stock: string; limit: string }) {
  * `stock-SKU`, `limit-SKU`, `price-SKU`; test ids are `PREFIX-SKU`, `PREFIX-include-SKU`, ….
  */
 export function VariantPicker({
-  products,
-  row,
-  setRow,
+  products = [],
+  pick: { row, setRow },
   errors,
-  testIdPrefix,
+  ids: testIdPrefix,
   priceLabel,
 }: {
-  products: readonly Product[];
-  row: (sku: string) => PickRow;
-  setRow: (sku: string, patch: Partial<PickRow>) => void;
+  products: readonly Product[] | undefined;
+  pick: ReturnType<typeof usePickRows>;
   errors: Record<string, string>;
-  testIdPrefix: string;
+  /** The prefix of the test ids. */
+  ids: string;
   priceLabel: string;
 }) {
   const id = (part: string, sku: string) => `${testIdPrefix}${part ? `-${part}` : ''}-${sku}`;

@@ -131,6 +131,9 @@ export function useShowRoom(showId: string, opts: { presence?: boolean } = {}): 
   );
 }
 
+/** Runs an action that needs an account (see useAuthGate); `title` heads the sign-in sheet. */
+export type Gate = (title: string, run: () => void) => void;
+
 /**
  * Actions that need an account (buy, bid, chat, react, vote, follow): signed out, the sign-in
  * sheet opens (sign in, sign up or continue as a guest), and the action runs once signed in.

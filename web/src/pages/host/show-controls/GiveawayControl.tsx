@@ -1,0 +1,122 @@
+import { type FormEvent, useState } from 'react';
+import { Countdown } from '../../../components/Countdown.tsx';
+import { Button, ProblemNotice, SelectField, TextField } from '../../../components/ui.tsx';
+import { api } from '../../../lib/api.ts';
+import { plural } from '../../../lib/format.ts';
+import { useReachedAt } from '../../../lib/ticker.ts';
+import type { Giveaway, Product, Show } from '../../../lib/types.ts';
+import type { Room } from '../../show/room.tsx';
+import { wholeNumber } from '../VariantPicker.tsx';
+import { Panel, useAction, variantsOf } from './Panel.tsx';
+
+// Giveaways: open the entries for a while, draw a winner (a free order for them).
+
+export function GiveawayControl({
+  show,
+  giveaway,
+  products,
+  room,
+}: {
+  show: Show;
+  giveaway: Giveaway | null | undefined;
+  products: Product[] | undefined;
+  room: Room;
+}) {
+  const variants = variantsOf(products);
+  const { busy, problem, run, setProblem } = useAction();
+  const [sku, setSku] = useState('');
+  const [duration, setDuration] = useState('60');
+  const chosen = sku || variants[0]?.sku || '';
+  const open = giveaway?.status === 'open';
+  const entriesClosed = useReachedAt(giveaway ? Date.parse(giveaway.closesAt) : undefined);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const d = wholeNumber(duration);
+    if (!chosen || !(d >= 5 && d <= 3600)) {
+      setProblem({
+        code: 'validation_failed',
+        title: 'Check the giveaway',
+        detail: 'Entries stay open 5 to 3,600 s.',
+      });
+      return;
+    }
+    void run('open', () => api.openGiveaway(show.id, { sku: chosen, durationSeconds: d }));
+  };
+  return (
+    <Panel
+      title="Giveaway"
+      testId="control-giveaway"
+      className="control--giveaway"
+      aside={open ? <span className="badge badge--warning">Open</span> : null}
+    >
+      {giveaway ? (
+        <div className="control__giveaway" data-testid="host-giveaway" data-status={giveaway.status}>
+          <p className="control__featured-title">{giveaway.title}</p>
+          <p className="small">
+            {plural(giveaway.entrants, 'entry', 'entries')}
+            {open && !entriesClosed ? (
+              <>
+                {' '}
+                · closes in <Countdown to={giveaway.closesAt} />
+              </>
+            ) : null}
+            {giveaway.status === 'drawn' ? (
+              <>
+                {' '}
+                · won by{' '}
+                <strong data-testid="giveaway-winner-name">
+                  {room.nameOf(giveaway.winnerId) ?? 'a viewer'}
+                </strong>
+              </>
+            ) : null}
+            {giveaway.status === 'no_entries' ? ' · nobody entered' : null}
+          </p>
+          {open ? (
+            <Button
+              size="small"
+              loading={busy === 'draw'}
+              onClick={() => void run('draw', () => api.drawGiveaway(giveaway.id))}
+              data-testid="giveaway-draw"
+            >
+              {entriesClosed ? 'Draw the winner' : 'Close entries and draw'}
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+      {!open ? (
+        <form className="control__form" onSubmit={submit} noValidate data-testid="giveaway-form">
+          <div className="control__grid">
+            <SelectField
+              label="Prize"
+              value={chosen}
+              onChange={(e) => setSku(e.target.value)}
+              data-testid="giveaway-sku"
+            >
+              {variants.map((v) => (
+                <option key={v.sku} value={v.sku}>
+                  {v.product} · {v.title}
+                </option>
+              ))}
+            </SelectField>
+            <TextField
+              label="Entries open for (s)"
+              inputMode="numeric"
+              value={duration}
+              onChange={(e) => setDuration(e.target.value)}
+              data-testid="giveaway-duration"
+            />
+          </div>
+          <Button
+            type="submit"
+            loading={busy === 'open'}
+            disabled={show.status === 'ended'}
+            data-testid="giveaway-submit"
+          >
+            Start a giveaway
+          </Button>
+        </form>
+      ) : null}
+      {problem ? <ProblemNotice problem={problem} /> : null}
+    </Panel>
+  );
+}
