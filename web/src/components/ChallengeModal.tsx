@@ -6,6 +6,7 @@ import { type Friendly, friendlyError } from '../lib/problems.ts';
 import type { Order } from '../lib/types.ts';
 import { LockIcon } from './Icons.tsx';
 import { Button, Modal, ProblemNotice } from './ui.tsx';
+import '../pages/checkout.css';
 
 /** The sandbox bank's 3-D Secure page, as a modal; then the order is followed until it settles. */
 export function ChallengeModal({

@@ -1,6 +1,7 @@
 import { money } from '../lib/format.ts';
 import { digits, groupCard, installmentsPreview, type PayFormState, TEST_CARDS } from './PayForm.tsx';
 import { SelectField, TextField } from './ui.tsx';
+import '../pages/checkout.css';
 
 /** Card (sandbox test cards), wallet or pay in 4. */
 export function PaymentSection({

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { PayFormState } from './PayForm.tsx';
 import { SelectField, TextField } from './ui.tsx';
+import '../pages/checkout.css';
 
 // biome-ignore format: a compact list of ISO 3166-1 alpha-2 codes
 const COUNTRIES = [

@@ -15,6 +15,7 @@ import { useLoad, useTitle } from '../lib/hooks.ts';
 import { type Friendly, friendlyError } from '../lib/problems.ts';
 import { Link, navigate } from '../lib/router.tsx';
 import type { Order, Reservation, SavedPaymentMethod } from '../lib/types.ts';
+import './checkout.css';
 
 interface Line {
   readonly reservation: Reservation;

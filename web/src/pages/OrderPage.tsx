@@ -9,6 +9,8 @@ import { friendlyError } from '../lib/problems.ts';
 import { Link, type PageProps, useLocation } from '../lib/router.tsx';
 import { PayOrderForm, PrizeAddressForm } from './order/OrderForms.tsx';
 import { OrderStatusCard, STEPS } from './order/status.tsx';
+import './checkout.css';
+import './orders.css';
 
 /** One order with its live status (user channel), payment, installments and shipping. */
 export default function OrderPage({ params }: PageProps) {

@@ -13,6 +13,7 @@ import { ErrorStep, JoiningStep, NotOpenStep, TicketOver, TurnStep } from './que
 import { useQueueTicket } from './queue/useQueueTicket.ts';
 import { PowStep, SaleStrip } from './queue/visuals.tsx';
 import { PreOpenStep, WaitingStep } from './queue/waiting.tsx';
+import './QueuePage.css';
 
 /** The buyer's ticket: joining (with the proof of work), live place and ETA, admission. */
 function Line({ sale, config }: { sale: Sale; config: WaitingRoomConfig }) {

@@ -26,6 +26,7 @@ import { forgetAdmission, queueOpensAt, useQueueEntry } from '../lib/waiting-roo
 import { HoldCard } from './sale/HoldCard.tsx';
 import { AdmissionBanner, ItemOption, PartyLine, SaleClock } from './sale/parts.tsx';
 import { SaleAction } from './sale/SaleAction.tsx';
+import './SalePage.css';
 /** A drop: live stock, the opening countdown, claim, the hold timer, waitlist when sold out. */
 export default function SalePage({ params }: PageProps) {
   const id = params.id as string;

@@ -12,6 +12,7 @@ import { SaleDashboard } from './SaleDashboard.tsx';
 import { ScheduleParty } from './ScheduleParty.tsx';
 import { ScheduleSale } from './ScheduleSale.tsx';
 import { ShowControlRoom } from './ShowControlRoom.tsx';
+import './HostConsole.css';
 
 const TABS: Array<[string, string]> = [
   ['/host', 'Sales'],

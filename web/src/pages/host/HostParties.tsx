@@ -7,6 +7,7 @@ import { Link, useLocation } from '../../lib/router.tsx';
 import { useServerNow } from '../../lib/ticker.ts';
 import type { Party, PartyState, User } from '../../lib/types.ts';
 import { PartyRow } from './PartyRow.tsx';
+import './HostParties.css';
 
 const STATES: readonly PartyState[] = ['active', 'paused', 'ended'];
 

@@ -25,6 +25,7 @@ import {
   useHostForm,
   useTextFields,
 } from './form-parts.tsx';
+import './HostConsole.css';
 
 export const DEMO_IMAGES = ['/demo/sneaker.svg', '/demo/vinyl.svg', '/demo/serum.svg', '/demo/console.svg'];
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY'];

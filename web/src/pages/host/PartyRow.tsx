@@ -7,6 +7,7 @@ import { dateTime, partySchedule, plural } from '../../lib/format.ts';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { Link } from '../../lib/router.tsx';
 import type { Party, PartyState } from '../../lib/types.ts';
+import './HostParties.css';
 
 const STATE_TEXT: Record<PartyState, string> = { active: 'Active', paused: 'Paused', ended: 'Ended' };
 const STATE_PILL: Record<PartyState, string> = { active: 'scheduled', paused: 'paused', ended: 'ended' };

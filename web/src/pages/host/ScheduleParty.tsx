@@ -24,6 +24,7 @@ import {
   useTextFields,
 } from './form-parts.tsx';
 import { usePickRows, VariantPicker, wholeNumber } from './VariantPicker.tsx';
+import './HostParties.css';
 
 /** The browser's IANA zone, the form's default (UTC when it has none). */
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

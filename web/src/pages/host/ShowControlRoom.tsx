@@ -20,6 +20,7 @@ import { PollControl } from './show-controls/PollControl.tsx';
 import { ProductsControl } from './show-controls/ProductsControl.tsx';
 import { Radar } from './show-controls/Radar.tsx';
 import { SettingsControl } from './show-controls/SettingsControl.tsx';
+import './ShowControlRoom.css';
 
 /**
  * A show's control room: go live / end, the numbers (viewers, stock, reactions), the products to

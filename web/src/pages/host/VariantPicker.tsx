@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { TextField } from '../../components/ui.tsx';
 import { money } from '../../lib/format.ts';
 import type { Product } from '../../lib/types.ts';
+import './HostParties.css';
 
 /** One variant of the host's catalog as a form row: picked or not, with stock, limit and price. */
 export interface PickRow {

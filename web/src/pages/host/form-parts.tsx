@@ -6,6 +6,7 @@ import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { Link } from '../../lib/router.tsx';
 import type { User } from '../../lib/types.ts';
 import { HASHTAG, type PickRow, wholeNumber } from './VariantPicker.tsx';
+import './HostConsole.css';
 
 /*
  * The pieces the host console's forms share (products, drops, shows, parties, the control

@@ -10,6 +10,7 @@ import { useUser } from '../../lib/auth.ts';
 import { money } from '../../lib/format.ts';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import type { Order } from '../../lib/types.ts';
+import '../checkout.css';
 
 /**
  * Pays an order created waiting for its payment (an auction won, a runner-up offer): the

@@ -1,6 +1,7 @@
 import { Notice } from '../../components/ui.tsx';
 import { dateTime } from '../../lib/format.ts';
 import type { Order, OrderState } from '../../lib/types.ts';
+import '../orders.css';
 
 export const STEPS: Array<[OrderState, string]> = [
   ['pending_payment', 'Payment'],

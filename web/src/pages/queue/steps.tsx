@@ -8,6 +8,8 @@ import { Link } from '../../lib/router.tsx';
 import type { QueueStatus } from '../../lib/types.ts';
 import { GO_AFTER_MS } from './useQueueTicket.ts';
 import { Confetti } from './visuals.tsx';
+import '../QueuePage.css';
+import './turn.css';
 
 /** Before the waiting room opens: a clock to the opening; the page joins by itself then. */
 export function NotOpenStep({ opensAt }: { opensAt: number }) {

@@ -3,6 +3,8 @@ import { QueueIcon, ShieldIcon } from '../../components/Icons.tsx';
 import { StockBar } from '../../components/StockBar.tsx';
 import { useLiveSale } from '../../lib/realtime.tsx';
 import type { Sale } from '../../lib/types.ts';
+import '../QueuePage.css';
+import './line.css';
 
 const reducedMotion = () =>
   typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches;

@@ -5,6 +5,8 @@ import { plural } from '../../lib/format.ts';
 import type { QueueStatus } from '../../lib/types.ts';
 import { etaText, queueEntry } from '../../lib/waiting-room.ts';
 import { AnimatedNumber, ProgressRing } from './visuals.tsx';
+import '../QueuePage.css';
+import './line.css';
 
 /** In line before the drop opens (the pre-open block is drawn at random), or while the draw runs. */
 export function PreOpenStep({ status, leaveButton }: { status: QueueStatus; leaveButton: ReactNode }) {

@@ -5,6 +5,7 @@ import { Button, ProblemNotice } from '../../components/ui.tsx';
 import { type Hold, itemTitle, useHolds } from '../../lib/holds.tsx';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { navigate } from '../../lib/router.tsx';
+import '../SalePage.css';
 
 /** A unit this buyer holds: the hold's timer, Checkout and Release. */
 export function HoldCard({ hold }: { hold: Hold }) {

@@ -6,6 +6,7 @@ import { money } from '../../lib/format.ts';
 import { Link } from '../../lib/router.tsx';
 import type { Sale, SaleItem, WaitingRoomConfig, WaitlistEntry } from '../../lib/types.ts';
 import { queueOpensAt } from '../../lib/waiting-room.ts';
+import '../SalePage.css';
 
 export interface SaleActionProps {
   readonly id: string;

@@ -5,6 +5,7 @@ import { api } from '../../lib/api.ts';
 import { dateTime, money, partySchedule } from '../../lib/format.ts';
 import { useLoad } from '../../lib/hooks.ts';
 import type { Sale, SaleItem } from '../../lib/types.ts';
+import '../SalePage.css';
 
 /** "Part of Vinyl Night Party — every day at 20:00 (Europe/Paris)": the party a sale belongs to. */
 export function PartyLine({ partyId }: { partyId: string }) {

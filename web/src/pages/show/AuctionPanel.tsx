@@ -6,6 +6,7 @@ import type { Auction } from '../../lib/types.ts';
 import { GavelIcon } from './icons.tsx';
 import type { Gate, Room } from './room.tsx';
 import { bidIn, useAuctionBids } from './useAuctionBids.ts';
+import './cards.css';
 
 const RESULT: Record<string, string> = {
   no_bids: 'No bids: not sold',

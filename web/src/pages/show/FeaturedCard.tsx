@@ -10,6 +10,7 @@ import type { Friendly } from '../../lib/problems.ts';
 import { navigate } from '../../lib/router.tsx';
 import type { FeaturedItem, ShowStatus } from '../../lib/types.ts';
 import { type Gate, roomProblem } from './room.tsx';
+import './cards.css';
 
 // The featured product: one tap buys one unit through the claim engine (the show's own sale).
 

@@ -10,6 +10,7 @@ import { useReachedAt } from '../../lib/ticker.ts';
 import type { Giveaway } from '../../lib/types.ts';
 import { GiftIcon } from './icons.tsx';
 import { type Gate, type Room, roomProblem } from './room.tsx';
+import './cards.css';
 
 // Giveaways: enter during the window; the host draws; the winner gets a free order.
 

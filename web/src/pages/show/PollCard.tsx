@@ -6,6 +6,7 @@ import { plural } from '../../lib/format.ts';
 import type { Friendly } from '../../lib/problems.ts';
 import type { Poll } from '../../lib/types.ts';
 import { type Gate, roomProblem } from './room.tsx';
+import './cards.css';
 
 // Polls: one vote per viewer (kept on this device; the server refuses a second one and says which).
 

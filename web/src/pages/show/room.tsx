@@ -6,7 +6,8 @@ import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { useChannel } from '../../lib/realtime.tsx';
 import { session } from '../../lib/session.ts';
 import type { ChatMessage, RoomState } from '../../lib/types.ts';
-import '../../styles/shows.css';
+import './room.css';
+import './motion.css';
 
 /** Lines kept on screen (the server keeps the history; a late joiner gets the last 50). */
 const MAX_LINES = 150;

@@ -8,6 +8,7 @@ import { type Friendly, friendlyError } from '../../../lib/problems.ts';
 import type { ChatMessage, Show } from '../../../lib/types.ts';
 import { ChatComposer, ChatList } from '../../show/Chat.tsx';
 import type { Room } from '../../show/room.tsx';
+import './controls.css';
 
 type ModAction = 'mute' | 'ban' | 'unmute' | 'unban';
 interface Moderated {

@@ -1,6 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { type Friendly, friendlyError } from '../../../lib/problems.ts';
 import type { Product } from '../../../lib/types.ts';
+import './controls.css';
 
 /** A control panel of the room: a card with a heading and its own refusal line. */
 export function Panel({

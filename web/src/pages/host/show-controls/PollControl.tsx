@@ -3,6 +3,7 @@ import { Button, ProblemNotice, TextField } from '../../../components/ui.tsx';
 import { api } from '../../../lib/api.ts';
 import type { Poll, Show } from '../../../lib/types.ts';
 import { Panel, useAction } from './Panel.tsx';
+import '../../show/cards.css';
 
 // Polls: ask (2–6 options), watch the results, close.
 

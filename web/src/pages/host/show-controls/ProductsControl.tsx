@@ -8,6 +8,7 @@ import { fromCents, toCents } from '../form-parts.tsx';
 import { type LineupItem, loadLineup } from '../HostShows.tsx';
 import { wholeNumber } from '../VariantPicker.tsx';
 import { Panel, useAction, type Variant, variantsOf } from './Panel.tsx';
+import '../../show/cards.css';
 
 // Products: what is featured (live stock), the line-up, the rest of the catalog; pin one.
 

@@ -3,6 +3,7 @@ import { Button } from '../../../components/ui.tsx';
 import { api } from '../../../lib/api.ts';
 import { plural } from '../../../lib/format.ts';
 import type { HostRoomState, Show } from '../../../lib/types.ts';
+import './controls.css';
 
 const MOOD_LABEL = { positive: 'Loving it', neutral: 'Neutral', negative: 'Unhappy' } as const;
 
