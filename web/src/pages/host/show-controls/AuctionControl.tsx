@@ -1,14 +1,14 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Countdown } from '../../../components/Countdown.tsx';
-import { Button, ProblemNotice, SelectField, TextField } from '../../../components/ui.tsx';
+import { Button, ProblemNotice } from '../../../components/ui.tsx';
 import { api } from '../../../lib/api.ts';
 import { money, plural } from '../../../lib/format.ts';
 import { useReachedAt } from '../../../lib/ticker.ts';
-import type { Auction, AuctionBid, Product, Show } from '../../../lib/types.ts';
+import type { Auction, AuctionBid } from '../../../lib/types.ts';
 import type { Room } from '../../show/room.tsx';
-import { toCents } from '../form-parts.tsx';
+import { CheckField, type ShortField, ShortFields, toCents, useTextFields } from '../form-parts.tsx';
 import { wholeNumber } from '../VariantPicker.tsx';
-import { Panel, useAction, variantsOf } from './Panel.tsx';
+import { Panel, type SellingProps, SkuSelect, useAction, useSkuChoice } from './Panel.tsx';
 
 // Auctions: start one for a SKU; follow the running one (price, leader, bids, the clock).
 
@@ -68,62 +68,83 @@ function RunningAuction({ a, room }: { a: Auction; room: Room }) {
   );
 }
 
+type AuctionField = 'start' | 'inc' | 'duration' | 'reserve' | 'extend';
+const AUCTION_FIELDS: readonly ShortField<AuctionField>[] = [
+  { name: 'start', label: 'Opening bid', inputMode: 'decimal', testId: 'auction-start' },
+  { name: 'inc', label: 'Increment', inputMode: 'decimal', testId: 'auction-increment' },
+  { name: 'duration', label: 'Duration (s)', testId: 'auction-duration' },
+  {
+    name: 'reserve',
+    label: 'Reserve (optional)',
+    inputMode: 'decimal',
+    hint: 'Below it, nothing is sold.',
+    testId: 'auction-reserve',
+  },
+  {
+    name: 'extend',
+    label: 'Extend window (s)',
+    placeholder: '10',
+    hint: 'A late bid adds this much.',
+    testId: 'auction-extend',
+  },
+];
+
+/** The auction a form asks for, or undefined when a field does not add up. */
+function auctionOf(v: Record<AuctionField, string>, sku: string, suddenDeath: boolean) {
+  const startCents = toCents(v.start);
+  const incrementCents = toCents(v.inc);
+  const durationSeconds = wholeNumber(v.duration);
+  const reserveCents = v.reserve.trim() ? toCents(v.reserve) : undefined;
+  const extendWindowSeconds = v.extend.trim() ? wholeNumber(v.extend) : undefined;
+  if (
+    !sku ||
+    !(startCents >= 1) ||
+    !(incrementCents >= 1) ||
+    !(durationSeconds >= 5 && durationSeconds <= 3600) ||
+    (reserveCents !== undefined && !(reserveCents >= 1)) ||
+    (extendWindowSeconds !== undefined && !(extendWindowSeconds >= 1 && extendWindowSeconds <= 120))
+  )
+    return undefined;
+  return {
+    sku,
+    startCents,
+    incrementCents,
+    durationSeconds,
+    suddenDeath,
+    ...(reserveCents !== undefined ? { reserveCents } : {}),
+    ...(extendWindowSeconds !== undefined ? { extendWindowSeconds } : {}),
+  };
+}
+
 export function AuctionControl({
   show,
   auction,
   products,
   room,
-}: {
-  show: Show;
-  auction: Auction | null | undefined;
-  products: Product[] | undefined;
-  room: Room;
-}) {
-  const variants = variantsOf(products);
-  const { busy, problem, run, setProblem } = useAction();
-  const [sku, setSku] = useState('');
-  const [start, setStart] = useState('10');
-  const [inc, setInc] = useState('1');
-  const [duration, setDuration] = useState('60');
+}: SellingProps & { auction: Auction | null | undefined }) {
+  const choice = useSkuChoice(products, show.featured?.sku);
+  const { busy, problem, run, refuse } = useAction();
+  const text = useTextFields<AuctionField>({
+    start: '10',
+    inc: '1',
+    duration: '60',
+    reserve: '',
+    extend: '',
+  });
   const [sudden, setSudden] = useState(false);
-  const [reserve, setReserve] = useState('');
-  const [extend, setExtend] = useState('');
-  const chosen = sku || show.featured?.sku || variants[0]?.sku || '';
   const running = auction?.status === 'running';
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const startCents = toCents(start);
-    const incrementCents = toCents(inc);
-    const durationSeconds = wholeNumber(duration);
-    const reserveCents = reserve.trim() ? toCents(reserve) : undefined;
-    const extendWindowSeconds = extend.trim() ? wholeNumber(extend) : undefined;
-    if (
-      !chosen ||
-      !(startCents >= 1) ||
-      !(incrementCents >= 1) ||
-      !(durationSeconds >= 5 && durationSeconds <= 3600) ||
-      (reserveCents !== undefined && !(reserveCents >= 1)) ||
-      (extendWindowSeconds !== undefined && !(extendWindowSeconds >= 1 && extendWindowSeconds <= 120))
-    ) {
-      setProblem({
-        code: 'validation_failed',
-        title: 'Check the auction',
-        detail: 'Prices like 10 or 9.50; a duration of 5 to 3,600 s; an extension window of 1 to 120 s.',
-      });
+    const body = auctionOf(text.values, choice.chosen, sudden);
+    if (!body) {
+      refuse(
+        'Check the auction',
+        'Prices like 10 or 9.50; a duration of 5 to 3,600 s; an extension window of 1 to 120 s.',
+      );
       return;
     }
-    void run('start', () =>
-      api.startAuction(show.id, {
-        sku: chosen,
-        startCents,
-        incrementCents,
-        durationSeconds,
-        suddenDeath: sudden,
-        ...(reserveCents !== undefined ? { reserveCents } : {}),
-        ...(extendWindowSeconds !== undefined ? { extendWindowSeconds } : {}),
-      }),
-    );
+    void run('start', () => api.startAuction(show.id, body));
   };
 
   return (
@@ -136,67 +157,21 @@ export function AuctionControl({
       {auction ? <RunningAuction a={auction} room={room} /> : null}
       {!running ? (
         <form className="control__form" onSubmit={submit} noValidate data-testid="auction-form">
-          <SelectField
-            label="Item"
-            value={chosen}
-            onChange={(e) => setSku(e.target.value)}
-            data-testid="auction-sku"
-          >
-            {variants.map((v) => (
-              <option key={v.sku} value={v.sku}>
-                {v.product} · {v.title} ({v.sku})
-              </option>
-            ))}
-          </SelectField>
+          <SkuSelect label="Item" choice={choice} testId="auction-sku" withSku />
           <div className="control__grid">
-            <TextField
-              label="Opening bid"
-              inputMode="decimal"
-              value={start}
-              onChange={(e) => setStart(e.target.value)}
-              data-testid="auction-start"
+            <ShortFields
+              fields={AUCTION_FIELDS}
+              bind={text.bind}
+              disabled={(k) => k === 'extend' && sudden}
             />
-            <TextField
-              label="Increment"
-              inputMode="decimal"
-              value={inc}
-              onChange={(e) => setInc(e.target.value)}
-              data-testid="auction-increment"
-            />
-            <TextField
-              label="Duration (s)"
-              inputMode="numeric"
-              value={duration}
-              onChange={(e) => setDuration(e.target.value)}
-              data-testid="auction-duration"
-            />
-            <TextField
-              label="Reserve (optional)"
-              inputMode="decimal"
-              value={reserve}
-              onChange={(e) => setReserve(e.target.value)}
-              hint="Below it, nothing is sold."
-              data-testid="auction-reserve"
-            />
-            <TextField
-              label="Extend window (s)"
-              inputMode="numeric"
-              value={extend}
-              placeholder="10"
-              disabled={sudden}
-              onChange={(e) => setExtend(e.target.value)}
-              hint="A late bid adds this much."
-              data-testid="auction-extend"
-            />
-            <label className="check control__check">
-              <input
-                type="checkbox"
-                checked={sudden}
-                onChange={(e) => setSudden(e.target.checked)}
-                data-testid="auction-sudden"
-              />
+            <CheckField
+              className="check control__check"
+              checked={sudden}
+              onChange={setSudden}
+              testId="auction-sudden"
+            >
               Sudden death (no extensions)
-            </label>
+            </CheckField>
           </div>
           {problem ? <ProblemNotice problem={problem} testId="auction-problem" /> : null}
           <Button

@@ -1,13 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { Countdown } from '../../../components/Countdown.tsx';
-import { Button, ProblemNotice, SelectField, TextField } from '../../../components/ui.tsx';
+import { Button, ProblemNotice, TextField } from '../../../components/ui.tsx';
 import { api } from '../../../lib/api.ts';
 import { plural } from '../../../lib/format.ts';
 import { useReachedAt } from '../../../lib/ticker.ts';
-import type { Giveaway, Product, Show } from '../../../lib/types.ts';
-import type { Room } from '../../show/room.tsx';
+import type { Giveaway } from '../../../lib/types.ts';
 import { wholeNumber } from '../VariantPicker.tsx';
-import { Panel, useAction, variantsOf } from './Panel.tsx';
+import { Panel, type SellingProps, SkuSelect, useAction, useSkuChoice } from './Panel.tsx';
 
 // Giveaways: open the entries for a while, draw a winner (a free order for them).
 
@@ -16,31 +15,20 @@ export function GiveawayControl({
   giveaway,
   products,
   room,
-}: {
-  show: Show;
-  giveaway: Giveaway | null | undefined;
-  products: Product[] | undefined;
-  room: Room;
-}) {
-  const variants = variantsOf(products);
-  const { busy, problem, run, setProblem } = useAction();
-  const [sku, setSku] = useState('');
+}: SellingProps & { giveaway: Giveaway | null | undefined }) {
+  const choice = useSkuChoice(products);
+  const { busy, problem, run, refuse } = useAction();
   const [duration, setDuration] = useState('60');
-  const chosen = sku || variants[0]?.sku || '';
   const open = giveaway?.status === 'open';
   const entriesClosed = useReachedAt(giveaway ? Date.parse(giveaway.closesAt) : undefined);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const d = wholeNumber(duration);
-    if (!chosen || !(d >= 5 && d <= 3600)) {
-      setProblem({
-        code: 'validation_failed',
-        title: 'Check the giveaway',
-        detail: 'Entries stay open 5 to 3,600 s.',
-      });
+    if (!choice.chosen || !(d >= 5 && d <= 3600)) {
+      refuse('Check the giveaway', 'Entries stay open 5 to 3,600 s.');
       return;
     }
-    void run('open', () => api.openGiveaway(show.id, { sku: chosen, durationSeconds: d }));
+    void run('open', () => api.openGiveaway(show.id, { sku: choice.chosen, durationSeconds: d }));
   };
   return (
     <Panel
@@ -86,18 +74,7 @@ export function GiveawayControl({
       {!open ? (
         <form className="control__form" onSubmit={submit} noValidate data-testid="giveaway-form">
           <div className="control__grid">
-            <SelectField
-              label="Prize"
-              value={chosen}
-              onChange={(e) => setSku(e.target.value)}
-              data-testid="giveaway-sku"
-            >
-              {variants.map((v) => (
-                <option key={v.sku} value={v.sku}>
-                  {v.product} · {v.title}
-                </option>
-              ))}
-            </SelectField>
+            <SkuSelect label="Prize" choice={choice} testId="giveaway-sku" />
             <TextField
               label="Entries open for (s)"
               inputMode="numeric"

@@ -1,6 +1,8 @@
 import { type ReactNode, useState } from 'react';
+import { SelectField } from '../../../components/ui.tsx';
 import { type Friendly, friendlyError } from '../../../lib/problems.ts';
-import type { Product } from '../../../lib/types.ts';
+import type { Product, Show } from '../../../lib/types.ts';
+import type { Room } from '../../show/room.tsx';
 import './controls.css';
 
 /** A control panel of the room: a card with a heading and its own refusal line. */
@@ -48,7 +50,10 @@ export function useAction() {
       setBusy(undefined);
     }
   };
-  return { busy, problem, run, setProblem };
+  /** A form of the panel that does not add up: said where a refusal would be. */
+  const refuse = (title: string, detail: string, code = 'validation_failed') =>
+    setProblem({ code, title, detail });
+  return { busy, problem, run, setProblem, refuse };
 }
 
 export interface Variant {
@@ -71,3 +76,46 @@ export const variantsOf = (products: readonly Product[] | undefined): Variant[] 
       currency: v.currency,
     })),
   );
+
+/** A panel that sells one of the host's variants (an auction, a giveaway). */
+export interface SellingProps {
+  readonly show: Show;
+  readonly products: Product[] | undefined;
+  readonly room: Room;
+}
+
+/** The variant a panel's form is for: the one picked, else `preferred`, else the first. */
+export function useSkuChoice(products: readonly Product[] | undefined, preferred?: string) {
+  const variants = variantsOf(products);
+  const [sku, setSku] = useState('');
+  return { variants, chosen: sku || preferred || variants[0]?.sku || '', setSku };
+}
+
+/** A select of the host's variants (`product · variant`, with the SKU when `withSku`). */
+export function SkuSelect({
+  label,
+  choice,
+  testId,
+  withSku = false,
+}: {
+  label: string;
+  choice: ReturnType<typeof useSkuChoice>;
+  testId: string;
+  withSku?: boolean;
+}) {
+  return (
+    <SelectField
+      label={label}
+      value={choice.chosen}
+      onChange={(e) => choice.setSku(e.target.value)}
+      data-testid={testId}
+    >
+      {choice.variants.map((v) => (
+        <option key={v.sku} value={v.sku}>
+          {v.product} · {v.title}
+          {withSku ? ` (${v.sku})` : null}
+        </option>
+      ))}
+    </SelectField>
+  );
+}

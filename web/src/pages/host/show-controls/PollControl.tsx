@@ -8,7 +8,7 @@ import '../../show/cards.css';
 // Polls: ask (2–6 options), watch the results, close.
 
 export function PollControl({ show, poll }: { show: Show; poll: Poll | null | undefined }) {
-  const { busy, problem, run, setProblem } = useAction();
+  const { busy, problem, run, refuse } = useAction();
   const [question, setQuestion] = useState('');
   const [options, setOptions] = useState(['', '']);
   const open = poll?.status === 'open';
@@ -16,11 +16,7 @@ export function PollControl({ show, poll }: { show: Show; poll: Poll | null | un
     e.preventDefault();
     const opts = options.map((o) => o.trim()).filter(Boolean);
     if (!question.trim() || opts.length < 2) {
-      setProblem({
-        code: 'invalid_poll',
-        title: 'Check the poll',
-        detail: 'A question and at least 2 answers.',
-      });
+      refuse('Check the poll', 'A question and at least 2 answers.', 'invalid_poll');
       return;
     }
     if (await run('open', () => api.openPoll(show.id, { question: question.trim(), options: opts }))) {
