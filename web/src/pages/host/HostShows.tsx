@@ -17,7 +17,6 @@ import {
   LISTINGS,
   ScheduleForm,
   StartsField,
-  SubmitRow,
   toCents,
   useHostForm,
   useHostProducts,
@@ -133,7 +132,7 @@ export function ScheduleShow({ user }: { user: User }) {
   const [now, setNow] = useState(false);
   const pick = usePickRows({ stock: '20', limit: '2' });
   const form = useHostForm();
-  const { errors, problem, busy } = form;
+  const { errors } = form;
   const { bind } = text;
 
   const check = (e: FieldErrors) => {
@@ -210,18 +209,8 @@ export function ScheduleShow({ user }: { user: User }) {
             </Link>
           </EmptyState>
         ) : null}
-        <VariantPicker
-          products={products.data}
-          pick={pick}
-          errors={errors}
-          ids="lineup"
-          priceLabel="Show price"
-        />
+        <VariantPicker products={products.data} pick={pick} errors={errors} ids="lineup" price="Show price" />
       </FormCard>
-
-      <SubmitRow problem={problem} problemTestId="show-form-problem" busy={busy} testId="show-submit">
-        Schedule the show
-      </SubmitRow>
     </ScheduleForm>
   );
 }

@@ -7,6 +7,7 @@ import { dateTime, partySchedule, plural } from '../../lib/format.ts';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { Link } from '../../lib/router.tsx';
 import type { Party, PartyState } from '../../lib/types.ts';
+import { ConfirmEnd } from './ConfirmEnd.tsx';
 import './HostParties.css';
 
 const STATE_TEXT: Record<PartyState, string> = { active: 'Active', paused: 'Paused', ended: 'Ended' };
@@ -40,6 +41,7 @@ export function PartyRow({
   const sale = party.sales.find((s) => Date.parse(s.endsAt) > now);
   const on = sale !== undefined && Date.parse(sale.startsAt) <= now;
 
+  const pauseOrResume = party.state === 'active' ? 'pause' : 'resume';
   const act = async (kind: 'pause' | 'resume' | 'end') => {
     setBusy(kind);
     setProblem(undefined);
@@ -98,42 +100,24 @@ export function PartyRow({
         <PartyPill state={party.state} />
         {party.state !== 'ended' ? (
           <div className="party-row__actions">
-            {party.state === 'active' ? (
-              <Button
-                variant="secondary"
-                size="small"
-                loading={busy === 'pause'}
-                onClick={() => void act('pause')}
-                data-testid="party-pause"
-              >
-                <PauseIcon size={14} /> Pause
-              </Button>
-            ) : (
-              <Button
-                variant="secondary"
-                size="small"
-                loading={busy === 'resume'}
-                onClick={() => void act('resume')}
-                data-testid="party-resume"
-              >
-                <PlayIcon size={14} /> Resume
-              </Button>
-            )}
+            <Button
+              variant="secondary"
+              size="small"
+              loading={busy === pauseOrResume}
+              onClick={() => void act(pauseOrResume)}
+              data-testid={`party-${pauseOrResume}`}
+            >
+              {pauseOrResume === 'pause' ? <PauseIcon size={14} /> : <PlayIcon size={14} />}{' '}
+              {pauseOrResume === 'pause' ? 'Pause' : 'Resume'}
+            </Button>
             {confirmEnd ? (
-              <>
-                <Button
-                  variant="danger"
-                  size="small"
-                  loading={busy === 'end'}
-                  onClick={() => void act('end')}
-                  data-testid="party-end-confirm"
-                >
-                  Yes, end it
-                </Button>
-                <Button variant="ghost" size="small" onClick={() => setConfirmEnd(false)}>
-                  Keep it
-                </Button>
-              </>
+              <ConfirmEnd
+                busy={busy === 'end'}
+                onEnd={() => void act('end')}
+                onKeep={() => setConfirmEnd(false)}
+                testId="party-end-confirm"
+                keep="Keep it"
+              />
             ) : (
               <Button
                 variant="ghost"

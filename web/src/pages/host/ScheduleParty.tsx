@@ -18,7 +18,6 @@ import {
   pickedItems,
   ScheduleForm,
   ShortFields,
-  SubmitRow,
   useHostForm,
   useHostProducts,
   useTextFields,
@@ -134,7 +133,7 @@ export function ScheduleParty({ user }: { user: User }) {
   const [weekdays, setWeekdays] = useState<number[]>(() => [new Date().getDay()]);
   const pick = usePickRows({ stock: '20', limit: '1' });
   const form = useHostForm();
-  const { errors, problem, busy } = form;
+  const { errors } = form;
   const { bind } = text;
   const { time, duration } = text.values;
 
@@ -236,18 +235,8 @@ export function ScheduleParty({ user }: { user: User }) {
       <FormCard heading="Items">
         <p className="muted small">Every sale of the party starts with this stock.</p>
         <FormError error={errors.items} />
-        <VariantPicker
-          products={products.data}
-          pick={pick}
-          errors={errors}
-          ids="party-item"
-          priceLabel="Price"
-        />
+        <VariantPicker products={products.data} pick={pick} errors={errors} ids="party-item" price="Price" />
       </FormCard>
-
-      <SubmitRow problem={problem} problemTestId="party-form-problem" busy={busy} testId="party-submit">
-        Start the party
-      </SubmitRow>
     </ScheduleForm>
   );
 }

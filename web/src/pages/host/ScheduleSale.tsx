@@ -20,7 +20,6 @@ import {
   type ShortField,
   ShortFields,
   StartsField,
-  SubmitRow,
   useHostForm,
   useHostProducts,
   useTextFields,
@@ -78,7 +77,7 @@ export function ScheduleSale({ user }: { user: User }) {
   const pick = usePickRows({ stock: '50', limit: '1' });
   const [room, setRoom] = useState(false);
   const form = useHostForm();
-  const { errors, problem, busy } = form;
+  const { errors } = form;
   const { bind } = text;
 
   const check = (e: FieldErrors) => {
@@ -139,7 +138,7 @@ export function ScheduleSale({ user }: { user: User }) {
     <ScheduleForm listing={LISTINGS.sale} form={form} text={text} check={check} more={more}>
       <FormCard heading="Items">
         <FormError error={errors.items} />
-        <VariantPicker products={products.data} pick={pick} errors={errors} ids="sched" priceLabel="Price" />
+        <VariantPicker products={products.data} pick={pick} errors={errors} ids="sched" price="Price" />
       </FormCard>
 
       <section className="card pad">
@@ -155,10 +154,6 @@ export function ScheduleSale({ user }: { user: User }) {
           </div>
         ) : null}
       </section>
-
-      <SubmitRow problem={problem} problemTestId="schedule-problem" busy={busy} testId="schedule-submit">
-        Schedule the drop
-      </SubmitRow>
     </ScheduleForm>
   );
 }

@@ -10,6 +10,7 @@ import { Link, useLocation } from '../../lib/router.tsx';
 import { useReachedAt } from '../../lib/ticker.ts';
 import type { HostRoomState } from '../../lib/types.ts';
 import { compact, useShowRoom } from '../show/room.tsx';
+import { ConfirmEnd } from './ConfirmEnd.tsx';
 import { ShowPill } from './HostShows.tsx';
 import { Stat } from './Stat.tsx';
 import { AuctionControl } from './show-controls/AuctionControl.tsx';
@@ -123,20 +124,13 @@ export function ShowControlRoom({ showId }: { showId: string }) {
             </Button>
           ) : null}
           {show.status === 'live' && confirmEnd ? (
-            <>
-              <Button
-                variant="danger"
-                size="small"
-                loading={busy === 'end'}
-                onClick={() => void act('end')}
-                data-testid="end-confirm"
-              >
-                Yes, end it
-              </Button>
-              <Button variant="ghost" size="small" onClick={() => setConfirmEnd(false)}>
-                Keep going
-              </Button>
-            </>
+            <ConfirmEnd
+              busy={busy === 'end'}
+              onEnd={() => void act('end')}
+              onKeep={() => setConfirmEnd(false)}
+              testId="end-confirm"
+              keep="Keep going"
+            />
           ) : null}
         </div>
       </div>

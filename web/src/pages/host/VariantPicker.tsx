@@ -37,14 +37,15 @@ export function VariantPicker({
   pick: { row, setRow },
   errors,
   ids: testIdPrefix,
-  priceLabel,
+  price: priceLabel,
 }: {
   products: readonly Product[] | undefined;
   pick: ReturnType<typeof usePickRows>;
   errors: Record<string, string>;
   /** The prefix of the test ids. */
   ids: string;
-  priceLabel: string;
+  /** The price field's label. */
+  price: string;
 }) {
   const id = (part: string, sku: string) => `${testIdPrefix}${part ? `-${part}` : ''}-${sku}`;
   return (

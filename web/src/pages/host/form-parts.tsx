@@ -72,7 +72,9 @@ export function useTextFields<K extends string>(initial: Record<K, string> | (()
 export interface ShortField<K extends string> {
   readonly name: K;
   readonly label: string;
-  readonly inputMode?: 'numeric' | 'decimal';
+  /** `numeric` when not said; `text` is a plain text field. */
+  readonly inputMode?: 'numeric' | 'decimal' | 'text';
+  readonly maxLength?: number;
   readonly hint?: string;
   readonly placeholder?: string;
   readonly testId?: string;
@@ -102,9 +104,10 @@ export function ShortFields<K extends string>({
     <TextField
       key={f.name}
       label={f.label}
-      inputMode={f.inputMode ?? 'numeric'}
+      inputMode={f.inputMode === 'text' ? undefined : (f.inputMode ?? 'numeric')}
       {...bind(f.name)}
       error={errors?.[f.name]}
+      maxLength={f.maxLength}
       placeholder={f.placeholder}
       disabled={disabled?.(f.name)}
       hint={f.hint}
@@ -289,6 +292,8 @@ export interface Listing {
   readonly ids: readonly [form: string, prefix: string];
   readonly heading: string;
   readonly examples: readonly [title: string, tags: string];
+  /** The submit button's test id and words, and the test id of a refusal. */
+  readonly submit: readonly [testId: string, label: string, problemTestId: string];
 }
 
 /** The schedule forms of the console. */
@@ -297,13 +302,20 @@ export const LISTINGS = {
     ids: ['schedule-form', 'sale'],
     heading: 'The drop',
     examples: ['Midnight Drop: Aurora Runner', '#sneakers #drop'],
+    submit: ['schedule-submit', 'Schedule the drop', 'schedule-problem'],
   },
   show: {
     ids: ['show-form', 'show'],
     heading: 'The show',
     examples: ['Friday night drops, live', '#sneakers #live'],
+    submit: ['show-submit', 'Schedule the show', 'show-form-problem'],
   },
-  party: { ids: ['party-form', 'party'], heading: 'The party', examples: ['Vinyl Friday', '#vinyl #party'] },
+  party: {
+    ids: ['party-form', 'party'],
+    heading: 'The party',
+    examples: ['Vinyl Friday', '#vinyl #party'],
+    submit: ['party-submit', 'Start the party', 'party-form-problem'],
+  },
 } as const satisfies Record<string, Listing>;
 
 /** The host's catalog (every form that sells variants starts from it). */
@@ -328,6 +340,7 @@ export function ScheduleForm({
 }) {
   const [id, prefix] = listing.ids;
   const [placeholder, tagsHint] = listing.examples;
+  const [submitId, label, problemTestId] = listing.submit;
   return (
     <form
       className="form schedule"
@@ -348,6 +361,9 @@ export function ScheduleForm({
         </div>
       </FormCard>
       {children}
+      <SubmitRow problem={form.problem} problemTestId={problemTestId} busy={form.busy} testId={submitId}>
+        {label}
+      </SubmitRow>
     </form>
   );
 }

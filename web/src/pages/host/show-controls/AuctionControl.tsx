@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Countdown } from '../../../components/Countdown.tsx';
-import { Button, ProblemNotice } from '../../../components/ui.tsx';
+import { ProblemNotice } from '../../../components/ui.tsx';
 import { api } from '../../../lib/api.ts';
 import { money, plural } from '../../../lib/format.ts';
 import { useReachedAt } from '../../../lib/ticker.ts';
@@ -8,7 +8,15 @@ import type { Auction, AuctionBid } from '../../../lib/types.ts';
 import type { Room } from '../../show/room.tsx';
 import { CheckField, type ShortField, ShortFields, toCents, useTextFields } from '../form-parts.tsx';
 import { wholeNumber } from '../VariantPicker.tsx';
-import { Panel, type SellingProps, SkuSelect, useAction, useSkuChoice } from './Panel.tsx';
+import {
+  Panel,
+  type SellingProps,
+  SkuSelect,
+  StartButton,
+  stateBadge,
+  useAction,
+  useSkuChoice,
+} from './Panel.tsx';
 
 // Auctions: start one for a SKU; follow the running one (price, leader, bids, the clock).
 
@@ -148,12 +156,7 @@ export function AuctionControl({
   };
 
   return (
-    <Panel
-      title="Auction"
-      testId="control-auction"
-      className="control--auction"
-      aside={running ? <span className="badge badge--hot">Running</span> : null}
-    >
+    <Panel title="Auction" testId="control-auction" aside={running ? stateBadge('hot', 'Running') : null}>
       {auction ? <RunningAuction a={auction} room={room} /> : null}
       {!running ? (
         <form className="control__form" onSubmit={submit} noValidate data-testid="auction-form">
@@ -174,14 +177,9 @@ export function AuctionControl({
             </CheckField>
           </div>
           {problem ? <ProblemNotice problem={problem} testId="auction-problem" /> : null}
-          <Button
-            type="submit"
-            loading={busy === 'start'}
-            disabled={show.status !== 'live'}
-            data-testid="auction-submit"
-          >
+          <StartButton busy={busy === 'start'} disabled={show.status !== 'live'} testId="auction-submit">
             {show.status === 'live' ? 'Start the auction' : 'Go live to run auctions'}
-          </Button>
+          </StartButton>
         </form>
       ) : null}
     </Panel>

@@ -1,13 +1,32 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { Button, ProblemNotice, TextField } from '../../../components/ui.tsx';
+import { Button, ProblemNotice } from '../../../components/ui.tsx';
 import { api } from '../../../lib/api.ts';
 import type { Faq, Show } from '../../../lib/types.ts';
+import { type ShortField, ShortFields, useTextFields } from '../form-parts.tsx';
 import { Panel, useAction } from './Panel.tsx';
 
+const FAQ_FIELDS: readonly ShortField<'question' | 'answer'>[] = [
+  {
+    name: 'question',
+    label: 'Question',
+    inputMode: 'text',
+    maxLength: 300,
+    placeholder: 'Does it run true to size?',
+  },
+  {
+    name: 'answer',
+    label: 'Answer',
+    inputMode: 'text',
+    maxLength: 500,
+    placeholder: 'Yes: take your usual size.',
+  },
+];
+
+/** The FAQ bot: what it answers by itself, and teaching it another answer. */
 export function FaqControl({ show }: { show: Show }) {
   const [faqs, setFaqs] = useState<Faq[]>();
-  const [question, setQuestion] = useState('');
-  const [answer, setAnswer] = useState('');
+  const text = useTextFields({ question: '', answer: '' });
+  const { question, answer } = text.values;
   const { busy, problem, run } = useAction();
   const loaded = useRef(false);
   useEffect(() => {
@@ -25,12 +44,12 @@ export function FaqControl({ show }: { show: Show }) {
       })
     ) {
       if (added) setFaqs((f) => [...(f ?? []), added as Faq]);
-      setQuestion('');
-      setAnswer('');
+      text.set('question', '');
+      text.set('answer', '');
     }
   };
   return (
-    <Panel title="FAQ bot" testId="control-faq" className="control--faq">
+    <Panel title="FAQ bot" testId="control-faq">
       <p className="muted small">
         A viewer question that matches one of these is answered in the chat at once.
       </p>
@@ -45,20 +64,7 @@ export function FaqControl({ show }: { show: Show }) {
         </ul>
       ) : null}
       <form className="control__form" onSubmit={(e) => void submit(e)} noValidate>
-        <TextField
-          label="Question"
-          value={question}
-          maxLength={300}
-          onChange={(e) => setQuestion(e.target.value)}
-          placeholder="Does it run true to size?"
-        />
-        <TextField
-          label="Answer"
-          value={answer}
-          maxLength={500}
-          onChange={(e) => setAnswer(e.target.value)}
-          placeholder="Yes: take your usual size."
-        />
+        <ShortFields fields={FAQ_FIELDS} bind={text.bind} />
         {problem ? <ProblemNotice problem={problem} /> : null}
         <Button
           type="submit"

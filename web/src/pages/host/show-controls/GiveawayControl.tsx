@@ -6,7 +6,15 @@ import { plural } from '../../../lib/format.ts';
 import { useReachedAt } from '../../../lib/ticker.ts';
 import type { Giveaway } from '../../../lib/types.ts';
 import { wholeNumber } from '../VariantPicker.tsx';
-import { Panel, type SellingProps, SkuSelect, useAction, useSkuChoice } from './Panel.tsx';
+import {
+  Panel,
+  type SellingProps,
+  SkuSelect,
+  StartButton,
+  stateBadge,
+  useAction,
+  useSkuChoice,
+} from './Panel.tsx';
 
 // Giveaways: open the entries for a while, draw a winner (a free order for them).
 
@@ -31,12 +39,7 @@ export function GiveawayControl({
     void run('open', () => api.openGiveaway(show.id, { sku: choice.chosen, durationSeconds: d }));
   };
   return (
-    <Panel
-      title="Giveaway"
-      testId="control-giveaway"
-      className="control--giveaway"
-      aside={open ? <span className="badge badge--warning">Open</span> : null}
-    >
+    <Panel title="Giveaway" testId="control-giveaway" aside={open ? stateBadge('warning', 'Open') : null}>
       {giveaway ? (
         <div className="control__giveaway" data-testid="host-giveaway" data-status={giveaway.status}>
           <p className="control__featured-title">{giveaway.title}</p>
@@ -83,14 +86,9 @@ export function GiveawayControl({
               data-testid="giveaway-duration"
             />
           </div>
-          <Button
-            type="submit"
-            loading={busy === 'open'}
-            disabled={show.status === 'ended'}
-            data-testid="giveaway-submit"
-          >
+          <StartButton busy={busy === 'open'} disabled={show.status === 'ended'} testId="giveaway-submit">
             Start a giveaway
-          </Button>
+          </StartButton>
         </form>
       ) : null}
       {problem ? <ProblemNotice problem={problem} /> : null}

@@ -1,5 +1,5 @@
 import { type ReactNode, useState } from 'react';
-import { SelectField } from '../../../components/ui.tsx';
+import { Button, SelectField } from '../../../components/ui.tsx';
 import { type Friendly, friendlyError } from '../../../lib/problems.ts';
 import type { Product, Show } from '../../../lib/types.ts';
 import type { Room } from '../../show/room.tsx';
@@ -11,17 +11,20 @@ export function Panel({
   children,
   testId,
   aside,
-  className = '',
 }: {
   title: string;
   children: ReactNode;
-  testId: string;
+  /** `control-NAME`; the panel's class is `control--NAME`. */
+  testId: `control-${string}`;
   aside?: ReactNode;
-  className?: string;
 }) {
   const id = `${testId}-title`;
   return (
-    <section className={`card pad control ${className}`} aria-labelledby={id} data-testid={testId}>
+    <section
+      className={`card pad control control--${testId.slice('control-'.length)}`}
+      aria-labelledby={id}
+      data-testid={testId}
+    >
       <div className="control__head">
         <h3 id={id} className="control__title">
           {title}
@@ -32,6 +35,11 @@ export function Panel({
     </section>
   );
 }
+
+/** A panel's state beside its title ("Open", "Running"). */
+export const stateBadge = (tone: 'success' | 'warning' | 'hot', text: string) => (
+  <span className={`badge badge--${tone}`}>{text}</span>
+);
 
 /** Runs one action of a panel: busy while it runs, its refusal said in the panel. */
 export function useAction() {
@@ -117,5 +125,24 @@ export function SkuSelect({
         </option>
       ))}
     </SelectField>
+  );
+}
+
+/** The submit button of a panel's form ("Start the poll", …). */
+export function StartButton({
+  busy,
+  disabled,
+  testId,
+  children,
+}: {
+  busy: boolean;
+  disabled: boolean;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <Button type="submit" loading={busy} disabled={disabled} data-testid={testId}>
+      {children}
+    </Button>
   );
 }

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Button, ProblemNotice, TextField } from '../../../components/ui.tsx';
 import { api } from '../../../lib/api.ts';
 import type { Poll, Show } from '../../../lib/types.ts';
-import { Panel, useAction } from './Panel.tsx';
+import { Panel, StartButton, stateBadge, useAction } from './Panel.tsx';
 import '../../show/cards.css';
 
 // Polls: ask (2–6 options), watch the results, close.
@@ -25,12 +25,7 @@ export function PollControl({ show, poll }: { show: Show; poll: Poll | null | un
     }
   };
   return (
-    <Panel
-      title="Poll"
-      testId="control-poll"
-      className="control--poll"
-      aside={open ? <span className="badge badge--success">Open</span> : null}
-    >
+    <Panel title="Poll" testId="control-poll" aside={open ? stateBadge('success', 'Open') : null}>
       {poll ? (
         <div className="control__poll" data-testid="host-poll" data-status={poll.status}>
           <p className="control__featured-title">{poll.question}</p>
@@ -90,14 +85,9 @@ export function PollControl({ show, poll }: { show: Show; poll: Poll | null | un
           ) : null}
         </div>
         {problem ? <ProblemNotice problem={problem} /> : null}
-        <Button
-          type="submit"
-          loading={busy === 'open'}
-          disabled={show.status === 'ended'}
-          data-testid="poll-submit"
-        >
+        <StartButton busy={busy === 'open'} disabled={show.status === 'ended'} testId="poll-submit">
           Start the poll
-        </Button>
+        </StartButton>
       </form>
     </Panel>
   );

@@ -124,7 +124,7 @@ export function ProductsControl({ show, products }: { show: Show; products: Prod
     />
   );
   return (
-    <Panel title="Products" testId="control-products" className="control--products">
+    <Panel title="Products" testId="control-products">
       {f ? (
         <div className="control__featured" data-testid="host-featured" data-sku={f.sku}>
           {f.imageUrl ? <img src={f.imageUrl} alt="" width={56} height={56} /> : null}

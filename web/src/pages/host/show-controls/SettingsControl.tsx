@@ -16,7 +16,7 @@ export function SettingsControl({ show }: { show: Show }) {
   const [stream, setStream] = useState(show.streamUrl ?? '');
   const ended = show.status === 'ended';
   return (
-    <Panel title="Room" testId="control-settings" className="control--settings">
+    <Panel title="Room" testId="control-settings">
       <div className="control__form">
         <SelectField
           label="Slow mode"
