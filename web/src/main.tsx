@@ -1,9 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/controls.css';
+import './styles/components.css';
+import './styles/motion.css';
 import { App } from './App.tsx';
 import { auth } from './lib/auth.ts';
 import { serverClock } from './lib/clock.ts';
-import './styles/app.css';
 
 // Server time before the socket has synced (the first countdowns on screen use it).
 void serverClock.syncOverHttp();

@@ -3,6 +3,7 @@ import { auth } from '../lib/auth.ts';
 import { type Friendly, friendlyError } from '../lib/problems.ts';
 import type { User } from '../lib/types.ts';
 import { Button, ProblemNotice, TextField } from './ui.tsx';
+import './AuthPanel.css';
 
 type Mode = 'signin' | 'signup';
 

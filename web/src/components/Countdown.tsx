@@ -6,6 +6,7 @@ import {
 } from '../../../src/client/countdown.ts';
 import { serverClock } from '../lib/clock.ts';
 import { onFrame } from '../lib/ticker.ts';
+import './Countdown.css';
 
 export type CountdownFormat = 'auto' | 'clock' | 'segments';
 

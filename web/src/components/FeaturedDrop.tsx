@@ -6,6 +6,7 @@ import { Countdown } from './Countdown.tsx';
 import { EyeIcon } from './Icons.tsx';
 import { StockBar } from './StockBar.tsx';
 import { StatusPill } from './ui.tsx';
+import './FeaturedDrop.css';
 
 /** The drop of the moment, big, beside the headline on wide screens. */
 export function FeaturedDrop({ sale }: { sale: Sale }) {

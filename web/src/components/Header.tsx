@@ -5,6 +5,7 @@ import { useRealtime } from '../lib/realtime.tsx';
 import { Link, useLocation } from '../lib/router.tsx';
 import { Countdown } from './Countdown.tsx';
 import { BagIcon, BoltIcon, UserIcon } from './Icons.tsx';
+import './Header.css';
 
 function NavLink({ to, children, exact }: { to: string; children: string; exact?: boolean }) {
   const { pathname } = useLocation();

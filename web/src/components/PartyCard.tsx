@@ -3,6 +3,7 @@ import { Link } from '../lib/router.tsx';
 import type { Party } from '../lib/types.ts';
 import { Countdown } from './Countdown.tsx';
 import { RepeatIcon } from './Icons.tsx';
+import './PartyCard.css';
 
 /**
  * A party on the home page: its rule ("Every day at 20:00 (Europe/Paris)"), a countdown to its

@@ -8,6 +8,7 @@ import { Countdown } from './Countdown.tsx';
 import { QueueIcon } from './Icons.tsx';
 import { StockBar } from './StockBar.tsx';
 import { StatusPill } from './ui.tsx';
+import './SaleCard.css';
 
 /** The status now, from the channel if it spoke, else from the listing and the server clock. */
 export function currentStatus(

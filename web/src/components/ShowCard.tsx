@@ -3,6 +3,7 @@ import { Link } from '../lib/router.tsx';
 import { useReachedAt } from '../lib/ticker.ts';
 import type { Show } from '../lib/types.ts';
 import { Countdown } from './Countdown.tsx';
+import './ShowCard.css';
 
 const dayTime = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { isLow } from '../lib/format.ts';
+import './StockBar.css';
 
 export interface StockBarProps {
   readonly remaining: number;

@@ -2,6 +2,7 @@ import { priceRange } from '../lib/format.ts';
 import { Link } from '../lib/router.tsx';
 import type { Sale, Show, Trending, TrendingTag } from '../lib/types.ts';
 import { FlameIcon } from './Icons.tsx';
+import './TrendingStrip.css';
 
 /** One place in the ranking: a sale or a show, with its heat. */
 export type TrendingEntry =

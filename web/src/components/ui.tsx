@@ -1,3 +1,10 @@
+// The global styles load with the primitives every page uses, before any component's own
+// stylesheet (main.tsx imports them first too): this keeps them first in the CSS bundle.
+import '../styles/base.css';
+import '../styles/layout.css';
+import '../styles/controls.css';
+import '../styles/components.css';
+import '../styles/motion.css';
 import {
   type ButtonHTMLAttributes,
   type InputHTMLAttributes,
@@ -10,6 +17,7 @@ import {
 import type { Friendly } from '../lib/problems.ts';
 import type { SaleStatus } from '../lib/types.ts';
 import { MinusIcon, PlusIcon } from './Icons.tsx';
+import './ui.css';
 
 type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
   readonly variant?: 'primary' | 'secondary' | 'ghost' | 'danger';

@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from 'react';
+import '../components/ui.css';
 
 export type Tone = 'info' | 'success' | 'warning' | 'danger';
 

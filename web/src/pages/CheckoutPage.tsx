@@ -1,8 +1,11 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { AuthPanel } from '../components/AuthPanel.tsx';
+import { ChallengeModal } from '../components/ChallengeModal.tsx';
 import { Countdown } from '../components/Countdown.tsx';
 import { BagIcon, LockIcon } from '../components/Icons.tsx';
-import { ChallengeModal, PaymentSection, ShippingSection, usePayForm } from '../components/PayForm.tsx';
+import { usePayForm } from '../components/PayForm.tsx';
+import { PaymentSection } from '../components/PaymentSection.tsx';
+import { ShippingSection } from '../components/ShippingSection.tsx';
 import { Button, EmptyState, Notice, ProblemNotice, Skeleton } from '../components/ui.tsx';
 import { ApiError, api, type CheckoutPayment } from '../lib/api.ts';
 import { useSession } from '../lib/auth.ts';
@@ -12,6 +15,7 @@ import { useLoad, useTitle } from '../lib/hooks.ts';
 import { type Friendly, friendlyError } from '../lib/problems.ts';
 import { Link, navigate } from '../lib/router.tsx';
 import type { Order, Reservation, SavedPaymentMethod } from '../lib/types.ts';
+import './checkout.css';
 
 interface Line {
   readonly reservation: Reservation;

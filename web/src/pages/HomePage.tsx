@@ -13,6 +13,9 @@ import { friendlyError } from '../lib/problems.ts';
 import { navigate, useLocation } from '../lib/router.tsx';
 import { useServerNow } from '../lib/ticker.ts';
 import type { Party, Sale, Show } from '../lib/types.ts';
+import '../components/FeaturedDrop.css';
+import '../components/PartyCard.css';
+import '../components/ShowCard.css';
 
 async function loadSales(signal: AbortSignal): Promise<Sale[]> {
   const [live, soldOut, upcoming] = await Promise.all([

@@ -9,7 +9,8 @@ import { useHolds } from '../lib/holds.tsx';
 import { useLoad, useTitle } from '../lib/hooks.ts';
 import { friendlyError } from '../lib/problems.ts';
 import { Link } from '../lib/router.tsx';
-import { OrderStateBadge } from './OrderPage.tsx';
+import { OrderStateBadge } from './order/status.tsx';
+import './orders.css';
 
 /** The buyer's orders, newest first; a status change anywhere refreshes the list. */
 export default function OrdersPage() {

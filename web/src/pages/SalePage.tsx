@@ -1,19 +1,8 @@
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { AuthPanel } from '../components/AuthPanel.tsx';
-import { Countdown } from '../components/Countdown.tsx';
-import {
-  ArrowLeftIcon,
-  BoltIcon,
-  CheckIcon,
-  ClockIcon,
-  EyeIcon,
-  QueueIcon,
-  RepeatIcon,
-} from '../components/Icons.tsx';
+import { ArrowLeftIcon, EyeIcon } from '../components/Icons.tsx';
 import { currentStatus } from '../components/SaleCard.tsx';
-import { StockBar } from '../components/StockBar.tsx';
 import {
-  Button,
   EmptyState,
   Modal,
   Notice,
@@ -24,8 +13,8 @@ import {
 } from '../components/ui.tsx';
 import { ApiError, api, isRetriable, sleep, uuid } from '../lib/api.ts';
 import { useSession } from '../lib/auth.ts';
-import { dateTime, money, partySchedule, plural } from '../lib/format.ts';
-import { type Hold, itemTitle, rememberItems, useHolds } from '../lib/holds.tsx';
+import { plural } from '../lib/format.ts';
+import { rememberItems, useHolds } from '../lib/holds.tsx';
 import { useLoad, useTitle } from '../lib/hooks.ts';
 import { type Friendly, friendlyError } from '../lib/problems.ts';
 import { useLiveSale } from '../lib/realtime.tsx';
@@ -34,112 +23,10 @@ import { session } from '../lib/session.ts';
 import { useReachedAt } from '../lib/ticker.ts';
 import type { SaleItem, WaitlistEntry } from '../lib/types.ts';
 import { forgetAdmission, queueOpensAt, useQueueEntry } from '../lib/waiting-room.ts';
-
-function HoldCard({ hold }: { hold: Hold }) {
-  const { release } = useHolds();
-  const [busy, setBusy] = useState(false);
-  const [expired, setExpired] = useState(false);
-  const [problem, setProblem] = useState<Friendly>();
-  return (
-    <div className={`hold${expired ? ' is-expired' : ''}`} data-testid="hold" data-reservation={hold.id}>
-      <div className="hold__head">
-        <span className="hold__icon" aria-hidden="true">
-          <CheckIcon size={18} />
-        </span>
-        <div>
-          <p className="hold__title">{expired ? 'Hold expired' : "Secured! It's yours for"}</p>
-          <p className="hold__what">
-            {itemTitle(hold.sku)} × {hold.quantity}
-          </p>
-        </div>
-        <Countdown
-          to={hold.expiresAt}
-          format="clock"
-          className="hold__timer"
-          testId="hold-timer"
-          label="Time left to check out"
-          onDone={() => setExpired(true)}
-        />
-      </div>
-      {problem ? <ProblemNotice problem={problem} /> : null}
-      {expired ? null : (
-        <div className="hold__actions">
-          <Button size="large" onClick={() => navigate('/checkout')} data-testid="hold-checkout">
-            Checkout
-          </Button>
-          <Button
-            variant="ghost"
-            loading={busy}
-            data-testid="hold-release"
-            onClick={async () => {
-              setBusy(true);
-              setProblem(undefined);
-              try {
-                await release(hold.id);
-              } catch (e) {
-                setProblem(friendlyError(e));
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
-            Release
-          </Button>
-        </div>
-      )}
-    </div>
-  );
-}
-
-/** "Part of Vinyl Night Party — every day at 20:00 (Europe/Paris)": the party a sale belongs to. */
-function PartyLine({ partyId }: { partyId: string }) {
-  const party = useLoad((signal) => api.party(partyId, signal), [partyId]);
-  if (!party.data) return null;
-  const when = partySchedule(party.data.recurrence).replace(/^(Every|Weekdays|Weekends)/, (m) =>
-    m.toLowerCase(),
-  );
-  return (
-    <p className="sale__party" data-testid="sale-party">
-      <RepeatIcon size={15} />
-      <span>
-        Part of <strong>{party.data.title}</strong> — {when}
-      </span>
-    </p>
-  );
-}
-
-function ItemOption({
-  item,
-  checked,
-  onSelect,
-  name,
-}: {
-  item: SaleItem;
-  checked: boolean;
-  onSelect: () => void;
-  name: string;
-}) {
-  const out = item.remaining <= 0;
-  return (
-    <label
-      className={`option${checked ? ' is-checked' : ''}${out ? ' is-out' : ''}`}
-      data-testid={`item-${item.sku}`}
-    >
-      <input type="radio" name={name} checked={checked} onChange={onSelect} className="sr-only" />
-      {item.imageUrl ? (
-        <img src={item.imageUrl} alt="" className="option__img" width={56} height={56} />
-      ) : null}
-      <span className="option__text">
-        <span className="option__title">{item.title}</span>
-        <span className="option__price">{money(item.priceCents, item.currency)}</span>
-      </span>
-      <span className="option__stock">
-        <StockBar remaining={item.remaining} stock={item.stock} compact testId={`stock-${item.sku}`} />
-      </span>
-    </label>
-  );
-}
-
+import { HoldCard } from './sale/HoldCard.tsx';
+import { AdmissionBanner, ItemOption, PartyLine, SaleClock } from './sale/parts.tsx';
+import { SaleAction } from './sale/SaleAction.tsx';
+import './SalePage.css';
 /** A drop: live stock, the opening countdown, claim, the hold timer, waitlist when sold out. */
 export default function SalePage({ params }: PageProps) {
   const id = params.id as string;
@@ -291,81 +178,28 @@ export default function SalePage({ params }: PageProps) {
     }
   };
 
-  let action: ReactNode;
-  if (status === 'ended') {
-    action = (
-      <Button block size="large" disabled data-testid="claim-button">
-        Drop ended
-      </Button>
-    );
-  } else if (gated) {
-    action =
-      queueOpen || (room === null && opened) ? (
-        <Link
-          to={`/sales/${id}/queue`}
-          className="btn btn--primary btn--large btn--block btn--claim"
-          data-testid="queue-button"
-        >
-          <QueueIcon size={20} /> {entry ? 'Back to your place in line' : 'Join the line'}
-        </Link>
-      ) : (
-        <Button block size="large" disabled data-testid="queue-button" data-state="locked">
-          <ClockIcon size={18} /> Waiting room opens in{' '}
-          <Countdown
-            to={room ? queueOpensAt(data.startsAt, room) : data.startsAt}
-            testId="queue-opens-countdown"
-          />
-        </Button>
-      );
-  } else if (status === 'scheduled' || !opened) {
-    action = (
-      <Button block size="large" disabled data-testid="claim-button" data-state="locked">
-        <ClockIcon size={18} /> Opens in <Countdown to={data.startsAt} testId="button-countdown" />
-      </Button>
-    );
-  } else if (selectedOut && opened) {
-    action = waiting ? (
-      <div className="waitlisted" data-testid="waitlisted">
-        <QueueIcon size={18} />
-        <span>
-          You're on the waitlist{waiting.position ? ` · #${waiting.position} in line` : ''}. A returned unit
-          is held for you automatically.
-        </span>
-      </div>
-    ) : (
-      <Button
-        block
-        size="large"
-        variant="secondary"
-        loading={joining}
-        onClick={joinWaitlist}
-        data-testid="waitlist-button"
-      >
-        Sold out · Join the waitlist
-      </Button>
-    );
-  } else {
-    action = (
-      <Button
-        block
-        size="large"
-        className="btn--claim"
-        loading={claiming}
-        onClick={claim}
-        disabled={limitLeft <= 0}
-        data-testid="claim-button"
-        data-state="open"
-      >
-        {retrying
-          ? 'Reconnecting…'
-          : claiming
-            ? 'Claiming…'
-            : limitLeft <= 0
-              ? 'Limit reached'
-              : `Claim${quantity > 1 ? ` ${quantity}` : ''} · ${money((selected?.priceCents ?? 0) * quantity, selected?.currency)}`}
-      </Button>
-    );
-  }
+  const action = (
+    <SaleAction
+      id={id}
+      data={data}
+      status={status}
+      opened={opened}
+      gated={gated}
+      room={room}
+      queueOpen={queueOpen}
+      inLine={!!entry}
+      selected={selected}
+      selectedOut={selectedOut}
+      waiting={waiting}
+      joining={joining}
+      onJoinWaitlist={joinWaitlist}
+      claiming={claiming}
+      retrying={retrying}
+      quantity={quantity}
+      limitLeft={limitLeft}
+      onClaim={claim}
+    />
+  );
 
   return (
     <div className="page sale" data-testid="sale-page" data-status={status}>
@@ -394,26 +228,7 @@ export default function SalePage({ params }: PageProps) {
           <h1 className="sale__title">{data.title}</h1>
           {data.partyId ? <PartyLine partyId={data.partyId} /> : null}
 
-          <div className={`sale__clock sale__clock--${status}`}>
-            {status === 'scheduled' ? (
-              <>
-                <p className="sale__clock-label">Drop opens in</p>
-                <Countdown
-                  to={data.startsAt}
-                  format="segments"
-                  testId="sale-countdown"
-                  label={`Opens ${dateTime(data.startsAt)}`}
-                />
-              </>
-            ) : status === 'ended' ? (
-              <p className="sale__clock-label">Ended {dateTime(data.endsAt)}</p>
-            ) : (
-              <>
-                <p className="sale__clock-label">Ends in</p>
-                <Countdown to={data.endsAt} testId="sale-countdown" className="sale__ends" />
-              </>
-            )}
-          </div>
+          <SaleClock status={status} data={data} />
 
           {gated && status !== 'ended' ? (
             <Notice tone="info" title="This drop has a waiting room" testId="waiting-room-notice">
@@ -447,20 +262,7 @@ export default function SalePage({ params }: PageProps) {
               </div>
             ) : null}
             {admitted && admittedUntil !== undefined && status !== 'ended' ? (
-              <div className="admission" data-testid="admission-banner" role="status">
-                <span className="admission__icon" aria-hidden="true">
-                  <BoltIcon size={16} />
-                </span>
-                <span>
-                  <strong>You're in!</strong> Your turn ends in{' '}
-                  <Countdown
-                    to={admittedUntil}
-                    format="clock"
-                    className="admission__timer"
-                    testId="admission-timer"
-                  />
-                </span>
-              </div>
+              <AdmissionBanner until={admittedUntil} />
             ) : null}
             {status === 'live' && !selectedOut && selected && limitLeft > 0 && !gated ? (
               <div className="buybar__row">

@@ -5,6 +5,7 @@ import { mfaApi } from '../lib/mfa-api.ts';
 import { friendlyError } from '../lib/problems.ts';
 import { Link } from '../lib/router.tsx';
 import type { MfaStatus } from '../lib/types.ts';
+import './SecurityPage.css';
 
 /** A code form: TOTP or recovery code, one submit. */
 function CodeForm(props: {

@@ -11,8 +11,11 @@ import { type Friendly, friendlyError } from '../lib/problems.ts';
 import { Link, navigate, type PageProps } from '../lib/router.tsx';
 import { useReachedAt, useServerNow } from '../lib/ticker.ts';
 import type { Auction, Giveaway, Poll } from '../lib/types.ts';
+import { AuctionPanel } from './show/AuctionPanel.tsx';
 import { ChatComposer, ChatList } from './show/Chat.tsx';
-import { AuctionPanel, FeaturedCard, GiveawayCard, PollCard } from './show/Panels.tsx';
+import { FeaturedCard } from './show/FeaturedCard.tsx';
+import { GiveawayCard } from './show/GiveawayCard.tsx';
+import { PollCard } from './show/PollCard.tsx';
 import { roomProblem, useAuthGate, useShowRoom } from './show/room.tsx';
 import { Reactions, Stage, TopBar } from './show/Stage.tsx';
 

@@ -3,6 +3,7 @@ import { BoltIcon } from '../components/Icons.tsx';
 import { auth, useUser } from '../lib/auth.ts';
 import { useTitle } from '../lib/hooks.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
+import './SignInPage.css';
 
 /** Sign in, sign up, or continue as a guest; `?next=/path` returns there afterwards. */
 export default function SignInPage() {

@@ -4,6 +4,7 @@ import { api } from '../lib/api.ts';
 import { useLoad, useTitle } from '../lib/hooks.ts';
 import type { PageProps } from '../lib/router.tsx';
 import type { GiveawayProof } from '../lib/types.ts';
+import './VerifyDrawPage.css';
 
 /**
  * Anyone checks a giveaway's draw here, in their own browser: the page recomputes the winner from

@@ -4,13 +4,15 @@ import { EmptyState } from '../../components/ui.tsx';
 import { isHost, useUser } from '../../lib/auth.ts';
 import { useTitle } from '../../lib/hooks.ts';
 import { Link, type PageProps, useLocation } from '../../lib/router.tsx';
-import { HostParties, ScheduleParty } from './HostParties.tsx';
+import { HostParties } from './HostParties.tsx';
 import { HostProducts } from './HostProducts.tsx';
 import { HostSales } from './HostSales.tsx';
 import { HostShows, ScheduleShow } from './HostShows.tsx';
 import { SaleDashboard } from './SaleDashboard.tsx';
+import { ScheduleParty } from './ScheduleParty.tsx';
 import { ScheduleSale } from './ScheduleSale.tsx';
 import { ShowControlRoom } from './ShowControlRoom.tsx';
+import './HostConsole.css';
 
 const TABS: Array<[string, string]> = [
   ['/host', 'Sales'],

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { PlusIcon } from '../../components/Icons.tsx';
 import {
   Button,
@@ -12,31 +12,27 @@ import {
 import { api, type NewProduct, type ProductPatch } from '../../lib/api.ts';
 import { money } from '../../lib/format.ts';
 import { useLoad } from '../../lib/hooks.ts';
-import { type Friendly, friendlyError } from '../../lib/problems.ts';
+import { friendlyError } from '../../lib/problems.ts';
 import type { Product, User } from '../../lib/types.ts';
-import { HASHTAG } from './VariantPicker.tsx';
+import {
+  checkTags,
+  DescriptionField,
+  type FieldErrors,
+  fromCents,
+  hashtagsOf,
+  TitleAndTags,
+  toCents,
+  useHostForm,
+  useTextFields,
+} from './form-parts.tsx';
+import './HostConsole.css';
 
 export const DEMO_IMAGES = ['/demo/sneaker.svg', '/demo/vinyl.svg', '/demo/serum.svg', '/demo/console.svg'];
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY'];
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export const parseTags = (s: string) =>
-  s
-    .split(/[\s,]+/)
-    .map((t) => t.trim())
-    .filter(Boolean);
-
-/** "189", "189.5", "189.50" → 18950; NaN when it is not a price. */
-export function toCents(s: string): number {
-  const t = s.trim().replace(',', '.');
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return Number.NaN;
-  return Math.round(Number(t) * 100);
-}
 /** Image URLs are sent as typed: an https:// address or a same-origin path like /demo/sneaker.svg. */
 const samePath = (a: string, b: string) => a === b || a === `${location.origin}${b}`;
-
-/** 18950 → "189.50", 18900 → "189": a price as a host types it. */
-export const fromCents = (c: number) => (c % 100 === 0 ? String(c / 100) : (c / 100).toFixed(2));
 
 interface VariantRow {
   key: number;
@@ -67,10 +63,14 @@ function ProductForm({
   onCancel?: () => void;
 }) {
   const editing = !!product;
-  const [title, setTitle] = useState(product?.title ?? '');
-  const [description, setDescription] = useState(product?.description ?? '');
-  const [imageUrl, setImageUrl] = useState(product?.imageUrl ?? '');
-  const [tags, setTags] = useState((product?.hashtags ?? []).map((t) => `#${t}`).join(' '));
+  const text = useTextFields(() => ({
+    title: product?.title ?? '',
+    description: product?.description ?? '',
+    imageUrl: product?.imageUrl ?? '',
+    tags: (product?.hashtags ?? []).map((t) => `#${t}`).join(' '),
+  }));
+  const { bind } = text;
+  const { title, description, imageUrl, tags } = text.values;
   const [rows, setRows] = useState<VariantRow[]>(
     product
       ? product.variants.map((v) => ({
@@ -83,21 +83,17 @@ function ProductForm({
         }))
       : [newRow()],
   );
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<Friendly>();
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit } = useHostForm();
 
   const setRow = (key: number, patch: Partial<VariantRow>) =>
     setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
 
-  const validate = () => {
-    const e: Record<string, string> = {};
+  const check = (e: FieldErrors) => {
     if (!title.trim()) e.title = 'Give the product a title.';
     const url = imageUrl.trim();
     if (url && !/^(https?:\/\/|\/)\S+$/.test(url))
       e.imageUrl = 'Use an https:// address or a path like /demo/sneaker.svg.';
-    const bad = parseTags(tags).find((t) => !HASHTAG.test(t));
-    if (bad) e.tags = `"${bad}" is not a hashtag: letters, digits and _ only.`;
+    checkTags(tags, e, ': letters, digits and _ only');
     const skus = new Set<string>();
     for (const r of rows) {
       if (!SKU.test(r.sku.trim()))
@@ -107,17 +103,8 @@ function ProductForm({
       if (!r.title.trim()) e[`title-${r.key}`] = 'Name the variant (e.g. EU 42).';
       if (!Number.isFinite(toCents(r.price))) e[`price-${r.key}`] = 'A price like 49 or 49.99.';
     }
-    setErrors(e);
-    return Object.keys(e).length === 0;
-  };
-
-  const submit = async (ev: FormEvent) => {
-    ev.preventDefault();
-    setProblem(undefined);
-    if (!validate()) return;
-    setBusy(true);
-    const hashtags = parseTags(tags).map((t) => t.replace(/^#/, '').toLowerCase());
-    try {
+    const hashtags = hashtagsOf(tags);
+    return async () => {
       let saved: Product;
       if (product) {
         const patch: ProductPatch = {
@@ -144,50 +131,35 @@ function ProductForm({
         saved = await api.createProduct(body);
       }
       onSaved(saved);
-    } catch (e) {
-      setProblem(friendlyError(e));
-    } finally {
-      setBusy(false);
-    }
+    };
   };
 
   return (
-    <form className="card pad form" onSubmit={submit} noValidate data-testid="product-form">
+    <form
+      className="card pad form"
+      onSubmit={(ev) => void submit(ev, check)}
+      noValidate
+      data-testid="product-form"
+    >
       <h3 className="h3">{editing ? `Edit ${product?.title}` : 'New product'}</h3>
       <div className="form-grid">
-        <TextField
-          label="Title"
-          value={title}
-          onChange={(e) => setTitle(e.target.value)}
-          error={errors.title}
-          data-testid="product-title"
-        />
-        <TextField
-          label="Hashtags"
-          value={tags}
-          onChange={(e) => setTags(e.target.value)}
-          error={errors.tags}
-          hint="Separated by spaces: #sneakers #drop"
-          data-testid="product-tags"
+        <TitleAndTags
+          prefix="product"
+          bind={bind}
+          errors={errors}
+          tagsHint="Separated by spaces: #sneakers #drop"
         />
       </div>
-      <div className="field">
-        <label className="field__label" htmlFor="product-description">
-          Description
-        </label>
-        <textarea
-          id="product-description"
-          className="input"
-          rows={3}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          data-testid="product-description"
-        />
-      </div>
+      <DescriptionField
+        id="product-description"
+        label="Description"
+        className="field"
+        rows={3}
+        {...bind('description')}
+      />
       <TextField
         label="Image URL"
-        value={imageUrl}
-        onChange={(e) => setImageUrl(e.target.value)}
+        {...bind('imageUrl')}
         error={errors.imageUrl}
         placeholder="https://… or /demo/sneaker.svg"
         data-testid="product-image"
@@ -200,7 +172,7 @@ function ProductForm({
             type="button"
             className="image-pick"
             aria-pressed={samePath(imageUrl, src)}
-            onClick={() => setImageUrl(src)}
+            onClick={() => text.set('imageUrl', src)}
             title={src}
           >
             <img src={src} alt={`Use ${src.split('/').pop()}`} width={56} height={56} />

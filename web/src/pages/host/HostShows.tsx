@@ -1,14 +1,28 @@
-import { type FormEvent, useState } from 'react';
-import { Button, EmptyState, ProblemNotice, Skeleton, TextField } from '../../components/ui.tsx';
+import { useState } from 'react';
+import { EmptyState, ProblemNotice, Skeleton, TextField } from '../../components/ui.tsx';
 import { api } from '../../lib/api.ts';
 import { serverClock } from '../../lib/clock.ts';
 import { dateTime, plural, toLocalInput } from '../../lib/format.ts';
 import { useLoad } from '../../lib/hooks.ts';
-import { type Friendly, friendlyError } from '../../lib/problems.ts';
+import { friendlyError } from '../../lib/problems.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import type { ShowStatus, User } from '../../lib/types.ts';
-import { parseTags, toCents } from './HostProducts.tsx';
-import { HASHTAG, usePickRows, VariantPicker, wholeNumber } from './VariantPicker.tsx';
+import {
+  CheckField,
+  checkTags,
+  DescriptionField,
+  type FieldErrors,
+  FormCard,
+  hashtagsOf,
+  LISTINGS,
+  ScheduleForm,
+  StartsField,
+  toCents,
+  useHostForm,
+  useHostProducts,
+  useTextFields,
+} from './form-parts.tsx';
+import { usePickRows, VariantPicker, wholeNumber } from './VariantPicker.tsx';
 
 /**
  * A show's line-up: the products the host means to sell in it, with the stock, price and limit
@@ -107,32 +121,31 @@ const STREAM = /^(https?:\/\/\S+|\/\S*)$/;
 
 /** Schedule a show: title, when, stream, hashtags, and the line-up from the host's catalog. */
 export function ScheduleShow({ user }: { user: User }) {
-  const products = useLoad(() => api.products({ host: user.id, limit: 200 }), [user.id]);
-  const [title, setTitle] = useState('');
-  const [description, setDescription] = useState('');
-  const [tags, setTags] = useState('');
-  const [startsAt, setStartsAt] = useState(() => toLocalInput(serverClock.now() + 30 * 60_000));
+  const products = useHostProducts(user);
+  const text = useTextFields(() => ({
+    title: '',
+    description: '',
+    tags: '',
+    startsAt: toLocalInput(serverClock.now() + 30 * 60_000),
+    stream: '',
+  }));
   const [now, setNow] = useState(false);
-  const [stream, setStream] = useState('');
-  const { rows, row, setRow } = usePickRows({ stock: '20', limit: '2' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<Friendly>();
-  const [busy, setBusy] = useState(false);
+  const pick = usePickRows({ stock: '20', limit: '2' });
+  const form = useHostForm();
+  const { errors } = form;
+  const { bind } = text;
 
-  const submit = async (ev: FormEvent) => {
-    ev.preventDefault();
-    setProblem(undefined);
-    const e: Record<string, string> = {};
+  const check = (e: FieldErrors) => {
+    const { title, description, tags, startsAt, stream } = text.values;
     if (!title.trim()) e.title = 'Name the show.';
-    const badTag = parseTags(tags).find((t) => !HASHTAG.test(t));
-    if (badTag) e.tags = `"${badTag}" is not a hashtag.`;
+    checkTags(tags, e);
     const start = now ? serverClock.now() : new Date(startsAt).getTime();
     if (!Number.isFinite(start)) e.startsAt = 'Pick when the show starts.';
     if (stream.trim() && !STREAM.test(stream.trim()))
       e.stream = 'An http(s) address of the stream (HLS .m3u8 or a video).';
     const lineup: LineupItem[] = [];
     const variants = (products.data ?? []).flatMap((p) => p.variants);
-    for (const [sku, r] of Object.entries(rows)) {
+    for (const [sku, r] of Object.entries(pick.rows)) {
       if (!r.include) continue;
       const v = variants.find((x) => x.sku === sku);
       const stock = wholeNumber(r.stock);
@@ -143,97 +156,49 @@ export function ScheduleShow({ user }: { user: User }) {
       if (!Number.isFinite(price)) e[`price-${sku}`] = 'A price like 49.99.';
       lineup.push({ sku, stock, priceCents: price, perBuyerLimit: limit });
     }
-    setErrors(e);
-    if (Object.keys(e).length > 0) return;
-    setBusy(true);
-    try {
+    return async () => {
       const show = await api.createShow({
         title: title.trim(),
         startsAt: new Date(start).toISOString(),
         ...(description.trim() ? { description: description.trim() } : {}),
         ...(stream.trim() ? { streamUrl: stream.trim() } : {}),
-        hashtags: parseTags(tags).map((t) => t.replace(/^#/, '').toLowerCase()),
+        hashtags: hashtagsOf(tags),
       });
       saveLineup(show.id, lineup);
       navigate(`/host/shows/${show.id}?created=1`);
-    } catch (err) {
-      setProblem(friendlyError(err));
-    } finally {
-      setBusy(false);
-    }
+    };
   };
 
   if (products.loading && !products.data) return <Skeleton lines={6} />;
 
+  const more = (
+    <>
+      <StartsField
+        label="Starts"
+        {...bind('startsAt')}
+        disabled={now}
+        error={errors.startsAt}
+        testId="show-starts"
+      />
+      <TextField
+        label="Stream URL (optional)"
+        type="url"
+        inputMode="url"
+        {...bind('stream')}
+        error={errors.stream}
+        placeholder="https://…/live.m3u8"
+        hint="HLS (.m3u8) or a video file; without one, viewers see your poster."
+        data-testid="show-stream"
+      />
+      <CheckField className="check span-2" checked={now} onChange={setNow} testId="show-now">
+        Starting now: I'll go live from the control room
+      </CheckField>
+      <DescriptionField id="show-description" rows={3} maxLength={5000} {...bind('description')} />
+    </>
+  );
   return (
-    <form className="form schedule" onSubmit={(e) => void submit(e)} noValidate data-testid="show-form">
-      <section className="card pad">
-        <h2 className="h3">The show</h2>
-        <div className="form-grid">
-          <TextField
-            label="Title"
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-            error={errors.title}
-            placeholder="Friday night drops, live"
-            data-testid="show-title"
-          />
-          <TextField
-            label="Hashtags"
-            value={tags}
-            onChange={(e) => setTags(e.target.value)}
-            error={errors.tags}
-            hint="#sneakers #live"
-            data-testid="show-tags"
-          />
-          <TextField
-            label="Starts"
-            type="datetime-local"
-            value={startsAt}
-            disabled={now}
-            onChange={(e) => setStartsAt(e.target.value)}
-            error={errors.startsAt}
-            data-testid="show-starts"
-          />
-          <TextField
-            label="Stream URL (optional)"
-            type="url"
-            inputMode="url"
-            value={stream}
-            onChange={(e) => setStream(e.target.value)}
-            error={errors.stream}
-            placeholder="https://…/live.m3u8"
-            hint="HLS (.m3u8) or a video file; without one, viewers see your poster."
-            data-testid="show-stream"
-          />
-          <label className="check span-2">
-            <input
-              type="checkbox"
-              checked={now}
-              onChange={(e) => setNow(e.target.checked)}
-              data-testid="show-now"
-            />
-            Starting now: I'll go live from the control room
-          </label>
-          <div className="field span-2">
-            <label className="field__label" htmlFor="show-description">
-              Description (optional)
-            </label>
-            <textarea
-              id="show-description"
-              className="input"
-              rows={3}
-              maxLength={5000}
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-              data-testid="show-description"
-            />
-          </div>
-        </div>
-      </section>
-
-      <section className="card pad">
-        <h2 className="h3">Line-up</h2>
+    <ScheduleForm listing={LISTINGS.show} form={form} text={text} check={check} more={more}>
+      <FormCard heading="Line-up">
         <p className="muted small">
           The products you'll feature, one at a time, from the control room (one tap pins one for buyers).
         </p>
@@ -244,20 +209,8 @@ export function ScheduleShow({ user }: { user: User }) {
             </Link>
           </EmptyState>
         ) : null}
-        <VariantPicker
-          products={products.data ?? []}
-          row={row}
-          setRow={setRow}
-          errors={errors}
-          testIdPrefix="lineup"
-          priceLabel="Show price"
-        />
-      </section>
-
-      {problem ? <ProblemNotice problem={problem} testId="show-form-problem" /> : null}
-      <Button type="submit" size="large" loading={busy} data-testid="show-submit">
-        Schedule the show
-      </Button>
-    </form>
+        <VariantPicker products={products.data} pick={pick} errors={errors} ids="lineup" price="Show price" />
+      </FormCard>
+    </ScheduleForm>
   );
 }

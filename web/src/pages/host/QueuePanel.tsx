@@ -8,6 +8,7 @@ import { useReachedAt } from '../../lib/ticker.ts';
 import type { QueueHostView } from '../../lib/types.ts';
 import { Stat } from './Stat.tsx';
 import { wholeNumber } from './VariantPicker.tsx';
+import './QueuePanel.css';
 
 const REFRESH_MS = 2_000;
 const time = (iso: string) =>

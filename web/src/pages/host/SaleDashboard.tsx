@@ -14,6 +14,7 @@ import { useReachedAt, useServerNow } from '../../lib/ticker.ts';
 import type { SaleStats } from '../../lib/types.ts';
 import { QueuePanel } from './QueuePanel.tsx';
 import { Stat } from './Stat.tsx';
+import './SaleDashboard.css';
 
 const STATS_EVERY_MS = 3000;
 

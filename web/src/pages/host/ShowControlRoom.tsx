@@ -1,266 +1,27 @@
 import { useState } from 'react';
 import { Countdown } from '../../components/Countdown.tsx';
-import { ShieldIcon } from '../../components/Icons.tsx';
 import { Button, Notice, ProblemNotice, Skeleton } from '../../components/ui.tsx';
 import { api } from '../../lib/api.ts';
-import { useUser } from '../../lib/auth.ts';
-import { dateTime, plural } from '../../lib/format.ts';
+import { dateTime } from '../../lib/format.ts';
 import { useLoad } from '../../lib/hooks.ts';
 import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { useChannel } from '../../lib/realtime.tsx';
 import { Link, useLocation } from '../../lib/router.tsx';
 import { useReachedAt } from '../../lib/ticker.ts';
-import type { ChatMessage, HostRoomState, Show } from '../../lib/types.ts';
-import { ChatComposer, ChatList } from '../show/Chat.tsx';
-import { compact, type Room, useShowRoom } from '../show/room.tsx';
+import type { HostRoomState } from '../../lib/types.ts';
+import { compact, useShowRoom } from '../show/room.tsx';
+import { ConfirmEnd } from './ConfirmEnd.tsx';
 import { ShowPill } from './HostShows.tsx';
-import {
-  AuctionControl,
-  FaqControl,
-  GiveawayControl,
-  PollControl,
-  ProductsControl,
-  SettingsControl,
-} from './ShowControls.tsx';
 import { Stat } from './Stat.tsx';
-
-type ModAction = 'mute' | 'ban' | 'unmute' | 'unban';
-interface Moderated {
-  readonly userId: string;
-  readonly name: string;
-  readonly action: 'mute' | 'ban';
-  readonly minutes?: number;
-}
-
-/** Per-line moderation: mute (for 10 minutes or the show), ban, delete the line. */
-function LineActions({
-  line,
-  showId,
-  onModerated,
-  onProblem,
-}: {
-  line: ChatMessage;
-  showId: string;
-  onModerated: (m: Moderated) => void;
-  onProblem: (f: Friendly | undefined) => void;
-}) {
-  const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState<string>();
-  const act = async (key: string, f: () => Promise<unknown>, done?: () => void) => {
-    setBusy(key);
-    onProblem(undefined);
-    try {
-      await f();
-      done?.();
-      setOpen(false);
-    } catch (e) {
-      onProblem(friendlyError(e));
-    } finally {
-      setBusy(undefined);
-    }
-  };
-  const userId = line.userId as string;
-  const moderate = (action: 'mute' | 'ban', minutes?: number) =>
-    act(
-      `${action}${minutes ?? ''}`,
-      () => api.moderate(showId, { userId, action, ...(minutes ? { minutes } : {}) }),
-      () => onModerated({ userId, name: line.userName, action, ...(minutes ? { minutes } : {}) }),
-    );
-  return (
-    <span className="line-actions">
-      <button
-        type="button"
-        className="line-actions__toggle"
-        aria-expanded={open}
-        aria-label={`Moderate ${line.userName}'s message`}
-        onClick={() => setOpen((o) => !o)}
-        data-testid={`moderate-${line.id}`}
-      >
-        ⋯
-      </button>
-      {open ? (
-        <fieldset className="line-actions__menu">
-          <legend className="sr-only">Moderate {line.userName}</legend>
-          <button
-            type="button"
-            disabled={!!busy}
-            onClick={() => void moderate('mute', 10)}
-            data-testid="mod-mute10"
-          >
-            Mute 10 min
-          </button>
-          <button
-            type="button"
-            disabled={!!busy}
-            onClick={() => void moderate('mute')}
-            data-testid="mod-mute"
-          >
-            Mute
-          </button>
-          <button type="button" disabled={!!busy} onClick={() => void moderate('ban')} data-testid="mod-ban">
-            Ban
-          </button>
-          <button
-            type="button"
-            disabled={!!busy}
-            onClick={() => void act('delete', () => api.deleteChat(showId, line.id))}
-            data-testid="mod-delete"
-          >
-            Delete
-          </button>
-        </fieldset>
-      ) : null}
-    </span>
-  );
-}
-
-/** The chat as the host sees it: every line can be moderated; the host's own lines are announcements. */
-function HostChat({ show, room }: { show: Show; room: Room }) {
-  const user = useUser();
-  const [moderated, setModerated] = useState<Moderated[]>([]);
-  const [problem, setProblem] = useState<Friendly>();
-  const [undoing, setUndoing] = useState<string>();
-  const undo = async (m: Moderated) => {
-    const action: ModAction = m.action === 'mute' ? 'unmute' : 'unban';
-    setUndoing(m.userId);
-    setProblem(undefined);
-    try {
-      await api.moderate(show.id, { userId: m.userId, action });
-      setModerated((list) => list.filter((x) => x.userId !== m.userId));
-    } catch (e) {
-      setProblem(friendlyError(e));
-    } finally {
-      setUndoing(undefined);
-    }
-  };
-  return (
-    <section className="card control control--chat" aria-labelledby="host-chat-title" data-testid="host-chat">
-      <div className="control__head">
-        <h3 id="host-chat-title" className="control__title">
-          Chat
-        </h3>
-        <span className="muted small">{plural(room.lines.length, 'line')}</span>
-      </div>
-      <ChatList
-        lines={room.lines}
-        hostId={show.hostId}
-        me={user?.id}
-        pinned={show.pinned}
-        dropped={room.dropped}
-        empty="No messages yet."
-        actions={(line) =>
-          line.kind === 'chat' && line.userId && line.userId !== show.hostId ? (
-            <LineActions
-              line={line}
-              showId={show.id}
-              onProblem={setProblem}
-              onModerated={(m) => setModerated((list) => [...list.filter((x) => x.userId !== m.userId), m])}
-            />
-          ) : null
-        }
-      />
-      {problem ? <ProblemNotice problem={problem} /> : null}
-      {moderated.length > 0 ? (
-        <ul className="moderated" aria-label="Muted and banned" data-testid="moderated">
-          {moderated.map((m) => (
-            <li key={m.userId} data-testid="moderated-user" data-action={m.action}>
-              <ShieldIcon size={14} /> <strong>{m.name}</strong>{' '}
-              {m.action === 'mute' ? `muted${m.minutes ? ` for ${m.minutes} min` : ''}` : 'banned'}
-              <button
-                type="button"
-                className="linkish"
-                disabled={undoing === m.userId}
-                onClick={() => void undo(m)}
-              >
-                {m.action === 'mute' ? 'Unmute' : 'Unban'}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <ChatComposer
-        showId={show.id}
-        onSent={room.addLine}
-        gate={(_title, run) => run()}
-        closed={show.status === 'ended' ? 'The show has ended.' : undefined}
-        label="Announce to the room"
-        placeholder="Talk to your viewers (shown as the host)…"
-      />
-    </section>
-  );
-}
-
-const MOOD_LABEL = { positive: 'Loving it', neutral: 'Neutral', negative: 'Unhappy' } as const;
-
-/** The chat's mood over the last minute and the buyer questions nobody answered yet. */
-function Radar({ show, host }: { show: Show; host: HostRoomState | undefined }) {
-  const [busy, setBusy] = useState<string>();
-  const mood = host?.sentiment;
-  const pct = mood ? Math.round(((mood.average + 1) / 2) * 100) : 50;
-  return (
-    <section
-      className="card pad control control--radar"
-      aria-labelledby="radar-title"
-      data-testid="control-radar"
-    >
-      <div className="control__head">
-        <h3 id="radar-title" className="control__title">
-          Room radar
-        </h3>
-        <span
-          className={`mood mood--${mood?.label ?? 'neutral'}`}
-          data-testid="mood"
-          data-mood={mood?.label ?? ''}
-        >
-          {mood && mood.count > 0 ? MOOD_LABEL[mood.label] : 'Quiet'}
-        </span>
-      </div>
-      <div className="mood__meter" aria-hidden="true">
-        <span className="mood__needle" style={{ left: `${pct}%` }} />
-      </div>
-      <p className="muted small">
-        {mood ? `Chat mood: ${plural(mood.count, 'line')} in the last minute` : 'Waiting for the chat…'}
-      </p>
-      <p className="control__sub">Questions to answer</p>
-      {host && host.questions.length > 0 ? (
-        <ul className="radar" data-testid="radar">
-          {host.questions.map((q) => (
-            <li key={q.id} className="radar__q" data-testid="radar-question">
-              <div>
-                <strong>{q.userName}</strong> <span>{q.text}</span>
-                {q.topics.length > 0 ? (
-                  <span className="radar__topics">
-                    {q.topics.map((t) => (
-                      <span key={t} className="badge">
-                        {t}
-                      </span>
-                    ))}
-                  </span>
-                ) : null}
-              </div>
-              <Button
-                size="small"
-                variant="ghost"
-                loading={busy === q.id}
-                onClick={() => {
-                  setBusy(q.id);
-                  api.markAnswered(show.id, q.id).then(
-                    () => setBusy(undefined),
-                    () => setBusy(undefined),
-                  );
-                }}
-              >
-                Answered
-              </Button>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="muted small">No open questions. Buyer questions (size, price, shipping…) land here.</p>
-      )}
-    </section>
-  );
-}
+import { AuctionControl } from './show-controls/AuctionControl.tsx';
+import { FaqControl } from './show-controls/FaqControl.tsx';
+import { GiveawayControl } from './show-controls/GiveawayControl.tsx';
+import { HostChat } from './show-controls/HostChat.tsx';
+import { PollControl } from './show-controls/PollControl.tsx';
+import { ProductsControl } from './show-controls/ProductsControl.tsx';
+import { Radar } from './show-controls/Radar.tsx';
+import { SettingsControl } from './show-controls/SettingsControl.tsx';
+import './ShowControlRoom.css';
 
 /**
  * A show's control room: go live / end, the numbers (viewers, stock, reactions), the products to
@@ -363,20 +124,13 @@ export function ShowControlRoom({ showId }: { showId: string }) {
             </Button>
           ) : null}
           {show.status === 'live' && confirmEnd ? (
-            <>
-              <Button
-                variant="danger"
-                size="small"
-                loading={busy === 'end'}
-                onClick={() => void act('end')}
-                data-testid="end-confirm"
-              >
-                Yes, end it
-              </Button>
-              <Button variant="ghost" size="small" onClick={() => setConfirmEnd(false)}>
-                Keep going
-              </Button>
-            </>
+            <ConfirmEnd
+              busy={busy === 'end'}
+              onEnd={() => void act('end')}
+              onKeep={() => setConfirmEnd(false)}
+              testId="end-confirm"
+              keep="Keep going"
+            />
           ) : null}
         </div>
       </div>

@@ -1,3 +1,4 @@
+import './SaleDashboard.css';
 /** One figure of a host's dashboard: a label (a live dot when it moves by itself), the value, a note. */
 export function Stat({
   label,

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { TextField } from '../../components/ui.tsx';
 import { money } from '../../lib/format.ts';
 import type { Product } from '../../lib/types.ts';
+import './HostParties.css';
 
 /** One variant of the host's catalog as a form row: picked or not, with stock, limit and price. */
 export interface PickRow {
@@ -32,19 +33,19 @@ export function usePickRows(defaults: { stock: string; limit: string }) {
  * `stock-SKU`, `limit-SKU`, `price-SKU`; test ids are `PREFIX-SKU`, `PREFIX-include-SKU`, ….
  */
 export function VariantPicker({
-  products,
-  row,
-  setRow,
+  products = [],
+  pick: { row, setRow },
   errors,
-  testIdPrefix,
-  priceLabel,
+  ids: testIdPrefix,
+  price: priceLabel,
 }: {
-  products: readonly Product[];
-  row: (sku: string) => PickRow;
-  setRow: (sku: string, patch: Partial<PickRow>) => void;
+  products: readonly Product[] | undefined;
+  pick: ReturnType<typeof usePickRows>;
   errors: Record<string, string>;
-  testIdPrefix: string;
-  priceLabel: string;
+  /** The prefix of the test ids. */
+  ids: string;
+  /** The price field's label. */
+  price: string;
 }) {
   const id = (part: string, sku: string) => `${testIdPrefix}${part ? `-${part}` : ''}-${sku}`;
   return (

@@ -12,6 +12,7 @@ import { api } from '../../lib/api.ts';
 import type { Friendly } from '../../lib/problems.ts';
 import type { ChatMessage } from '../../lib/types.ts';
 import { hueOf, roomProblem } from './room.tsx';
+import './Chat.css';
 
 /** One chat line: the author (the host and the bot marked), the text. */
 function Line({

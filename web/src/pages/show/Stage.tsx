@@ -5,6 +5,7 @@ import { useSession } from '../../lib/auth.ts';
 import type { Show } from '../../lib/types.ts';
 import { ReactionIcon, SoundOffIcon } from './icons.tsx';
 import { compact, initial } from './room.tsx';
+import './Stage.css';
 
 /** The host's stream: HLS through hls.js (loaded on demand) unless the browser plays it natively. */
 function StreamVideo({ url, onFail }: { url: string; onFail: () => void }) {

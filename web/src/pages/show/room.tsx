@@ -6,7 +6,8 @@ import { type Friendly, friendlyError } from '../../lib/problems.ts';
 import { useChannel } from '../../lib/realtime.tsx';
 import { session } from '../../lib/session.ts';
 import type { ChatMessage, RoomState } from '../../lib/types.ts';
-import '../../styles/shows.css';
+import './room.css';
+import './motion.css';
 
 /** Lines kept on screen (the server keeps the history; a late joiner gets the last 50). */
 const MAX_LINES = 150;
@@ -130,6 +131,9 @@ export function useShowRoom(showId: string, opts: { presence?: boolean } = {}): 
     [current.state, current.lines, current.viewers, current.dropped, nameOf, learn, addLine],
   );
 }
+
+/** Runs an action that needs an account (see useAuthGate); `title` heads the sign-in sheet. */
+export type Gate = (title: string, run: () => void) => void;
 
 /**
  * Actions that need an account (buy, bid, chat, react, vote, follow): signed out, the sign-in
