@@ -1,5 +1,4 @@
-import type { Deps } from './composition/adapters.ts';
-import { openAdapters } from './composition/adapters.ts';
+import { type Deps, openAdapters } from './composition/adapters.ts';
 import { createServer } from './composition/http.ts';
 import { createModules } from './composition/modules.ts';
 import { type Flashmob, node } from './composition/node.ts';
